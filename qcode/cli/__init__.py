@@ -1,0 +1,64 @@
+"""The `qcode` command line: thin Typer commands over the Python API."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from qcode.cli import browse, codebook_cmd, import_cmd, project_cmds
+from qcode.cli.common import show_error
+from qcode.errors import QcodeError
+
+
+class QcodeGroup(TyperGroup):
+    """Turns domain errors into a short red message and exit code 1 (QCODE_DEBUG=1 re-raises)."""
+
+    def invoke(self, ctx):  # type: ignore[no-untyped-def]
+        try:
+            return super().invoke(ctx)
+        except QcodeError as error:
+            if os.environ.get("QCODE_DEBUG") == "1":
+                raise
+            show_error(error)
+            raise typer.Exit(1) from None
+
+    def list_commands(self, ctx):  # type: ignore[no-untyped-def]
+        return list(self.commands)  # in the order of the workflow, not alphabetical
+
+
+app = typer.Typer(
+    cls=QcodeGroup,
+    name="qcode",
+    help="Qualitative coding of Dutch interview transcripts, from the terminal.\n\n"
+         "A typical start:  qcode init  →  qcode codebook load codebooks/exitstudie.yaml  →  "
+         "qcode import transcripts/  →  qcode status",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,  # transcripts are personal data: never print local variables
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    project: Annotated[Optional[Path], typer.Option(
+        "--project", "-P", envvar="QCODE_PROJECT", file_okay=False,
+        help="The project folder (default: the current folder or one above it).")] = None,
+) -> None:
+    ctx.obj = {"project": project}
+
+
+project_cmds.register(app)
+import_cmd.register(app)
+browse.register(app)
+app.add_typer(codebook_cmd.app, name="codebook")
+project_cmds.register_doctor(app)
+
+
+def main() -> None:
+    app()

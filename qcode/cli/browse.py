@@ -1,0 +1,136 @@
+"""`qcode fragments`, `qcode show` and `qcode search`: looking at what was imported."""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from qcode.cli.common import console, open_project, print_json, seconds_as_clock
+from qcode.errors import UsageError
+from qcode.queries import HIT_END, HIT_START
+from qcode.records import FragmentRecord
+
+Transcript = Annotated[Optional[str], typer.Option(help="Only this transcript (file name, or name without extension).")]
+Participant = Annotated[Optional[str], typer.Option(help="Only this participant id.")]
+Role = Annotated[Optional[str], typer.Option(help="Only 'participant' or 'interviewer' turns.")]
+Code = Annotated[Optional[str], typer.Option(help="Only fragments coded with this code (or its sub-codes).")]
+JSON = Annotated[bool, typer.Option("--json", help="Print JSON, for scripts.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("fragments")(fragments)
+    app.command("show")(show)
+    app.command("search")(search)
+
+
+def fragments(
+    ctx: typer.Context, transcript: Transcript = None, participant: Participant = None, role: Role = None,
+    code: Code = None, as_json: JSON = False,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to a .json or .csv file.")] = None,
+) -> None:
+    """List fragments with their ids, participant, role, turn and text.
+
+    Examples:
+      qcode fragments --participant U03 --role participant
+      qcode fragments --json > fragmenten.json
+      qcode fragments -o exports/fragmenten.csv
+    """
+    records = open_project(ctx).fragments(transcript=transcript, participant=participant, role=role, code=code)
+    if output is not None:
+        write_fragments(records, output)
+        console.print(f"Wrote {len(records)} fragments to [bold]{escape(str(output))}[/]")
+    elif as_json:
+        print_json(records)
+    else:
+        table = Table("id", "transcript", "participant", "role", "turn", "#", "text")
+        for r in records:
+            table.add_row(str(r.id), escape(r.transcript), escape(r.participant), r.role, str(r.turn),
+                          str(r.index), escape(_short(r.text)))
+        console.print(table)
+        console.print(f"[dim]{len(records)} fragments[/]")
+
+
+def write_fragments(records: list[FragmentRecord], path: Path) -> None:
+    suffix = path.suffix.lower()
+    if suffix not in (".json", ".csv"):
+        raise UsageError(f"cannot write {suffix or 'extension-less'} files", path=path,
+                         hint="use a .json or .csv file name")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = [r.model_dump(mode="json") for r in records]
+    if suffix == ".json":
+        path.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
+        return
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:  # the BOM lets Excel read UTF-8
+        writer = csv.DictWriter(handle, fieldnames=list(FragmentRecord.model_fields))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def show(ctx: typer.Context,
+         transcript: Annotated[str, typer.Argument(help="File name, name without extension, or participant id.")],
+         as_json: JSON = False) -> None:
+    """Show one transcript as turns: speaker, role, timestamp, and each fragment with its id.
+
+    Example:  qcode show U01
+    """
+    view = open_project(ctx).transcript(transcript)
+    if as_json:
+        print_json(view)
+        return
+    attributes = ", ".join(f"{k}: {v}" for k, v in view.attributes.items())
+    console.print(f"[bold]{escape(view.name)}[/] — participant [bold]{escape(view.participant)}[/]"
+                  f"{' (' + escape(attributes) + ')' if attributes else ''}, {view.words} words")
+    for turn in view.turns:
+        style = "dim" if turn.role == "interviewer" else "bold cyan"
+        clock = f"[{seconds_as_clock(turn.timestamp)}] " if turn.timestamp is not None else ""
+        console.print(f"\n[{style}]{escape(clock)}{escape(turn.speaker)}[/] [dim]({turn.role}, turn {turn.number})[/]")
+        for fragment in turn.fragments:
+            line = Text(f"  #{fragment.id} ", style="dim")
+            line.append(fragment.text, style="dim" if turn.role == "interviewer" else "")
+            console.print(line)
+
+
+def search(
+    ctx: typer.Context,
+    query: Annotated[str, typer.Argument(help="Words to find; a word also finds its other forms via lemmas.")],
+    transcript: Transcript = None, participant: Participant = None, role: Role = None, code: Code = None,
+    limit: Annotated[int, typer.Option(help="At most this many hits.")] = 50, as_json: JSON = False,
+) -> None:
+    """Full-text search over fragments, best hits first, matches highlighted.
+
+    Plain words must all occur; "quotes" search a phrase; FTS5 syntax (OR, NOT, prefix*) works too.
+
+    Examples:
+      qcode search registratiedruk
+      qcode search "agressie" --role participant
+      qcode search "doorgroei*" --participant U03
+    """
+    hits = open_project(ctx).search(query, transcript=transcript, participant=participant, role=role,
+                                    code=code, limit=limit)
+    if as_json:
+        print_json([{**h.fragment.model_dump(mode="json"), "rank": h.rank,
+                     "highlighted": h.highlighted.replace(HIT_START, "[").replace(HIT_END, "]")} for h in hits])
+        return
+    for hit in hits:
+        f = hit.fragment
+        console.print(f"[dim]#{f.id}[/] [bold]{escape(f.participant)}[/] [dim]{escape(f.transcript)}, "
+                      f"turn {f.turn}, {f.role}[/]")
+        console.print(highlight(hit.highlighted), "\n")
+    console.print(f"[dim]{len(hits)} hit{'s' if len(hits) != 1 else ''}[/]")
+
+
+def highlight(marked: str) -> Text:
+    text = Text("  ")
+    for i, piece in enumerate(marked.replace(HIT_END, HIT_START).split(HIT_START)):
+        text.append(piece, style="bold black on yellow" if i % 2 else "")
+    return text
+
+
+def _short(text: str, width: int = 90) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -1,0 +1,50 @@
+"""What every command shares: consoles, opening the project, JSON output, error display."""
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import typer
+from pydantic import BaseModel
+from rich.console import Console
+from rich.markup import escape
+
+from qcode.errors import ProblemsError, QcodeError
+from qcode.project import Project
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+def open_project(ctx: typer.Context) -> Project:
+    project = Project.open(ctx.obj.get("project") if ctx.obj else None)
+    ctx.call_on_close(project.close)
+    return project
+
+
+def print_json(data: Any) -> None:
+    if isinstance(data, BaseModel):
+        data = data.model_dump(mode="json")
+    elif isinstance(data, list):
+        data = [d.model_dump(mode="json") if isinstance(d, BaseModel) else d for d in data]
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def show_error(error: QcodeError) -> None:
+    problems = error.problems if isinstance(error, ProblemsError) else [error.problem]
+    if isinstance(error, ProblemsError):
+        err_console.print(f"[bold red]Error:[/] {escape(error.summary)}")
+    for problem in problems:
+        prefix = f"[bold]{escape(problem.where)}[/]: " if problem.where else ""
+        lead = "  • " if isinstance(error, ProblemsError) else "[bold red]Error:[/] "
+        err_console.print(f"{lead}{prefix}{escape(problem.message)}")
+        if problem.hint:
+            err_console.print(f"    [dim]→ {escape(problem.hint)}[/]")
+
+
+def seconds_as_clock(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    whole = int(seconds)
+    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"

@@ -1,0 +1,85 @@
+"""`qcode import`: transcripts, folders and survey sheets into the project."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from qcode.cli.common import console, open_project, print_json
+from qcode.importer import ImportReport
+
+PROGRESS_FROM = 4  # files; fewer finish before a bar is worth drawing
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_)
+
+
+def import_(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="Transcript files or folders (read recursively).")],
+    interviewer: Annotated[Optional[list[str]], typer.Option(
+        help="Speaker label or name of the interviewer (repeatable); default I, Int, Interviewer.")] = None,
+    id_column: Annotated[Optional[str], typer.Option(help="Survey sheets: the respondent id column.")] = None,
+    text_column: Annotated[Optional[str], typer.Option(help="Survey sheets: the answer column.")] = None,
+    skip_bad: Annotated[bool, typer.Option(help="Import the good files and list the bad ones.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Import transcripts (.txt, .md, .docx, Teams .vtt) or open survey answers (.csv, .xlsx).
+
+    A participants.csv/.xlsx beside the transcripts gives each file its participant and attributes.
+    Re-importing is safe: unchanged files are skipped, changed ones re-segmented with their codings kept.
+    Nothing is written if any input is bad (unless --skip-bad).
+
+    Examples:
+      qcode import transcripts/
+      qcode import interview3.docx --interviewer Marieke
+      qcode import enquete.xlsx --id-column respondent --text-column antwoord
+    """
+    project = open_project(ctx)
+    kwargs = dict(interviewer=interviewer or (), id_column=id_column, text_column=text_column, skip_bad=skip_bad)
+    if as_json:
+        report = project.import_paths(paths, **kwargs)
+        print_json(_as_dict(report))
+        return
+    with Progress(TextColumn("[bold]Importing[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TextColumn("{task.description}"), console=console, transient=True) as bar:
+        task = bar.add_task("", total=None, visible=False)
+
+        def step(done: int, total: int, name: str) -> None:
+            bar.update(task, completed=done, total=total, description=escape(name),
+                       visible=total >= PROGRESS_FROM)
+
+        report = project.import_paths(paths, progress=step, **kwargs)
+    render_report(report)
+
+
+def _as_dict(report: ImportReport) -> dict:
+    return {
+        "files": report.files, "new": report.new, "changed": report.changed, "unchanged": report.unchanged,
+        "turns": report.turns, "fragments": report.fragments, "words": report.words,
+        "codings_moved": report.codings_moved, "codings_orphaned": report.codings_orphaned,
+        "skipped": [str(p) for p in report.skipped], "left_alone": [str(p) for p in report.left_alone],
+    }
+
+
+def render_report(report: ImportReport) -> None:
+    table = Table(title="Import", title_justify="left")
+    for column in ("files", "new", "changed", "unchanged", "turns", "fragments", "words", "skipped"):
+        table.add_column(column, justify="right")
+    table.add_row(*(str(v) for v in (report.files, report.new, report.changed, report.unchanged, report.turns,
+                                     report.fragments, f"{report.words:,}".replace(",", "."),
+                                     len(report.skipped))))
+    console.print(table)
+    if report.codings_moved or report.codings_orphaned:
+        console.print(f"Codings kept on changed transcripts: {report.codings_moved} moved to the same text, "
+                      f"[yellow]{report.codings_orphaned} orphaned[/] (see qcode status).")
+    for problem in report.skipped:
+        console.print(f"[yellow]skipped[/] {escape(str(problem))}")
+    for path in report.left_alone:
+        console.print(f"[dim]left alone: {escape(str(path))} (a sheet: import survey answers with "
+                      "--id-column and --text-column)[/]")

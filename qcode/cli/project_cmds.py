@@ -1,0 +1,105 @@
+"""`qcode init`, `qcode status` and `qcode doctor`."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from qcode.cli.common import console, open_project, print_json
+from qcode.project import Project, environment
+from qcode.records import Status
+from qcode.segment import UNITS
+
+JSON = Annotated[bool, typer.Option("--json", help="Print the result as JSON, for scripts.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("status")(status)
+
+
+def register_doctor(app: typer.Typer) -> None:
+    app.command("doctor")(doctor)
+
+
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder for the project (made if missing).")] = Path("."),
+    unit: Annotated[str, typer.Option(
+        help=f"What a fragment is: {', '.join(UNITS)}. Chosen once per project.")] = "paragraph",
+) -> None:
+    """Make a qcode project: a folder with one database, qcode.db.
+
+    Example:  qcode init mijn-exitstudie --unit paragraph
+    """
+    existed = (directory / "qcode.db").exists()
+    project = Project.init(directory, unit)  # type: ignore[arg-type]
+    with project:
+        if existed:
+            console.print(f"A qcode project already exists in [bold]{escape(str(project.root))}[/] (unchanged).")
+        else:
+            console.print(f"Made a qcode project in [bold]{escape(str(project.root))}[/], "
+                          f"fragments by {project.unit}.")
+            console.print("Next: [bold]qcode codebook load FILE.yaml[/] and [bold]qcode import FOLDER[/]")
+
+
+def status(ctx: typer.Context, as_json: JSON = False) -> None:
+    """What the project holds: transcripts, fragments, codebook, coding per coder, orphaned codings.
+
+    Example:  qcode status --json
+    """
+    result = open_project(ctx).status()
+    if as_json:
+        print_json(result)
+        return
+    render_status(result)
+
+
+def render_status(status: Status) -> None:
+    table = Table(title=f"qcode project {status.project}", show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    rows = [("transcripts", status.transcripts), ("participants", status.participants),
+            ("turns", status.turns), ("fragments", f"{status.fragments} ({status.participant_fragments} "
+                                                   "by participants)"),
+            ("words", f"{status.words:,}".replace(",", ".")), ("fragment unit", status.unit),
+            ("codebook", status.codebook or "none loaded"), ("active codes", status.codes),
+            ("codings", status.codings), ("schema version", status.schema_version)]
+    for name, value in rows:
+        table.add_row(name, escape(str(value)))
+    for share in status.coders:
+        table.add_row(f"coded by {escape(share.coder)}",
+                      f"{share.coded_fragments} fragments ({share.share:.0%})")
+    console.print(table)
+    if status.orphaned:
+        console.print(f"[bold yellow]{len(status.orphaned)} orphaned codings[/] (their fragment changed "
+                      "on re-import; kept, not placed):")
+        for orphan in status.orphaned:
+            console.print(f"  • {escape(orphan.transcript)}  {escape(orphan.code)}  by {escape(orphan.coder)}: "
+                          f"[dim]{escape(orphan.text[:70])}[/]")
+
+
+def doctor(ctx: typer.Context, as_json: JSON = False) -> None:
+    """Report the spaCy pipeline in use, the versions behind it, and the project's schema.
+
+    Example:  qcode doctor
+    """
+    try:
+        project = open_project(ctx)
+        info = project.doctor()
+    except Exception:  # outside a project: still report the machine
+        info = environment()
+    if as_json:
+        print_json(info)
+        return
+    table = Table(show_header=False)
+    table.add_column(style="bold")
+    table.add_column()
+    for key, value in info.items():
+        table.add_row(key, escape(value))
+    console.print(table)
+    if "fallback" in info.get("pipeline", ""):
+        console.print("[dim]The Dutch model nl_core_news_sm is not installed: sentences come from rules and "
+                      "lemmas from a lookup table. See the README to install the model.[/]")

@@ -1,0 +1,236 @@
+"""The codebook: YAML ⇄ Pydantic models, validation with line numbers, storage, rename and merge."""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+from qcode.errors import CodebookError, Problem
+
+SLUG = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"
+
+
+class Code(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=SLUG)
+    label: str = Field(min_length=1)
+    chapter: str | None = None
+    description: str | None = None
+    include: str | None = None
+    exclude: str | None = None
+    examples: list[str] = []
+    keywords: list[str] = []
+    color: str | None = Field(default=None, pattern=r"^#[0-9a-fA-F]{6}$")
+    role: Literal["recommendations"] | None = None
+    codes: list[Code] = []
+
+
+class Codebook(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1)
+    version: str
+    language: str = "nl"
+    codes: list[Code] = Field(min_length=1)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, (int, float)) else value
+
+    def walk(self) -> Iterator[tuple[Code, Code | None, int]]:
+        """Every code in document order with its parent and depth."""
+        def visit(codes: list[Code], parent: Code | None, depth: int) -> Iterator[tuple[Code, Code | None, int]]:
+            for code in codes:
+                yield code, parent, depth
+                yield from visit(code.codes, code, depth + 1)
+        yield from visit(self.codes, None, 0)
+
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
+
+
+class LoadedCodebook(BaseModel):
+    """A validated codebook with the round-trip YAML it came from (for rewriting)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    path: Path
+    codebook: Codebook
+    document: Any  # ruamel's CommentedMap, comments and order preserved
+    text: str
+
+
+def _yaml() -> YAML:
+    yaml = YAML()  # round-trip: keeps comments, order and line numbers
+    yaml.preserve_quotes = True
+    yaml.width = 100
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def read_codebook(path: Path) -> LoadedCodebook:
+    """Parse and validate a codebook file; every problem is reported with its YAML line."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise CodebookError([Problem("no such file", path, hint="check the path to the codebook")]) from None
+    except UnicodeDecodeError:
+        raise CodebookError([Problem("the codebook is not UTF-8 text", path,
+                                     hint="save the file as UTF-8")]) from None
+    try:
+        document = _yaml().load(text)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        raise CodebookError([Problem(f"invalid YAML: {error.problem or error.context}", path,
+                                     mark.line + 1 if mark else None,
+                                     hint="check the indentation and the quoting on this line")]) from None
+    if not isinstance(document, CommentedMap):
+        raise CodebookError([Problem("a codebook is a mapping with name, version, language and codes",
+                                     path, 1, hint="see codebooks/exitstudie.yaml for an example")])
+    try:
+        codebook = Codebook.model_validate(document)
+    except ValidationError as error:
+        raise CodebookError([_problem(path, document, e) for e in error.errors()]) from None
+    problems = _duplicate_ids(path, document)
+    if problems:
+        raise CodebookError(problems)
+    return LoadedCodebook(path=path, codebook=codebook, document=document, text=text)
+
+
+def _problem(path: Path, document: CommentedMap, error: dict) -> Problem:
+    location = tuple(error["loc"])
+    line, described = _locate(document, location)
+    if error["type"] == "extra_forbidden":
+        message = f"unknown field {location[-1]!r}"
+        hint = f"allowed fields: {', '.join(Code.model_fields)}"
+    elif error["type"] == "missing":
+        message = f"field {location[-1]!r} is missing"
+        hint = "every code needs an id and a label"
+    elif error["type"] == "string_pattern_mismatch" and location[-1] == "id":
+        message = f"code id {_value(document, location)!r} is not a slug"
+        hint = "use lowercase letters, digits and hyphens, starting with a letter (e.g. 'werkdruk-burn-out')"
+    else:
+        message = f"{location[-1]}: {error['msg'].lower()}"
+        hint = None
+    return Problem(f"{described}{message}", path, line, hint)
+
+
+def _locate(document: Any, location: tuple) -> tuple[int | None, str]:
+    """The YAML line of the deepest existing node on `location`, and the code it belongs to."""
+    node, line, code_id = document, 1, None
+    for key in location:
+        if isinstance(node, CommentedMap) and key in node:
+            line = node.lc.key(key)[0] + 1
+            code_id = node.get("id", code_id) if isinstance(node.get("id"), str) else code_id
+            node = node[key]
+        elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
+            line = node.lc.item(key)[0] + 1
+            node = node[key]
+        else:
+            if isinstance(node, CommentedMap):
+                line = node.lc.line + 1
+                code_id = node.get("id", code_id) if isinstance(node.get("id"), str) else code_id
+            break
+    return line, f"code {code_id!r}: " if code_id else ""
+
+
+def _value(document: Any, location: tuple) -> Any:
+    node = document
+    for key in location:
+        node = node[key]
+    return node
+
+
+def _duplicate_ids(path: Path, document: CommentedMap) -> list[Problem]:
+    first: dict[str, int] = {}
+    problems = []
+    for node in _code_nodes(document):
+        code_id, line = node["id"], node.lc.key("id")[0] + 1
+        if code_id in first:
+            problems.append(Problem(f"code id {code_id!r} appears twice (first on line {first[code_id]})",
+                                    path, line, hint="give every code a unique id"))
+        else:
+            first[code_id] = line
+    return problems
+
+
+def _code_nodes(node: CommentedMap) -> Iterator[CommentedMap]:
+    for child in node.get("codes") or []:
+        yield child
+        yield from _code_nodes(child)
+
+
+def find_node(document: CommentedMap, code_id: str) -> tuple[CommentedMap, CommentedSeq]:
+    """The YAML mapping of a code and the list that holds it."""
+    def search(node: CommentedMap) -> tuple[CommentedMap, CommentedSeq] | None:
+        children = node.get("codes") or []
+        for child in children:
+            if child["id"] == code_id:
+                return child, children
+            found = search(child)
+            if found:
+                return found
+        return None
+    found = search(document)
+    if found is None:
+        raise KeyError(code_id)
+    return found
+
+
+def rename_in_yaml(loaded: LoadedCodebook, old: str, new: str, label: str | None) -> str:
+    node, _ = find_node(loaded.document, old)
+    node["id"] = new
+    if label:
+        node["label"] = label
+    return dump(loaded.document)
+
+
+def merge_in_yaml(loaded: LoadedCodebook, source: str, target: str) -> str:
+    """Remove `source`, hand its sub-codes, examples and keywords to `target`."""
+    node, siblings = find_node(loaded.document, source)
+    target_node, _ = find_node(loaded.document, target)
+    siblings.remove(node)
+    for field in ("examples", "keywords"):
+        extra = [x for x in node.get(field) or [] if x not in (target_node.get(field) or [])]
+        if extra:
+            target_node.setdefault(field, CommentedSeq()).extend(extra)
+    if node.get("codes"):
+        target_node.setdefault("codes", CommentedSeq()).extend(node["codes"])
+    return dump(loaded.document)
+
+
+def dump(document: CommentedMap) -> str:
+    stream = io.StringIO()
+    _yaml().dump(document, stream)
+    return stream.getvalue()
+
+
+def parse_text(text: str, path: Path) -> Codebook:
+    """Validate rewritten YAML before it is stored (a rename must not break the file)."""
+    return Codebook.model_validate(YAML(typ="safe", pure=True).load(text))
+
+
+def is_slug(value: str) -> bool:
+    return re.match(SLUG, value) is not None
+
+
+def code_rows(codebook: Codebook, version_id: int) -> list[dict[str, Any]]:
+    return [
+        {"id": code.id, "parent_id": parent.id if parent else None, "label": code.label,
+         "chapter": code.chapter, "description": code.description, "include": code.include,
+         "exclude": code.exclude, "examples": json.dumps(code.examples, ensure_ascii=False),
+         "keywords": json.dumps(code.keywords, ensure_ascii=False), "color": code.color,
+         "role": code.role, "position": position, "active": 1, "version_id": version_id}
+        for position, (code, parent, _) in enumerate(codebook.walk())
+    ]

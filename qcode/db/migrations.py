@@ -1,0 +1,198 @@
+"""Numbered, forward-only schema migrations.
+
+Each migration is a named step applied once, in order, inside one transaction, and recorded in
+`schema_version`. Released steps are never edited: a change to the schema is a new step.
+"""
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+import sqlite_utils
+
+from qcode.db.connection import transaction
+
+Step = Callable[[sqlite3.Connection], None]
+MIGRATIONS: list[tuple[str, Step]] = []
+
+
+def migration(name: str) -> Callable[[Step], Step]:
+    def register(step: Step) -> Step:
+        MIGRATIONS.append((name, step))
+        return step
+    return register
+
+
+@migration("0001_initial")
+def _initial(conn: sqlite3.Connection) -> None:
+    for statement in _INITIAL_SQL.split(";\n\n"):
+        conn.execute(statement)
+
+
+_INITIAL_SQL = """
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE participants (
+    id TEXT PRIMARY KEY,
+    attributes TEXT NOT NULL DEFAULT '{}'
+);
+
+CREATE TABLE transcripts (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    source_path TEXT NOT NULL,
+    format TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    participant_id TEXT NOT NULL REFERENCES participants(id),
+    text TEXT NOT NULL,
+    preamble TEXT,
+    words INTEGER NOT NULL,
+    imported_at TEXT NOT NULL
+);
+
+CREATE TABLE turns (
+    id INTEGER PRIMARY KEY,
+    transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    speaker TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('interviewer', 'participant')),
+    timestamp REAL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    source_line INTEGER,
+    UNIQUE (transcript_id, number)
+);
+
+CREATE TABLE fragments (
+    id INTEGER PRIMARY KEY,
+    transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+    turn_id INTEGER NOT NULL REFERENCES turns(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    sentences TEXT NOT NULL,
+    lemmas TEXT NOT NULL,
+    words INTEGER NOT NULL,
+    UNIQUE (transcript_id, idx)
+);
+
+CREATE INDEX fragments_turn ON fragments(turn_id);
+
+CREATE VIRTUAL TABLE fragments_fts USING fts5(
+    text, lemmas, content='fragments', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2'
+);
+
+CREATE TRIGGER fragments_ai AFTER INSERT ON fragments BEGIN
+    INSERT INTO fragments_fts(rowid, text, lemmas) VALUES (new.id, new.text, new.lemmas);
+END;
+
+CREATE TRIGGER fragments_ad AFTER DELETE ON fragments BEGIN
+    INSERT INTO fragments_fts(fragments_fts, rowid, text, lemmas)
+    VALUES ('delete', old.id, old.text, old.lemmas);
+END;
+
+CREATE TABLE codebook_versions (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    version TEXT NOT NULL,
+    language TEXT NOT NULL,
+    source_path TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    yaml TEXT NOT NULL,
+    loaded_at TEXT NOT NULL,
+    note TEXT
+);
+
+CREATE TABLE codes (
+    id TEXT PRIMARY KEY,
+    parent_id TEXT REFERENCES codes(id) ON UPDATE CASCADE,
+    label TEXT NOT NULL,
+    chapter TEXT,
+    description TEXT,
+    include TEXT,
+    exclude TEXT,
+    examples TEXT NOT NULL DEFAULT '[]',
+    keywords TEXT NOT NULL DEFAULT '[]',
+    color TEXT,
+    role TEXT,
+    position INTEGER NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1,
+    version_id INTEGER NOT NULL REFERENCES codebook_versions(id)
+);
+
+CREATE TABLE codings (
+    id INTEGER PRIMARY KEY,
+    fragment_id INTEGER NOT NULL REFERENCES fragments(id),
+    code_id TEXT NOT NULL REFERENCES codes(id) ON UPDATE CASCADE,
+    coder TEXT NOT NULL,
+    main INTEGER NOT NULL DEFAULT 0,
+    star INTEGER NOT NULL DEFAULT 0,
+    memo TEXT,
+    span_start INTEGER,
+    span_end INTEGER,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (fragment_id, code_id, coder)
+);
+
+CREATE INDEX codings_code ON codings(code_id);
+
+CREATE TABLE orphaned_codings (
+    id INTEGER PRIMARY KEY,
+    transcript TEXT NOT NULL,
+    fragment_text TEXT NOT NULL,
+    code_id TEXT NOT NULL,
+    coder TEXT NOT NULL,
+    main INTEGER NOT NULL,
+    star INTEGER NOT NULL,
+    memo TEXT,
+    span_start INTEGER,
+    span_end INTEGER,
+    created_at TEXT NOT NULL,
+    orphaned_at TEXT NOT NULL,
+    reason TEXT NOT NULL
+);
+
+CREATE TABLE coding_log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    coder TEXT NOT NULL,
+    action TEXT NOT NULL,
+    fragment_id INTEGER,
+    code_id TEXT,
+    detail TEXT NOT NULL DEFAULT '{}'
+)"""
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    if "schema_version" not in db.table_names():
+        return 0
+    row = db.execute("SELECT MAX(version) FROM schema_version").fetchone()
+    return row[0] or 0
+
+
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Apply every step newer than the database; return the names applied."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version "
+        "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    current = schema_version(db)
+    applied = []
+    for number, (name, step) in enumerate(MIGRATIONS, start=1):
+        if number <= current:
+            continue
+        with transaction(db) as conn:
+            step(conn)
+            conn.execute(
+                "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
+                (number, name, datetime.now(timezone.utc).isoformat(timespec="seconds")),
+            )
+        applied.append(name)
+    return applied

@@ -1,0 +1,262 @@
+"""Import: files and folders → parsed documents → stored transcripts, turns and fragments.
+
+Runs in two passes. The first reads and checks every input, so that all problems are reported
+together before anything is written. The second re-reads each document (the corpus is streamed,
+never held in memory), segments it and writes it, all in one transaction.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from qcode.errors import InputError, Problem
+from qcode.readers import (
+    SHEET_SUFFIXES, TRANSCRIPT_READERS, ParsedDocument, ParticipantRow, ReadError, assign_roles,
+    find_sheet, is_participants_sheet, read_participants, read_survey, read_transcript,
+)
+from qcode.relocate import carry_codings, take_codings
+from qcode.segment import Unit, segment
+from qcode.stored_text import render
+
+Progress = Callable[[int, int, str], None]
+PROJECT_FILES = frozenset({"qcode.db", "qcode.db-wal", "qcode.db-shm", "qcode.db-journal"})
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    interviewer: tuple[str, ...] = ()
+    id_column: str | None = None
+    text_column: str | None = None
+    skip_bad: bool = False
+
+
+@dataclass
+class ImportReport:
+    files: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    turns: int = 0
+    fragments: int = 0
+    words: int = 0
+    codings_moved: int = 0
+    codings_orphaned: int = 0
+    skipped: list[Problem] = field(default_factory=list)
+    left_alone: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class _Planned:
+    """One document that passed the first pass, with what is needed to write it."""
+
+    name: str
+    path: Path
+    participant: str
+    attributes: dict[str, Any]
+    interviewer: set[str]
+    content_hash: str
+    survey: ParsedDocument | None = None  # survey rows are small: kept instead of re-read
+
+
+def import_paths(conn: sqlite3.Connection, paths: list[Path], unit: Unit, nlp_loader: Callable,
+                 options: ImportOptions = ImportOptions(), progress: Progress | None = None) -> ImportReport:
+    """Import `paths` into the database behind `conn`, inside the caller's transaction."""
+    report = ImportReport()
+    transcripts, surveys, problems = _discover(paths, options, report)
+    plans = _plan(transcripts, surveys, options, problems)
+    if problems and not options.skip_bad:
+        raise InputError(problems)
+    report.skipped = problems
+    report.files = len({plan.path for plan in plans})
+    existing = {row[0]: (row[1], row[2]) for row in
+                conn.execute("SELECT name, id, content_hash FROM transcripts")}
+    for done, plan in enumerate(plans, start=1):
+        if progress:
+            progress(done - 1, len(plans), plan.name)
+        _upsert_participant(conn, plan.participant, plan.attributes)
+        known = existing.get(plan.name)
+        if known and known[1] == plan.content_hash:
+            report.unchanged += 1
+            continue
+        document = plan.survey or _parse(plan)
+        _write(conn, plan, document, known[0] if known else None, unit, nlp_loader(), report)
+    if progress:
+        progress(len(plans), len(plans), "")
+    return report
+
+
+def _discover(paths: list[Path], options: ImportOptions,
+              report: ImportReport) -> tuple[list[Path], list[Path], list[Problem]]:
+    transcripts: list[Path] = []
+    surveys: list[Path] = []
+    problems: list[Problem] = []
+    for path in paths:
+        if not path.exists():
+            problems.append(Problem("no such file or folder", path, hint="check the path"))
+        elif path.is_dir():
+            for child in _walk(path):
+                if is_participants_sheet(child):
+                    continue
+                if child.suffix.lower() in SHEET_SUFFIXES:
+                    report.left_alone.append(child)  # survey or codings sheets are named explicitly
+                else:
+                    transcripts.append(child)
+        elif path.suffix.lower() in SHEET_SUFFIXES and not is_participants_sheet(path):
+            if options.text_column and options.id_column:
+                surveys.append(path)
+            else:
+                problems.append(Problem(
+                    "a spreadsheet is imported as survey answers, which needs the columns to use",
+                    path, hint="add --id-column COLUMN --text-column COLUMN"))
+        elif is_participants_sheet(path):
+            continue  # read with the transcripts beside it
+        else:
+            transcripts.append(path)
+    return transcripts, surveys, problems
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    for child in sorted(folder.rglob("*")):
+        relative = child.relative_to(folder).parts
+        if child.is_file() and not any(p.startswith(".") for p in relative) and child.name not in PROJECT_FILES:
+            yield child
+
+
+def _plan(transcripts: list[Path], surveys: list[Path], options: ImportOptions,
+          problems: list[Problem]) -> list[_Planned]:
+    plans: list[_Planned] = []
+    sheets: dict[Path, dict[str, ParticipantRow]] = {}
+    seen: dict[str, Path] = {}
+    for path in transcripts:
+        try:
+            rows = _sheet_for(path.parent, sheets)
+            plan = _plan_transcript(path, rows, options)
+        except ReadError as error:
+            problems.append(error.problem)
+            continue
+        if plan.name in seen and seen[plan.name] != path:
+            problems.append(Problem(f"another file with this name is imported too ({seen[plan.name]})",
+                                    path, hint="rename one of them: transcripts are known by file name"))
+            continue
+        seen[plan.name] = path
+        plans.append(plan)
+    for path in surveys:
+        try:
+            documents = read_survey(path, options.id_column or "", options.text_column or "")
+        except ReadError as error:
+            problems.append(error.problem)
+            continue
+        plans.extend(_Planned(d.name, path, d.participant or "", d.attributes, set(),
+                              _content_hash(d, d.participant or "", set()), survey=d) for d in documents)
+    return plans
+
+
+def _sheet_for(folder: Path, cache: dict[Path, dict[str, ParticipantRow]]) -> dict[str, ParticipantRow]:
+    if folder not in cache:
+        cache[folder] = {}
+        sheet = find_sheet(folder)
+        if sheet is not None:
+            cache[folder] = read_participants(sheet)
+    return cache[folder]
+
+
+def _plan_transcript(path: Path, rows: dict[str, ParticipantRow], options: ImportOptions) -> _Planned:
+    row = rows.get(path.name)
+    interviewer = set(row.interviewer if row and row.interviewer else options.interviewer)
+    document = read_transcript(path, interviewer)
+    if row is None:
+        row = rows.get(document.participant or path.stem)
+    participant = row.participant if row else (document.participant or path.stem)
+    if row and document.participant and document.participant != row.participant:
+        raise ReadError(f"front matter says participant {document.participant!r}, but {row.sheet.name} "
+                        f"row {row.row} says {row.participant!r}", path=path, line=2,
+                        hint="make the two agree")
+    attributes = dict(document.attributes)
+    for key, value in (row.attributes if row else {}).items():
+        if key in attributes and str(attributes[key]) != str(value):
+            raise ReadError(f"front matter gives {key} = {attributes[key]!r}, but {row.sheet.name} "
+                            f"row {row.row} gives {value!r}", path=path, line=2,
+                            hint="make the two agree, or keep the attribute in one place")
+        attributes[key] = value
+    return _Planned(path.name, path, participant, attributes, interviewer,
+                    _content_hash(document, participant, interviewer))
+
+
+def _parse(plan: _Planned) -> ParsedDocument:
+    return read_transcript(plan.path, plan.interviewer)
+
+
+def _content_hash(document: ParsedDocument, participant: str, interviewer: set[str]) -> str:
+    """What decides whether a stored transcript is still current: text, speakers, roles, participant."""
+    roles = assign_roles(document, interviewer)
+    digest = hashlib.sha256()
+    digest.update(participant.encode())
+    for turn, role in zip(document.turns, roles):
+        digest.update(f"\x1e{turn.speaker}\x1f{role}\x1f{turn.timestamp}".encode())
+        for paragraph in turn.paragraphs:
+            digest.update(b"\x1f" + paragraph.encode())
+    return digest.hexdigest()
+
+
+def _upsert_participant(conn: sqlite3.Connection, participant: str, attributes: dict[str, Any]) -> None:
+    row = conn.execute("SELECT attributes FROM participants WHERE id = ?", (participant,)).fetchone()
+    if row is None:
+        conn.execute("INSERT INTO participants (id, attributes) VALUES (?, ?)",
+                     (participant, _json(attributes)))
+    elif attributes:
+        merged = {**json.loads(row[0]), **attributes}
+        conn.execute("UPDATE participants SET attributes = ? WHERE id = ?", (_json(merged), participant))
+
+
+def _write(conn: sqlite3.Connection, plan: _Planned, document: ParsedDocument, transcript_id: int | None,
+           unit: Unit, nlp, report: ImportReport) -> None:
+    stored = render(document.turns)
+    roles = assign_roles(document, plan.interviewer)
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    values = (str(plan.path), document.format, plan.content_hash, plan.participant, stored.text,
+              document.preamble, now)
+    taken = []
+    if transcript_id is None:
+        transcript_id = conn.execute(
+            "INSERT INTO transcripts (name, source_path, format, content_hash, participant_id, text, "
+            "preamble, imported_at, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)", (plan.name, *values),
+        ).lastrowid
+        report.new += 1
+    else:
+        taken = take_codings(conn, transcript_id)
+        conn.execute("DELETE FROM turns WHERE transcript_id = ?", (transcript_id,))
+        conn.execute(
+            "UPDATE transcripts SET source_path = ?, format = ?, content_hash = ?, participant_id = ?, "
+            "text = ?, preamble = ?, imported_at = ? WHERE id = ?", (*values, transcript_id))
+        report.changed += 1
+    conn.executemany(
+        'INSERT INTO turns (transcript_id, number, speaker, role, timestamp, start, "end", source_line) '
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(transcript_id, n, turn.speaker, role, turn.timestamp, span[0], span[1], turn.location)
+         for n, (turn, role, span) in enumerate(zip(document.turns, roles, stored.turn_spans), start=1)])
+    turn_ids = [row[0] for row in conn.execute(
+        "SELECT id FROM turns WHERE transcript_id = ? ORDER BY number", (transcript_id,))]
+    rows = [(transcript_id, turn_ids[f.turn], index, f.text, f.start, f.end, f.sentences_json(), f.lemmas,
+             f.words) for index, f in enumerate(segment(stored.paragraphs, unit, nlp), start=1)]
+    conn.executemany(
+        'INSERT INTO fragments (transcript_id, turn_id, idx, text, start, "end", sentences, lemmas, words) '
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    words = sum(row[-1] for row in rows)
+    conn.execute("UPDATE transcripts SET words = ? WHERE id = ?", (words, transcript_id))
+    report.turns += len(turn_ids)
+    report.fragments += len(rows)
+    report.words += words
+    if taken:
+        moved, orphaned = carry_codings(conn, transcript_id, plan.name, taken)
+        report.codings_moved += moved
+        report.codings_orphaned += orphaned
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)

@@ -1,0 +1,212 @@
+"""Project: a folder with one `qcode.db`; one method per thing a researcher does."""
+from __future__ import annotations
+
+import os
+import platform
+import sqlite3
+from collections.abc import Sequence
+from importlib import metadata
+from pathlib import Path
+
+import sqlite_utils
+
+from qcode import codebook as cb
+from qcode import codebook_db, queries
+from qcode.db import connect, migrate, schema_version, transaction
+from qcode.errors import NotAProjectError, ProjectExistsError, UsageError
+from qcode.importer import ImportOptions, ImportReport, Progress, import_paths
+from qcode.records import FragmentRecord, SearchHit, Status, TranscriptView
+from qcode.segment import UNITS, Unit, load_pipeline, pipeline_info
+
+DB_NAME = "qcode.db"
+ENV_PROJECT = "QCODE_PROJECT"
+
+
+class Project:
+    def __init__(self, root: Path, db: sqlite_utils.Database) -> None:
+        self.root = root
+        self.db = db
+
+    # -- opening -------------------------------------------------------------------------------
+    @classmethod
+    def init(cls, path: Path | str = ".", unit: Unit = "paragraph") -> Project:
+        """Create a project in `path` (made if missing); an existing one is opened unchanged."""
+        if unit not in UNITS:
+            raise UsageError(f"unit must be one of {', '.join(UNITS)}, not {unit!r}")
+        root = Path(path).resolve()
+        if (root / DB_NAME).exists():
+            project = cls.open(root)
+            if project.unit != unit:
+                raise ProjectExistsError(
+                    f"a project already exists here, segmented by {project.unit}", path=root / DB_NAME,
+                    hint="the unit is chosen once; make a new project for another unit")
+            return project
+        root.mkdir(parents=True, exist_ok=True)
+        db = connect(root / DB_NAME)
+        migrate(db)
+        with transaction(db) as conn:
+            conn.execute("INSERT INTO settings (key, value) VALUES ('unit', ?)", (unit,))
+        return cls(root, db)
+
+    @classmethod
+    def open(cls, path: Path | str | None = None) -> Project:
+        """Open the project at `path`, else $QCODE_PROJECT, else the current folder or one above it."""
+        start = Path(path or os.environ.get(ENV_PROJECT) or ".").resolve()
+        root = cls.find(start)
+        db = connect(root / DB_NAME)
+        migrate(db)
+        return cls(root, db)
+
+    @staticmethod
+    def find(start: Path) -> Path:
+        if start.is_file() and start.name == DB_NAME:
+            return start.parent
+        for folder in (start, *start.parents):
+            if (folder / DB_NAME).is_file():
+                return folder
+        raise NotAProjectError(f"no qcode project in {start} or any folder above it", path=start,
+                               hint="run 'qcode init' to make one here, or pass --project DIR")
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    @property
+    def unit(self) -> Unit:
+        return self.conn.execute("SELECT value FROM settings WHERE key = 'unit'").fetchone()[0]
+
+    # -- import --------------------------------------------------------------------------------
+    def import_paths(self, paths: Sequence[Path | str], *, interviewer: Sequence[str] = (),
+                     id_column: str | None = None, text_column: str | None = None, skip_bad: bool = False,
+                     progress: Progress | None = None) -> ImportReport:
+        """Import transcript files and folders (and survey sheets) in one transaction."""
+        options = ImportOptions(tuple(interviewer), id_column, text_column, skip_bad)
+        with transaction(self.db) as conn:
+            return import_paths(conn, [Path(p) for p in paths], self.unit, load_pipeline, options, progress)
+
+    # -- codebook ------------------------------------------------------------------------------
+    @staticmethod
+    def check_codebook(path: Path | str) -> cb.Codebook:
+        return cb.read_codebook(Path(path)).codebook
+
+    def load_codebook(self, path: Path | str) -> codebook_db.LoadResult:
+        loaded = cb.read_codebook(Path(path))
+        with transaction(self.db) as conn:
+            return codebook_db.store(conn, loaded)
+
+    def codebook_tree(self) -> list[codebook_db.CodeNode]:
+        return codebook_db.code_tree(self.conn)
+
+    def rename_code(self, old: str, new: str, label: str | None = None) -> codebook_db.LoadResult:
+        """Rename a code's id (and optionally its label) in the project and in its YAML file."""
+        loaded = self._codebook_file()
+        codebook_db.require_code(self.conn, old)
+        if not cb.is_slug(new):
+            raise UsageError(f"{new!r} is not a valid code id",
+                             hint="use lowercase letters, digits and hyphens, e.g. 'werkdruk-burn-out'")
+        if self.conn.execute("SELECT 1 FROM codes WHERE id = ?", (new,)).fetchone():
+            raise UsageError(f"there is already a code {new!r}", hint=f"to combine them: qcode codebook merge {old} {new}")
+        text = cb.rename_in_yaml(loaded, old, new, label)
+        return self._rewrite(loaded, text, lambda conn: codebook_db.rename_code(conn, loaded, text, old, new))
+
+    def merge_codes(self, source: str, target: str) -> codebook_db.LoadResult:
+        """Fold code `source` into `target`: codings, sub-codes, examples and keywords move along."""
+        loaded = self._codebook_file()
+        codebook_db.require_code(self.conn, source)
+        codebook_db.require_code(self.conn, target)
+        if source == target or self._is_ancestor(source, target):
+            raise UsageError(f"cannot merge {source!r} into {target!r}: {target!r} is part of it",
+                             hint="merge into a code outside this branch")
+        text = cb.merge_in_yaml(loaded, source, target)
+        return self._rewrite(loaded, text, lambda conn: codebook_db.merge_codes(conn, loaded, text, source, target))
+
+    def _is_ancestor(self, ancestor: str, code: str) -> bool:
+        parent = self.conn.execute("SELECT parent_id FROM codes WHERE id = ?", (code,)).fetchone()[0]
+        return parent is not None and (parent == ancestor or self._is_ancestor(ancestor, parent))
+
+    def _codebook_file(self) -> cb.LoadedCodebook:
+        row = self.conn.execute(
+            "SELECT source_path, content_hash FROM codebook_versions ORDER BY id DESC LIMIT 1").fetchone()
+        if row is None:
+            raise UsageError("the project has no codebook yet", hint="qcode codebook load codebooks/FILE.yaml")
+        loaded = cb.read_codebook(Path(row[0]))
+        if loaded.codebook.content_hash() != row[1]:
+            raise UsageError(f"{row[0]} was edited since it was loaded",
+                             hint=f"load it first: qcode codebook load {row[0]}")
+        return loaded
+
+    def _rewrite(self, loaded: cb.LoadedCodebook, text: str, change) -> codebook_db.LoadResult:
+        """Change the database and rewrite the YAML file together: both or neither."""
+        temporary = loaded.path.with_name(f".{loaded.path.name}.qcode-tmp")
+        temporary.write_text(text, encoding="utf-8")
+        try:
+            with transaction(self.db) as conn:
+                result = change(conn)
+            os.replace(temporary, loaded.path)
+        finally:
+            temporary.unlink(missing_ok=True)
+        return result
+
+    # -- looking at the data -------------------------------------------------------------------
+    def fragments(self, *, transcript: str | None = None, participant: str | None = None,
+                  role: str | None = None, code: str | None = None) -> list[FragmentRecord]:
+        return queries.fragments(self.conn, transcript, participant, role, code)
+
+    def transcript(self, name: str) -> TranscriptView:
+        return queries.transcript_view(self.conn, name)
+
+    def search(self, query: str, *, transcript: str | None = None, participant: str | None = None,
+               role: str | None = None, code: str | None = None, limit: int = 50) -> list[SearchHit]:
+        return queries.search(self.conn, query, _lemmatise, transcript, participant, role, code, limit)
+
+    def status(self) -> Status:
+        count = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
+        version = self.conn.execute(
+            "SELECT name, version, id FROM codebook_versions ORDER BY id DESC LIMIT 1").fetchone()
+        return Status(
+            project=str(self.root), unit=self.unit, schema_version=schema_version(self.db),
+            transcripts=count("SELECT COUNT(*) FROM transcripts"),
+            participants=count("SELECT COUNT(*) FROM participants"),
+            turns=count("SELECT COUNT(*) FROM turns"),
+            fragments=count("SELECT COUNT(*) FROM fragments"),
+            participant_fragments=count("SELECT COUNT(*) FROM fragments f JOIN turns t ON t.id = f.turn_id "
+                                        "WHERE t.role = 'participant'"),
+            words=count("SELECT COALESCE(SUM(words), 0) FROM transcripts"),
+            codebook=f"{version[0]} {version[1]} (project version {version[2]})" if version else None,
+            codes=count("SELECT COUNT(*) FROM codes WHERE active = 1"),
+            codings=count("SELECT COUNT(*) FROM codings"),
+            coders=queries.coder_shares(self.conn), orphaned=queries.orphans(self.conn),
+        )
+
+    def doctor(self) -> dict[str, str]:
+        info = {"qcode": metadata.version("qcode"), "python": platform.python_version(),
+                "sqlite": sqlite3.sqlite_version, "project": str(self.root),
+                "schema_version": str(schema_version(self.db)), "unit": self.unit}
+        info.update(environment())
+        return info
+
+
+def environment() -> dict[str, str]:
+    """What qcode runs on, without a project: the spaCy pipeline and SQLite features."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.execute("CREATE VIRTUAL TABLE t USING fts5(x)")
+        fts5 = "available"
+    except sqlite3.OperationalError:
+        fts5 = "MISSING (search will not work)"
+    info = {"sqlite": sqlite3.sqlite_version, "fts5": fts5}
+    info.update(pipeline_info(load_pipeline()))
+    return info
+
+
+def _lemmatise(text: str) -> list[str]:
+    return [t.lemma_.lower() or t.lower_ for t in load_pipeline()(text) if not t.is_space]

@@ -1,0 +1,138 @@
+"""Read-side queries: fragments, one transcript, full-text search, status."""
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Callable
+
+from qcode.errors import UsageError
+from qcode.records import CoderShare, FragmentRecord, OrphanRecord, SearchHit, TranscriptView, TurnView
+
+HIT_START, HIT_END = "\x02", "\x03"
+_FRAGMENT_SELECT = """
+SELECT f.id, tr.name, tr.participant_id, t.role, t.speaker, t.number, f.idx, t.timestamp,
+       f.start, f."end", f.text
+FROM fragments f JOIN turns t ON t.id = f.turn_id JOIN transcripts tr ON tr.id = f.transcript_id
+"""
+_FRAGMENT_FIELDS = ("id", "transcript", "participant", "role", "speaker", "turn", "index", "timestamp",
+                    "start", "end", "text")
+ROLES = ("interviewer", "participant")
+
+
+def _record(row: tuple) -> FragmentRecord:
+    return FragmentRecord(**dict(zip(_FRAGMENT_FIELDS, row)))
+
+
+def resolve_transcript(conn: sqlite3.Connection, name: str) -> str:
+    """A transcript's stored name from its file name, its name without extension, or its participant."""
+    names = [row[0] for row in conn.execute("SELECT name FROM transcripts ORDER BY name")]
+    if name in names:
+        return name
+    matches = [n for n in names if n.rsplit(".", 1)[0] == name]
+    if not matches:
+        matches = [row[0] for row in conn.execute(
+            "SELECT name FROM transcripts WHERE participant_id = ? ORDER BY name", (name,))]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise UsageError(f"{name!r} could mean {', '.join(matches)}", hint="give the full file name")
+    raise UsageError(f"no transcript {name!r} in this project",
+                     hint="'qcode status' counts them; 'qcode fragments' lists what is there")
+
+
+def _filters(conn: sqlite3.Connection, transcript: str | None, participant: str | None,
+             role: str | None, code: str | None) -> tuple[list[str], list]:
+    where, params = [], []
+    if transcript:
+        where.append("tr.name = ?")
+        params.append(resolve_transcript(conn, transcript))
+    if participant:
+        if conn.execute("SELECT 1 FROM participants WHERE id = ?", (participant,)).fetchone() is None:
+            raise UsageError(f"no participant {participant!r} in this project")
+        where.append("tr.participant_id = ?")
+        params.append(participant)
+    if role:
+        if role not in ROLES:
+            raise UsageError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+        where.append("t.role = ?")
+        params.append(role)
+    if code:
+        if conn.execute("SELECT 1 FROM codes WHERE id = ?", (code,)).fetchone() is None:
+            raise UsageError(f"no code {code!r} in the codebook", hint="see 'qcode codebook show --ids'")
+        where.append("""f.id IN (SELECT fragment_id FROM codings WHERE code_id IN (
+            WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT c.id FROM codes c JOIN sub ON c.parent_id = sub.id)
+            SELECT id FROM sub))""")
+        params.append(code)
+    return where, params
+
+
+def fragments(conn: sqlite3.Connection, transcript: str | None = None, participant: str | None = None,
+              role: str | None = None, code: str | None = None) -> list[FragmentRecord]:
+    where, params = _filters(conn, transcript, participant, role, code)
+    sql = _FRAGMENT_SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY tr.name, f.idx"
+    return [_record(row) for row in conn.execute(sql, params)]
+
+
+def transcript_view(conn: sqlite3.Connection, name: str) -> TranscriptView:
+    name = resolve_transcript(conn, name)
+    transcript_id, participant, fmt, words, attributes = conn.execute(
+        "SELECT tr.id, tr.participant_id, tr.format, tr.words, p.attributes FROM transcripts tr "
+        "JOIN participants p ON p.id = tr.participant_id WHERE tr.name = ?", (name,)).fetchone()
+    by_turn: dict[int, list[FragmentRecord]] = {}
+    for record in fragments(conn, transcript=name):
+        by_turn.setdefault(record.turn, []).append(record)
+    turns = [TurnView(number=n, speaker=s, role=r, timestamp=ts, fragments=by_turn.get(n, []))
+             for n, s, r, ts in conn.execute(
+                 "SELECT number, speaker, role, timestamp FROM turns WHERE transcript_id = ? ORDER BY number",
+                 (transcript_id,))]
+    return TranscriptView(name=name, participant=participant, attributes=json.loads(attributes), format=fmt,
+                          words=words, turns=turns)
+
+
+_OPERATORS = re.compile(r'["*()^:]|\b(AND|OR|NOT|NEAR)\b')
+
+
+def fts_query(query: str, lemmatise: Callable[[str], list[str]]) -> str:
+    """Plain words become: each word as written, or its lemma; FTS5 syntax passes through."""
+    if _OPERATORS.search(query):
+        return query
+    words = query.split()
+    if not words:
+        raise UsageError("the search query is empty", hint='for example: qcode search "registratiedruk"')
+    lemmas = lemmatise(query)
+    parts = []
+    for i, word in enumerate(words):
+        quoted = '"' + word.replace('"', "") + '"'
+        lemma = lemmas[i] if len(lemmas) == len(words) else None
+        parts.append(f'({quoted} OR lemmas:"{lemma}")' if lemma and lemma != word.lower() else quoted)
+    return " AND ".join(parts)
+
+
+def search(conn: sqlite3.Connection, query: str, lemmatise: Callable[[str], list[str]],
+           transcript: str | None = None, participant: str | None = None, role: str | None = None,
+           code: str | None = None, limit: int = 50) -> list[SearchHit]:
+    where, params = _filters(conn, transcript, participant, role, code)
+    sql = (_FRAGMENT_SELECT.replace("SELECT f.id", f"SELECT highlight(fragments_fts, 0, '{HIT_START}', "
+                                    f"'{HIT_END}'), bm25(fragments_fts), f.id")
+           + " JOIN fragments_fts ON fragments_fts.rowid = f.id WHERE fragments_fts MATCH ?"
+           + "".join(f" AND {w}" for w in where) + " ORDER BY bm25(fragments_fts) LIMIT ?")
+    try:
+        rows = conn.execute(sql, [fts_query(query, lemmatise), *params, limit]).fetchall()
+    except sqlite3.OperationalError as error:
+        raise UsageError(f"cannot search for {query!r}: {error}",
+                         hint='plain words search as written; quote a phrase: "doorgroei mogelijk"') from None
+    return [SearchHit(fragment=_record(row[2:]), highlighted=row[0], rank=row[1]) for row in rows]
+
+
+def coder_shares(conn: sqlite3.Connection) -> list[CoderShare]:
+    total = conn.execute("SELECT COUNT(*) FROM fragments f JOIN turns t ON t.id = f.turn_id "
+                         "WHERE t.role = 'participant'").fetchone()[0]
+    return [CoderShare(coder=coder, coded_fragments=n, share=n / total if total else 0.0)
+            for coder, n in conn.execute(
+                "SELECT coder, COUNT(DISTINCT fragment_id) FROM codings GROUP BY coder ORDER BY coder")]
+
+
+def orphans(conn: sqlite3.Connection) -> list[OrphanRecord]:
+    return [OrphanRecord(transcript=t, code=c, coder=k, text=x, orphaned_at=a) for t, c, k, x, a in conn.execute(
+        "SELECT transcript, code_id, coder, fragment_text, orphaned_at FROM orphaned_codings ORDER BY id")]

@@ -1,0 +1,45 @@
+"""Readers: one module per file format, each turning a file into a ParsedDocument of turns."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from qcode.readers.base import ParsedDocument, ReadError, Role, Turn
+from qcode.readers.docx import read_docx
+from qcode.readers.labels import INTERVIEWER_LABELS
+from qcode.readers.participants import ParticipantRow, find_sheet, is_participants_sheet, read_participants
+from qcode.readers.sheets import SHEET_SUFFIXES
+from qcode.readers.survey import read_survey
+from qcode.readers.text import read_text
+from qcode.readers.vtt import read_vtt
+
+Reader = Callable[[Path, set[str]], ParsedDocument]
+TRANSCRIPT_READERS: dict[str, Reader] = {
+    ".txt": read_text, ".md": read_text, ".docx": read_docx, ".vtt": read_vtt,
+}
+
+
+def read_transcript(path: Path, interviewer_labels: set[str] = frozenset()) -> ParsedDocument:
+    reader = TRANSCRIPT_READERS.get(path.suffix.lower())
+    if reader is None:
+        raise ReadError(f"qcode cannot read {path.suffix or 'extension-less'} files", path=path,
+                        hint="use .txt, .md, .docx or .vtt for transcripts, or .csv/.xlsx with "
+                             "--text-column for survey answers")
+    return reader(path, interviewer_labels)
+
+
+def assign_roles(document: ParsedDocument, interviewer_labels: set[str]) -> list[Role]:
+    """Each turn's role: the given interviewer labels (else I/Int/Interviewer) ask, the rest answer."""
+    interviewers = {label.lower() for label in interviewer_labels} or INTERVIEWER_LABELS
+    return [
+        document.known_roles.get(turn.speaker)
+        or ("interviewer" if turn.speaker.lower() in interviewers else "participant")
+        for turn in document.turns
+    ]
+
+
+__all__ = [
+    "ParsedDocument", "ParticipantRow", "ReadError", "Role", "SHEET_SUFFIXES", "TRANSCRIPT_READERS",
+    "Turn", "assign_roles", "find_sheet", "is_participants_sheet", "read_participants",
+    "read_survey", "read_transcript",
+]

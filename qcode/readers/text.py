@@ -1,0 +1,65 @@
+"""Plain-text and Markdown transcripts: optional YAML front matter, then labelled turns."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError
+
+from qcode.readers.base import ParsedDocument, ReadError, Turn
+from qcode.readers.decoding import decode
+from qcode.readers.labels import LabelMatch, accepted_labels, match_label
+from qcode.readers.turns import TurnBuilder
+
+
+def read_text(path: Path, extra_labels: set[str] = frozenset()) -> ParsedDocument:
+    text = decode(path.read_bytes(), path)
+    lines = text.split("\n")
+    attributes, body_start = _front_matter(lines, path)
+    if not any(line.strip() for line in lines[body_start:]):
+        raise ReadError("the file is empty" if body_start == 0 else "no interview text after the front matter",
+                        path=path, hint="check that this is the right file, or leave it out")
+    candidates = {i: m for i in range(body_start, len(lines)) if (m := match_label(lines[i]))}
+    labels = accepted_labels(candidates.values(), extra_labels)
+    builder = TurnBuilder()
+    for i in range(body_start, len(lines)):
+        label = candidates.get(i)
+        if label is not None and label.label.lower() in labels:
+            builder.start_turn(label.label, label.timestamp, i + 1)
+            builder.add_line(label.rest)
+        else:
+            builder.add_line(lines[i])
+    turns = builder.finish()
+    if not turns:
+        raise ReadError(
+            "no speaker labels found", path=path, line=body_start + 1,
+            hint="each turn must start a line with a label and a colon, e.g. 'I:' and 'R:', "
+                 "'Interviewer:', or a name such as 'Sanne:'",
+        )
+    participant = attributes.pop("participant", None)
+    return ParsedDocument(
+        name=path.name, source_path=path, format="text", turns=turns, attributes=attributes,
+        participant=None if participant is None else str(participant), preamble=builder.preamble,
+    )
+
+
+def _front_matter(lines: list[str], path: Path) -> tuple[dict[str, Any], int]:
+    """Attributes between leading '---' lines, and the index of the first line after them."""
+    if not lines or lines[0].strip() != "---":
+        return {}, 0
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
+    except StopIteration:
+        raise ReadError("front matter opened with '---' is never closed", path=path, line=1,
+                        hint="end the participant attributes with a line '---'") from None
+    try:
+        data = YAML(typ="safe", pure=True).load("\n".join(lines[1:end])) or {}
+    except MarkedYAMLError as error:
+        line = 2 + (error.problem_mark.line if error.problem_mark else 0)
+        raise ReadError(f"front matter is not valid YAML ({error.problem})", path=path, line=line,
+                        hint="write one 'key: value' per line") from None
+    if not isinstance(data, dict):
+        raise ReadError("front matter must be 'key: value' lines", path=path, line=2,
+                        hint="for example 'participant: U03' and 'age: 34'")
+    return {str(k): v for k, v in data.items()}, end + 1
