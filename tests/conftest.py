@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from qcode import Project
+from qcode.cli import app
+
+DATA = Path(__file__).parent / "data"
+REPO = Path(__file__).parent.parent
+
+
+@pytest.fixture
+def data() -> Path:
+    return DATA
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    with Project.init(tmp_path / "studie") as opened:
+        yield opened
+
+
+@pytest.fixture
+def awkward(tmp_path: Path) -> Path:
+    """A private copy of the awkward-transcripts folder, free to change."""
+    return Path(shutil.copytree(DATA / "awkward", tmp_path / "awkward"))
+
+
+@pytest.fixture
+def cli(tmp_path: Path):
+    """Run `qcode` through Typer's runner on a project folder in tmp_path."""
+    runner = CliRunner()
+    folder = tmp_path / "cli-project"
+
+    def invoke(*args: str, project: bool = True):
+        full = ["--project", str(folder), *args] if project else list(args)
+        return runner.invoke(app, full, catch_exceptions=False)
+
+    invoke.folder = folder
+    return invoke
+
+
+def database_dump(project: Project) -> list[str]:
+    """Everything in the database, to check that a failed command changed nothing."""
+    return list(project.conn.iterdump())
+
+
+def add_coding(project: Project, fragment_id: int, code_id: str, coder: str = "anna", memo: str | None = None) -> None:
+    """A coding as the coding commands will write it (they come with the coder, issue 4)."""
+    project.conn.execute(
+        "INSERT INTO codings (fragment_id, code_id, coder, memo, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, '2026-11-22T10:00:00', '2026-11-22T10:00:00')", (fragment_id, code_id, coder, memo))
