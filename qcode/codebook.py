@@ -92,7 +92,11 @@ def read_codebook(path: Path) -> LoadedCodebook:
         document = _yaml().load(text)
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        raise CodebookError([Problem(f"invalid YAML: {error.problem or error.context}", path,
+        opened = ""
+        if error.context_mark and error.problem_mark and error.context_mark.line != error.problem_mark.line:
+            snippet = error.context_mark.buffer[error.context_mark.index] if error.context_mark.buffer else "?"
+            opened = f" (the '{snippet}' of line {error.context_mark.line + 1})"
+        raise CodebookError([Problem(f"invalid YAML: {error.problem or error.context}{opened}", path,
                                      mark.line + 1 if mark else None,
                                      hint="check the indentation and the quoting on this line")]) from None
     if not isinstance(document, CommentedMap):
@@ -118,6 +122,7 @@ def _problem(path: Path, document: CommentedMap, error: dict) -> Problem:
         message = f"field {location[-1]!r} is missing"
         hint = "every code needs an id and a label"
     elif error["type"] == "string_pattern_mismatch" and location[-1] == "id":
+        described = ""
         message = f"code id {_value(document, location)!r} is not a slug"
         hint = "use lowercase letters, digits and hyphens, starting with a letter (e.g. 'werkdruk-burn-out')"
     else:

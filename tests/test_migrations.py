@@ -1,0 +1,34 @@
+"""Numbered forward migrations, on a blank database and on a project made by the first schema."""
+from __future__ import annotations
+
+import shutil
+
+from qcode import Project
+from qcode.db import MIGRATIONS, connect, migrate, schema_version
+
+from conftest import DATA
+
+
+def test_blank_database_gets_every_migration(tmp_path):
+    db = connect(tmp_path / "qcode.db")
+    assert migrate(db) == [name for name, _ in MIGRATIONS]
+    assert schema_version(db) == len(MIGRATIONS)
+    assert migrate(db) == []
+    assert {"transcripts", "participants", "turns", "fragments", "codes", "codings", "coding_log",
+            "codebook_versions", "orphaned_codings", "fragments_fts"} <= set(db.table_names())
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_project_made_by_the_first_schema_opens_without_loss(tmp_path):
+    """tests/data/schema-0001/qcode.db was written by qcode with only 0001_initial; never regenerate it."""
+    folder = tmp_path / "oud"
+    shutil.copytree(DATA / "schema-0001", folder)
+    with Project.open(folder) as project:
+        assert schema_version(project.db) == len(MIGRATIONS)
+        fragments = project.fragments(role="participant")
+        assert [f.text for f in fragments][:1] == ["Ja, ik ben vijftien jaar maatschappelijk werker geweest. "
+                                                   "Eerst in een wijkteam, later bij het algemeen maatschappelijk "
+                                                   "werk. De registratiedruk werd steeds groter."]
+        assert project.conn.execute("SELECT code_id, coder FROM codings").fetchall() == [("registratie", "anna")]
+        assert project.search("registratiedruk")[0].fragment.id == fragments[0].id
