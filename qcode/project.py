@@ -64,7 +64,7 @@ class Project:
         for folder in (start, *start.parents):
             if (folder / DB_NAME).is_file():
                 return folder
-        raise NotAProjectError(f"no qcode project in {start} or any folder above it", path=start,
+        raise NotAProjectError(f"no qcode project in {start} or any folder above it",
                                hint="run 'qcode init' to make one here, or pass --project DIR")
 
     def close(self) -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -8,6 +9,8 @@ from typer.testing import CliRunner
 
 from qcode import Project
 from qcode.cli import app
+
+os.environ["COLUMNS"] = "200"  # Rich wraps at the terminal width; keep test output on one line
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parent.parent
