@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 from rich.markup import escape
@@ -26,7 +26,9 @@ def register_doctor(app: typer.Typer) -> None:
 
 
 def init(
-    directory: Annotated[Path, typer.Argument(help="Folder for the project (made if missing).")] = Path("."),
+    ctx: typer.Context,
+    directory: Annotated[Optional[Path], typer.Argument(
+        help="Folder for the project (made if missing); default --project, else the current folder.")] = None,
     unit: Annotated[str, typer.Option(
         help=f"What a fragment is: {', '.join(UNITS)}. Chosen once per project.")] = "paragraph",
 ) -> None:
@@ -34,6 +36,7 @@ def init(
 
     Example:  qcode init mijn-exitstudie --unit paragraph
     """
+    directory = directory or (ctx.obj or {}).get("project") or Path(".")
     existed = (directory / "qcode.db").exists()
     project = Project.init(directory, unit)  # type: ignore[arg-type]
     with project:

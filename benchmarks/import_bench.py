@@ -1,0 +1,99 @@
+"""qcode import against its floor: spaCy's nlp.pipe over the same paragraphs plus one executemany.
+
+Usage:  .venv/bin/python benchmarks/import_bench.py [--sizes 20,200] [--words 10000]
+
+For each size N it writes a synthetic corpus of N transcripts, then runs, each in a fresh process
+(so peak memory is its own): `qcode import` through the Python API that the command calls, and the
+floor. It prints words per second, the ratio of the times, and peak memory (max RSS).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from corpus import write_corpus  # noqa: E402
+
+
+def run_qcode(corpus: Path, work: Path) -> dict:
+    from qcode import Project
+    from qcode.segment import load_pipeline
+
+    load_pipeline()  # both sides start with the pipeline loaded
+    project = Project.init(work / "project")
+    started = time.perf_counter()
+    report = project.import_paths([corpus])
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "words": report.words, "fragments": report.fragments}
+
+
+def run_floor(corpus: Path, work: Path) -> dict:
+    from qcode.segment import load_pipeline
+
+    nlp = load_pipeline()
+    started = time.perf_counter()
+    paragraphs = (p.strip().removeprefix("I: ").removeprefix("R: ")
+                  for path in sorted(corpus.glob("*.txt"))
+                  for p in path.read_text(encoding="utf-8").split("\n\n") if p.strip())
+    rows, words = [], 0
+    for doc in nlp.pipe(paragraphs, batch_size=256):
+        tokens = [t for t in doc if not (t.is_punct or t.is_space)]
+        words += len(tokens)
+        rows.append((doc.text, " ".join(t.lemma_ for t in tokens), len(tokens)))
+    conn = sqlite3.connect(work / "floor.db")
+    conn.execute("CREATE TABLE fragments (id INTEGER PRIMARY KEY, text TEXT, lemmas TEXT, words INTEGER)")
+    with conn:
+        conn.executemany("INSERT INTO fragments (text, lemmas, words) VALUES (?, ?, ?)", rows)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "words": words, "fragments": len(rows)}
+
+
+def worker(kind: str, corpus: Path, work: Path) -> None:
+    result = (run_qcode if kind == "qcode" else run_floor)(corpus, work)
+    result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result))
+
+
+def measure(kind: str, corpus: Path, work: Path) -> dict:
+    work.mkdir(parents=True, exist_ok=True)
+    output = subprocess.run([sys.executable, __file__, "--worker", kind, str(corpus), str(work)],
+                            check=True, capture_output=True, text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="20,200", help="numbers of transcripts, comma-separated")
+    parser.add_argument("--words", type=int, default=10_000, help="words per transcript")
+    parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker(args.worker[0], Path(args.worker[1]), Path(args.worker[2]))
+        return
+    peaks = {}
+    print(f"{'N':>5} {'words':>10} {'qcode w/s':>10} {'floor w/s':>10} {'time ratio':>10} "
+          f"{'qcode MB':>9} {'floor MB':>9}")
+    with tempfile.TemporaryDirectory() as scratch:
+        for size in [int(s) for s in args.sizes.split(",")]:
+            corpus = Path(scratch) / f"corpus-{size}"
+            write_corpus(corpus, size, args.words)
+            ours = measure("qcode", corpus, Path(scratch) / f"qcode-{size}")
+            floor = measure("floor", corpus, Path(scratch) / f"floor-{size}")
+            peaks[size] = ours["max_rss_mb"]
+            print(f"{size:>5} {ours['words']:>10,} {ours['words'] / ours['seconds']:>10,.0f} "
+                  f"{floor['words'] / floor['seconds']:>10,.0f} {ours['seconds'] / floor['seconds']:>10.2f} "
+                  f"{ours['max_rss_mb']:>9.0f} {floor['max_rss_mb']:>9.0f}")
+    if len(peaks) > 1:
+        small, large = min(peaks), max(peaks)
+        print(f"peak memory of qcode import at N={large} is {peaks[large] / peaks[small]:.2f}× that at N={small}")
+
+
+if __name__ == "__main__":
+    main()
