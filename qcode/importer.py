@@ -1,8 +1,9 @@
 """Import: files and folders → parsed documents → stored transcripts, turns and fragments.
 
-Runs in two passes. The first reads and checks every input, so that all problems are reported
-together before anything is written. The second re-reads each document (the corpus is streamed,
-never held in memory), segments it and writes it, all in one transaction.
+One pass, one document at a time (the corpus is streamed, never held in memory), all inside the
+caller's transaction. After the first bad input nothing more is segmented or written, but every
+remaining file is still read and checked, so that all problems are reported together; the caller's
+transaction then rolls back and the database is exactly as it was.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from typing import Any
 
 from qcode.errors import InputError, Problem
 from qcode.readers import (
-    SHEET_SUFFIXES, TRANSCRIPT_READERS, ParsedDocument, ParticipantRow, ReadError, assign_roles,
+    SHEET_SUFFIXES, ParsedDocument, ParticipantRow, ReadError, assign_roles,
     find_sheet, is_participants_sheet, read_participants, read_survey, read_transcript,
 )
 from qcode.relocate import carry_codings, take_codings
@@ -61,40 +62,53 @@ class _Planned:
     attributes: dict[str, Any]
     interviewer: set[str]
     content_hash: str
-    survey: ParsedDocument | None = None  # survey rows are small: kept instead of re-read
 
 
 def import_paths(conn: sqlite3.Connection, paths: list[Path], unit: Unit, nlp_loader: Callable,
                  options: ImportOptions = ImportOptions(), progress: Progress | None = None) -> ImportReport:
     """Import `paths` into the database behind `conn`, inside the caller's transaction."""
     report = ImportReport()
-    transcripts, surveys, problems = _discover(paths, options, report)
-    plans = _plan(transcripts, surveys, options, problems)
+    sources, problems = _discover(paths, options, report)
+    existing = {row[0]: (row[1], row[2]) for row in
+                conn.execute("SELECT name, id, content_hash FROM transcripts")}
+    sheets: dict[Path, dict[str, ParticipantRow]] = {}
+    seen: dict[str, Path] = {}
+    for done, (path, is_survey) in enumerate(sources):
+        if progress:
+            progress(done, len(sources), path.name)
+        try:
+            planned = _read_survey(path, options) if is_survey else [_read_transcript(path, sheets, options)]
+        except ReadError as error:
+            problems.append(error.problem)
+            continue
+        report.files += 1
+        for plan, document in planned:
+            if seen.setdefault(plan.name, path) != path:
+                problems.append(Problem(f"another file with this name is imported too ({seen[plan.name]})",
+                                        path, hint="rename one of them: transcripts are known by file name"))
+            elif not problems or options.skip_bad:
+                _store(conn, plan, document, existing.get(plan.name), unit, nlp_loader, report)
+    if progress:
+        progress(len(sources), len(sources), "")
     if problems and not options.skip_bad:
         raise InputError(problems)
     report.skipped = problems
-    report.files = len({plan.path for plan in plans})
-    existing = {row[0]: (row[1], row[2]) for row in
-                conn.execute("SELECT name, id, content_hash FROM transcripts")}
-    for done, plan in enumerate(plans, start=1):
-        if progress:
-            progress(done - 1, len(plans), plan.name)
-        _upsert_participant(conn, plan.participant, plan.attributes)
-        known = existing.get(plan.name)
-        if known and known[1] == plan.content_hash:
-            report.unchanged += 1
-            continue
-        document = plan.survey or _parse(plan)
-        _write(conn, plan, document, known[0] if known else None, unit, nlp_loader(), report)
-    if progress:
-        progress(len(plans), len(plans), "")
     return report
 
 
+def _store(conn: sqlite3.Connection, plan: _Planned, document: ParsedDocument, known: tuple[int, str] | None,
+           unit: Unit, nlp_loader: Callable, report: ImportReport) -> None:
+    _upsert_participant(conn, plan.participant, plan.attributes)
+    if known and known[1] == plan.content_hash:
+        report.unchanged += 1
+        return
+    _write(conn, plan, document, known[0] if known else None, unit, nlp_loader(), report)
+
+
 def _discover(paths: list[Path], options: ImportOptions,
-              report: ImportReport) -> tuple[list[Path], list[Path], list[Problem]]:
-    transcripts: list[Path] = []
-    surveys: list[Path] = []
+              report: ImportReport) -> tuple[list[tuple[Path, bool]], list[Problem]]:
+    """The files to read, each flagged True for a survey sheet; and the problems found already."""
+    sources: list[tuple[Path, bool]] = []
     problems: list[Problem] = []
     for path in paths:
         if not path.exists():
@@ -106,19 +120,19 @@ def _discover(paths: list[Path], options: ImportOptions,
                 if child.suffix.lower() in SHEET_SUFFIXES:
                     report.left_alone.append(child)  # survey or codings sheets are named explicitly
                 else:
-                    transcripts.append(child)
-        elif path.suffix.lower() in SHEET_SUFFIXES and not is_participants_sheet(path):
+                    sources.append((child, False))
+        elif is_participants_sheet(path):
+            continue  # read with the transcripts beside it
+        elif path.suffix.lower() in SHEET_SUFFIXES:
             if options.text_column and options.id_column:
-                surveys.append(path)
+                sources.append((path, True))
             else:
                 problems.append(Problem(
                     "a spreadsheet is imported as survey answers, which needs the columns to use",
                     path, hint="add --id-column COLUMN --text-column COLUMN"))
-        elif is_participants_sheet(path):
-            continue  # read with the transcripts beside it
         else:
-            transcripts.append(path)
-    return transcripts, surveys, problems
+            sources.append((path, False))
+    return sources, problems
 
 
 def _walk(folder: Path) -> Iterator[Path]:
@@ -128,33 +142,10 @@ def _walk(folder: Path) -> Iterator[Path]:
             yield child
 
 
-def _plan(transcripts: list[Path], surveys: list[Path], options: ImportOptions,
-          problems: list[Problem]) -> list[_Planned]:
-    plans: list[_Planned] = []
-    sheets: dict[Path, dict[str, ParticipantRow]] = {}
-    seen: dict[str, Path] = {}
-    for path in transcripts:
-        try:
-            rows = _sheet_for(path.parent, sheets)
-            plan = _plan_transcript(path, rows, options)
-        except ReadError as error:
-            problems.append(error.problem)
-            continue
-        if plan.name in seen and seen[plan.name] != path:
-            problems.append(Problem(f"another file with this name is imported too ({seen[plan.name]})",
-                                    path, hint="rename one of them: transcripts are known by file name"))
-            continue
-        seen[plan.name] = path
-        plans.append(plan)
-    for path in surveys:
-        try:
-            documents = read_survey(path, options.id_column or "", options.text_column or "")
-        except ReadError as error:
-            problems.append(error.problem)
-            continue
-        plans.extend(_Planned(d.name, path, d.participant or "", d.attributes, set(),
-                              _content_hash(d, d.participant or "", set()), survey=d) for d in documents)
-    return plans
+def _read_survey(path: Path, options: ImportOptions) -> list[tuple[_Planned, ParsedDocument]]:
+    documents = read_survey(path, options.id_column or "", options.text_column or "")
+    return [(_Planned(d.name, path, d.participant or "", d.attributes, set(),
+                      _content_hash(d, d.participant or "", set())), d) for d in documents]
 
 
 def _sheet_for(folder: Path, cache: dict[Path, dict[str, ParticipantRow]]) -> dict[str, ParticipantRow]:
@@ -166,7 +157,9 @@ def _sheet_for(folder: Path, cache: dict[Path, dict[str, ParticipantRow]]) -> di
     return cache[folder]
 
 
-def _plan_transcript(path: Path, rows: dict[str, ParticipantRow], options: ImportOptions) -> _Planned:
+def _read_transcript(path: Path, sheets: dict[Path, dict[str, ParticipantRow]],
+                     options: ImportOptions) -> tuple[_Planned, ParsedDocument]:
+    rows = _sheet_for(path.parent, sheets)
     row = rows.get(path.name)
     interviewer = set(row.interviewer if row and row.interviewer else options.interviewer)
     document = read_transcript(path, interviewer)
@@ -184,12 +177,9 @@ def _plan_transcript(path: Path, rows: dict[str, ParticipantRow], options: Impor
                             f"row {row.row} gives {value!r}", path=path, line=2,
                             hint="make the two agree, or keep the attribute in one place")
         attributes[key] = value
-    return _Planned(path.name, path, participant, attributes, interviewer,
+    plan = _Planned(path.name, path, participant, attributes, interviewer,
                     _content_hash(document, participant, interviewer))
-
-
-def _parse(plan: _Planned) -> ParsedDocument:
-    return read_transcript(plan.path, plan.interviewer)
+    return plan, document
 
 
 def _content_hash(document: ParsedDocument, participant: str, interviewer: set[str]) -> str:
@@ -225,8 +215,9 @@ def _write(conn: sqlite3.Connection, plan: _Planned, document: ParsedDocument, t
     if transcript_id is None:
         transcript_id = conn.execute(
             "INSERT INTO transcripts (name, source_path, format, content_hash, participant_id, text, "
-            "preamble, imported_at, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)", (plan.name, *values),
-        ).lastrowid
+            "preamble, imported_at, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0) RETURNING id",
+            (plan.name, *values),
+        ).fetchone()[0]
         report.new += 1
     else:
         taken = take_codings(conn, transcript_id)
@@ -242,11 +233,14 @@ def _write(conn: sqlite3.Connection, plan: _Planned, document: ParsedDocument, t
          for n, (turn, role, span) in enumerate(zip(document.turns, roles, stored.turn_spans), start=1)])
     turn_ids = [row[0] for row in conn.execute(
         "SELECT id FROM turns WHERE transcript_id = ? ORDER BY number", (transcript_id,))]
+    fragments = list(segment(stored.paragraphs, unit, nlp))
     rows = [(transcript_id, turn_ids[f.turn], index, f.text, f.start, f.end, f.sentences_json(), f.lemmas,
-             f.words) for index, f in enumerate(segment(stored.paragraphs, unit, nlp), start=1)]
+             f.words) for index, f in enumerate(fragments, start=1)]
     conn.executemany(
         'INSERT INTO fragments (transcript_id, turn_id, idx, text, start, "end", sentences, lemmas, words) '
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    conn.executemany("INSERT OR IGNORE INTO word_forms (form, lemma) VALUES (?, ?)",
+                     sorted(frozenset().union(*(f.forms for f in fragments))))
     words = sum(row[-1] for row in rows)
     conn.execute("UPDATE transcripts SET words = ? WHERE id = ?", (words, transcript_id))
     report.turns += len(turn_ids)

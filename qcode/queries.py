@@ -93,8 +93,8 @@ def transcript_view(conn: sqlite3.Connection, name: str) -> TranscriptView:
 _OPERATORS = re.compile(r'["*()^:]|\b(AND|OR|NOT|NEAR)\b')
 
 
-def fts_query(query: str, lemmatise: Callable[[str], list[str]]) -> str:
-    """Plain words become: each word as written, or its lemma; FTS5 syntax passes through."""
+def fts_query(conn: sqlite3.Connection, query: str, lemmatise: Callable[[str], list[str]]) -> str:
+    """Plain words: each must occur in any form sharing its lemma. FTS5 syntax passes through."""
     if _OPERATORS.search(query):
         return query
     words = query.split()
@@ -103,9 +103,13 @@ def fts_query(query: str, lemmatise: Callable[[str], list[str]]) -> str:
     lemmas = lemmatise(query)
     parts = []
     for i, word in enumerate(words):
-        quoted = '"' + word.replace('"', "") + '"'
-        lemma = lemmas[i] if len(lemmas) == len(words) else None
-        parts.append(f'({quoted} OR lemmas:"{lemma}")' if lemma and lemma != word.lower() else quoted)
+        variants = {word.lower()}
+        if len(lemmas) == len(words):
+            variants.add(lemmas[i])
+            variants.update(row[0] for row in conn.execute(
+                "SELECT form FROM word_forms WHERE lemma IN (?, ?)", (lemmas[i], word.lower())))
+        quoted = sorted('"' + v.replace('"', "") + '"' for v in variants)
+        parts.append(quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")")
     return " AND ".join(parts)
 
 
@@ -118,7 +122,7 @@ def search(conn: sqlite3.Connection, query: str, lemmatise: Callable[[str], list
            + " JOIN fragments_fts ON fragments_fts.rowid = f.id WHERE fragments_fts MATCH ?"
            + "".join(f" AND {w}" for w in where) + " ORDER BY bm25(fragments_fts) LIMIT ?")
     try:
-        rows = conn.execute(sql, [fts_query(query, lemmatise), *params, limit]).fetchall()
+        rows = conn.execute(sql, [fts_query(conn, query, lemmatise), *params, limit]).fetchall()
     except sqlite3.OperationalError as error:
         raise UsageError(f"cannot search for {query!r}: {error}",
                          hint='plain words search as written; quote a phrase: "doorgroei mogelijk"') from None

@@ -13,7 +13,8 @@ from importlib import metadata
 from typing import Literal
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, LOWER
+from spacy.tokens import Doc
 
 Unit = Literal["paragraph", "sentence", "turn"]
 UNITS: tuple[Unit, ...] = ("paragraph", "sentence", "turn")
@@ -32,6 +33,7 @@ class Fragment:
     sentences: list[tuple[int, int]]
     lemmas: str
     words: int
+    forms: frozenset[tuple[str, str]] = frozenset()  # (word form, lemma) where they differ
 
     def sentences_json(self) -> str:
         return json.dumps(self.sentences, separators=(",", ":"))
@@ -74,31 +76,49 @@ def pipeline_info(nlp: Language) -> dict[str, str]:
 
 
 def segment(paragraphs: Sequence[Paragraph], unit: Unit, nlp: Language) -> Iterator[Fragment]:
-    """Fragments of the given paragraphs; a fragment never crosses a turn."""
+    """Fragments of the given paragraphs; a fragment never crosses a turn.
+
+    Paragraph texts are whitespace-normalised by the readers, so spaCy's character offsets need
+    no trimming; token attributes are read as arrays (no Token objects: they dominate the cost).
+    """
     docs = nlp.pipe((p.text for p in paragraphs), batch_size=BATCH_SIZE)
     if unit == "turn":
         yield from _turn_fragments(paragraphs, docs)
         return
     for paragraph, doc in zip(paragraphs, docs):
+        lemmas, forms = _lemmas(doc)
+        sentences = [(s.start, s.end, s.start_char, s.end_char) for s in doc.sents]
         if unit == "paragraph":
-            yield _fragment(paragraph, doc[:], list(doc.sents))
-        else:
-            for sentence in doc.sents:
-                if sentence.text.strip():
-                    yield _fragment(paragraph, sentence, [sentence])
+            yield _fragment(paragraph, 0, len(paragraph.text), lemmas, sentences, forms)
+            continue
+        for first, last, start, end in sentences:
+            yield _fragment(paragraph, start, end, lemmas[first:last], [(first, last, start, end)], forms)
 
 
-def _fragment(paragraph: Paragraph, span: Span, sentences: list[Span]) -> Fragment:
-    start, end = _trimmed(span)
-    tokens = [t for t in span if not (t.is_punct or t.is_space)]
+def _lemmas(doc: Doc) -> tuple[list[str | None], frozenset[tuple[str, str]]]:
+    """Each token's lower-cased lemma (None for punctuation), and the forms that differ from theirs."""
+    strings = doc.vocab.strings
+    array = doc.to_array([LEMMA, LOWER, IS_PUNCT, IS_SPACE]).tolist()
+    lemmas = [None if punct or space else strings[lemma or lower].lower()
+              for lemma, lower, punct, space in array]
+    forms = frozenset((strings[lower], lemma) for (_, lower, _, _), lemma in zip(array, lemmas)
+                      if lemma is not None and lemma != strings[lower])
+    return lemmas, forms
+
+
+def _fragment(paragraph: Paragraph, start: int, end: int, lemmas: list[str | None],
+              sentences: list[tuple[int, int, int, int]],
+              forms: frozenset[tuple[str, str]] = frozenset()) -> Fragment:
+    words = [lemma for lemma in lemmas if lemma is not None]
     return Fragment(
         turn=paragraph.turn,
         text=paragraph.text[start:end],
         start=paragraph.start + start,
         end=paragraph.start + end,
-        sentences=[tuple(paragraph.start + x for x in _trimmed(s)) for s in sentences],
-        lemmas=" ".join(t.lemma_.lower() or t.lower_ for t in tokens),
-        words=len(tokens),
+        sentences=[(paragraph.start + s, paragraph.start + e) for _, _, s, e in sentences],
+        lemmas=" ".join(words),
+        words=len(words),
+        forms=forms,
     )
 
 
@@ -106,7 +126,9 @@ def _turn_fragments(paragraphs: Sequence[Paragraph], docs: Iterator[Doc]) -> Ite
     """Join the paragraph fragments of each turn into one fragment spanning the turn."""
     current: list[Fragment] = []
     for paragraph, doc in zip(paragraphs, docs):
-        piece = _fragment(paragraph, doc[:], list(doc.sents))
+        sentences = [(s.start, s.end, s.start_char, s.end_char) for s in doc.sents]
+        lemmas, forms = _lemmas(doc)
+        piece = _fragment(paragraph, 0, len(paragraph.text), lemmas, sentences, forms)
         if current and current[-1].turn != piece.turn:
             yield _join(current)
             current = []
@@ -123,12 +145,5 @@ def _join(pieces: list[Fragment]) -> Fragment:
         turn=first.turn, text=text, start=first.start, end=last.end,
         sentences=[s for p in pieces for s in p.sentences],
         lemmas=" ".join(p.lemmas for p in pieces), words=sum(p.words for p in pieces),
+        forms=frozenset().union(*(p.forms for p in pieces)),
     )
-
-
-def _trimmed(span: Span) -> tuple[int, int]:
-    """Character offsets of a span relative to its doc, without surrounding whitespace."""
-    text = span.text
-    start = span.start_char + (len(text) - len(text.lstrip()))
-    end = span.end_char - (len(text) - len(text.rstrip()))
-    return start, max(start, end)

@@ -84,18 +84,23 @@ CREATE TABLE fragments (
 CREATE INDEX fragments_turn ON fragments(turn_id);
 
 CREATE VIRTUAL TABLE fragments_fts USING fts5(
-    text, lemmas, content='fragments', content_rowid='id',
-    tokenize='unicode61 remove_diacritics 2'
+    text, content='fragments', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
 );
 
 CREATE TRIGGER fragments_ai AFTER INSERT ON fragments BEGIN
-    INSERT INTO fragments_fts(rowid, text, lemmas) VALUES (new.id, new.text, new.lemmas);
+    INSERT INTO fragments_fts(rowid, text) VALUES (new.id, new.text);
 END;
 
 CREATE TRIGGER fragments_ad AFTER DELETE ON fragments BEGIN
-    INSERT INTO fragments_fts(fragments_fts, rowid, text, lemmas)
-    VALUES ('delete', old.id, old.text, old.lemmas);
+    INSERT INTO fragments_fts(fragments_fts, rowid, text) VALUES ('delete', old.id, old.text);
 END;
+
+CREATE TABLE word_forms (
+    form TEXT PRIMARY KEY,
+    lemma TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE INDEX word_forms_lemma ON word_forms(lemma);
 
 CREATE TABLE codebook_versions (
     id INTEGER PRIMARY KEY,
