@@ -53,7 +53,7 @@ def load_pipeline() -> Language:
     import spacy
 
     try:
-        return spacy.load(MODEL, exclude=["ner", "tok2vec_ner"])
+        return spacy.load(MODEL, exclude=["ner"])
     except OSError:
         nlp = spacy.blank("nl")
         nlp.add_pipe("sentencizer")
