@@ -7,9 +7,9 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 
-from qcode.readers.base import ParsedDocument, ReadError, Turn
+from qcode.readers.base import ParsedDocument, ReadError
 from qcode.readers.decoding import decode
-from qcode.readers.labels import LabelMatch, accepted_labels, match_label
+from qcode.readers.labels import accepted_labels, match_label
 from qcode.readers.turns import TurnBuilder
 
 
