@@ -171,3 +171,29 @@ def test_fragment_unit_per_project(tmp_path, awkward, unit, participant_fragment
         assert len(project.fragments(role="interviewer")) == 2
         text = stored_text(project, "wrapped.txt")
         assert all(text[f.start:f.end] == f.text for f in project.fragments())
+
+
+def test_participants_sheet_as_excel(project, awkward):
+    import openpyxl
+
+    (awkward / "participants.csv").unlink()
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["participant", "transcript", "interviewer", "age", "former_role"])
+    sheet.append(["W03", "teams.vtt", "Marieke de Vries", 41, "maatschappelijk werker"])
+    sheet.append([None, None, None, None, None])
+    workbook.save(awkward / "participants.xlsx")
+    project.import_paths([awkward / "teams.vtt"])
+    [(participant, attributes)] = project.conn.execute(
+        "SELECT p.id, p.attributes FROM participants p").fetchall()
+    assert (participant, attributes) == ("W03", '{"age": 41, "former_role": "maatschappelijk werker"}')
+    roles = dict(project.conn.execute("SELECT speaker, role FROM turns").fetchall())
+    assert roles == {"Marieke de Vries": "interviewer", "Karin Jansen": "participant"}
+
+
+def test_front_matter_and_sheet_must_agree(project, awkward):
+    sheet = awkward / "participants.csv"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("P07;namen.md;Marieke;;", "P07;namen.md;Marieke;35;"),
+                     encoding="utf-8")
+    with pytest.raises(InputError, match="front matter gives age = 34, but participants.csv row 6 gives 35"):
+        project.import_paths([awkward / "namen.md"])
