@@ -239,6 +239,8 @@ def _write(conn: sqlite3.Connection, plan: _Planned, document: ParsedDocument, t
     conn.executemany(
         'INSERT INTO fragments (transcript_id, turn_id, idx, text, start, "end", sentences, lemmas, words) '
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    conn.execute("INSERT INTO fragments_fts (rowid, text) SELECT id, text FROM fragments WHERE transcript_id = ?",
+                 (transcript_id,))
     conn.executemany("INSERT OR IGNORE INTO word_forms (form, lemma) VALUES (?, ?)",
                      sorted(frozenset().union(*(f.forms for f in fragments))))
     words = sum(row[-1] for row in rows)

@@ -83,13 +83,11 @@ CREATE TABLE fragments (
 
 CREATE INDEX fragments_turn ON fragments(turn_id);
 
+-- Filled by the importer, one INSERT … SELECT per transcript (index_fragments): several times
+-- cheaper than a trigger per row. Deletions are kept in step by the trigger below.
 CREATE VIRTUAL TABLE fragments_fts USING fts5(
     text, content='fragments', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
 );
-
-CREATE TRIGGER fragments_ai AFTER INSERT ON fragments BEGIN
-    INSERT INTO fragments_fts(rowid, text) VALUES (new.id, new.text);
-END;
 
 CREATE TRIGGER fragments_ad AFTER DELETE ON fragments BEGIN
     INSERT INTO fragments_fts(fragments_fts, rowid, text) VALUES ('delete', old.id, old.text);
