@@ -90,6 +90,10 @@ def test_changed_transcript_keeps_its_codings_and_lists_the_orphans(project, awk
         ("wrapped.txt", "steun", "Die zei alleen: we kijken er volgend jaar naar.")]
     assert project.conn.execute("SELECT COUNT(*) FROM turns t JOIN transcripts tr ON tr.id = t.transcript_id "
                                 "WHERE tr.name = 'wrapped.txt'").fetchone()[0] == 5
+    # the full-text index follows the re-segmented text
+    assert project.search("budget")[0].fragment.text == "Die zei alleen: daar hebben we geen budget voor."
+    assert project.search("kijken volgend") == []
+    assert project.conn.execute("INSERT INTO fragments_fts(fragments_fts, rank) VALUES ('integrity-check', 1)")
 
 
 def _load_small_codebook(project: Project, folder) -> None:
