@@ -1,0 +1,122 @@
+"""The bundled example study, and `.ci/example` (the README's main job) run on a copy of it."""
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import REPO
+from qcode import Project
+from qcode.cli import app
+from qcode.readers import read_survey, read_transcript
+
+TRANSCRIPTS = REPO / "transcripts"
+
+
+def example_commands() -> list[list[str]]:
+    lines = (REPO / ".ci/example").read_text(encoding="utf-8").splitlines()
+    return [shlex.split(line)[1:] for line in lines if line.startswith("qcode ")]
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory) -> Path:
+    """A copy of the example study after every command of .ci/example."""
+    folder = tmp_path_factory.mktemp("example")
+    for part in ("codebooks", "transcripts", "exports"):
+        shutil.copytree(REPO / part, folder / part)
+    runner = CliRunner()
+    cwd = os.getcwd()
+    os.chdir(folder)  # .ci/example runs in the repository's top folder
+    try:
+        for arguments in example_commands():
+            result = runner.invoke(app, arguments, catch_exceptions=False)
+            assert result.exit_code == 0, f"qcode {' '.join(arguments)}\n{result.output}"
+    finally:
+        os.chdir(cwd)
+    return folder
+
+
+def test_codebook_covers_the_exit_study_themes():
+    codebook = Project.check_codebook(REPO / "codebooks/exitstudie.yaml")
+    themes = codebook.codes
+    assert len(themes) >= 12
+    assert sum(len(list(_descendants(t))) for t in themes) >= 30
+    assert [t.id for t in themes if t.role == "recommendations"] == ["aanbevelingen"]
+    for code, _, _ in codebook.walk():
+        assert code.description and code.include and code.exclude and code.keywords, code.id
+        assert len(code.examples) >= 2, code.id
+
+
+def _descendants(code):
+    for child in code.codes:
+        yield child
+        yield from _descendants(child)
+
+
+def test_interviews_come_in_every_format_and_are_long_enough():
+    files = sorted(p for p in TRANSCRIPTS.iterdir() if p.suffix in {".txt", ".md", ".docx", ".vtt"})
+    assert len(files) >= 12
+    formats = Counter(p.suffix for p in files)
+    assert formats[".docx"] >= 2 and formats[".vtt"] >= 2 and formats[".txt"] + formats[".md"] >= 8
+    for path in files:
+        document = read_transcript(path, {"Marieke", "Marieke de Vries", "Tom Bakker"})
+        words = sum(len(p.split()) for turn in document.turns for p in turn.paragraphs)
+        assert words >= 1500, f"{path.name} has {words} words"
+
+
+def test_survey_sheet_has_over_a_hundred_answers():
+    [sheet] = (TRANSCRIPTS / "survey").glob("*.xlsx")
+    assert len(read_survey(sheet, "respondent", "antwoord")) >= 100
+
+
+def test_main_job_imports_the_study_and_writes_exports(example):
+    with Project.open(example) as project:
+        status = project.status()
+        assert status.transcripts >= 12 and status.participants == status.transcripts
+        assert status.codes >= 42
+        participants = dict(project.conn.execute("SELECT id, attributes FROM participants").fetchall())
+        ages = [json.loads(a)["age"] for a in participants.values()]
+        assert min(ages) >= 25 and max(ages) <= 60 and len(set(ages)) >= 8
+        roles = dict(project.conn.execute(
+            "SELECT t.speaker, t.role FROM turns t JOIN transcripts tr ON tr.id = t.transcript_id "
+            "WHERE tr.format = 'vtt'").fetchall())
+        assert roles["Marieke de Vries"] == roles["Tom Bakker"] == "interviewer"
+        assert roles["Karin Jansen"] == roles["Deelnemer 12"] == "participant"
+        for fragment in project.fragments():
+            text = project.conn.execute("SELECT text FROM transcripts WHERE name = ?",
+                                        (fragment.transcript,)).fetchone()[0]
+            assert text[fragment.start:fragment.end] == fragment.text
+    exported = (example / "exports/fragmenten.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(exported) == 1 + status.participant_fragments
+    assert len(json.loads((example / "exports/fragmenten.json").read_text(encoding="utf-8"))) == status.fragments
+    with Project.open(example / "exports/enquete") as survey:
+        assert survey.status().participants >= 100
+
+
+def test_main_job_can_run_twice(example):
+    runner = CliRunner()
+    result = runner.invoke(app, ["--project", str(example), "import", str(example / "transcripts"), "--json"])
+    report = json.loads(result.output)
+    assert report["new"] == 0 and report["changed"] == 0 and report["unchanged"] >= 12
+
+
+def readme_commands() -> list[list[str]]:
+    lines = (REPO / "README.md").read_text(encoding="utf-8").splitlines()
+    return [shlex.split(line.removeprefix("$ "))[1:] for line in lines if line.startswith("$ qcode ")]
+
+
+@pytest.mark.parametrize("arguments", readme_commands(), ids=" ".join)
+def test_readme_tour_commands_run(example, arguments):
+    cwd = os.getcwd()
+    os.chdir(example)
+    try:
+        result = CliRunner().invoke(app, arguments, catch_exceptions=False)
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 0, result.output
