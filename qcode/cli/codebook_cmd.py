@@ -117,4 +117,5 @@ def _report(result: LoadResult, done: str) -> None:
     for title, ids in (("added", result.added), ("removed", result.removed),
                        ("retired (kept for their codings)", result.retired)):
         if ids:
-            console.print(f"  {title}: {escape(', '.join(ids))}")
+            listed = ", ".join(ids) if len(ids) <= 10 else f"{len(ids)} codes (see qcode codebook show --ids)"
+            console.print(f"  {title}: {escape(listed)}")
