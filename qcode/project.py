@@ -11,11 +11,11 @@ from pathlib import Path
 import sqlite_utils
 
 from qcode import codebook as cb
-from qcode import codebook_db, queries
+from qcode import codebook_db, coding, queries
 from qcode.db import connect, migrate, schema_version, transaction
 from qcode.errors import NotAProjectError, ProjectExistsError, UsageError
 from qcode.importer import ImportOptions, ImportReport, Progress, import_paths
-from qcode.records import FragmentRecord, SearchHit, Status, TranscriptView
+from qcode.records import CodingRecord, FragmentRecord, SearchHit, Status, TranscriptView
 from qcode.segment import UNITS, Unit, load_pipeline, pipeline_info
 
 DB_NAME = "qcode.db"
@@ -155,6 +155,26 @@ class Project:
         finally:
             temporary.unlink(missing_ok=True)
         return result
+
+    # -- coding --------------------------------------------------------------------------------
+    def assign(self, fragment_id: int, codes: Sequence[str], coder: str, *, main: bool = False,
+               star: bool = False, memo: str | None = None, span: tuple[int, int] | None = None) -> int:
+        """Apply codes to a fragment for a coder (flags and memo updated where already applied)."""
+        with transaction(self.db) as conn:
+            return coding.assign(conn, fragment_id, list(codes), coder, main=main, star=star, memo=memo, span=span)
+
+    def unassign(self, fragment_id: int, codes: Sequence[str], coder: str) -> int:
+        with transaction(self.db) as conn:
+            return coding.unassign(conn, fragment_id, list(codes), coder)
+
+    def mark_seen(self, fragment_id: int, coder: str) -> None:
+        """Record that a coder looked at a fragment (and, if uncoded, chose no code for it)."""
+        with transaction(self.db) as conn:
+            coding.mark_seen(conn, fragment_id, coder)
+
+    def codings(self, *, coder: str | None = None, code: str | None = None,
+                participant: str | None = None) -> list[CodingRecord]:
+        return coding.codings(self.conn, coder, code, participant)
 
     # -- looking at the data -------------------------------------------------------------------
     def fragments(self, *, transcript: str | None = None, participant: str | None = None,

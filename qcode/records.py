@@ -72,3 +72,19 @@ class Status(BaseModel):
     codings: int
     coders: list[CoderShare]
     orphaned: list[OrphanRecord]
+
+
+class CodingRecord(BaseModel):
+    id: int
+    fragment: int
+    transcript: str
+    participant: str
+    code: str
+    coder: str
+    main: bool
+    star: bool
+    memo: str | None
+    span_start: int | None
+    span_end: int | None
+    text: str
+    updated_at: str

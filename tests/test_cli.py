@@ -7,6 +7,7 @@ import pytest
 import typer
 
 from qcode.cli import app
+from qcode.db import MIGRATIONS
 
 
 def all_commands(group, prefix: tuple[str, ...] = ()):
@@ -141,4 +142,4 @@ def test_doctor_reports_the_pipeline(cli):
     cli("init", str(cli.folder), project=False)
     info = json.loads(cli("doctor", "--json").output)
     assert info["pipeline"].startswith(("nl_core_news_sm", "spacy.blank('nl')"))
-    assert info["fts5"] == "available" and info["schema_version"] == "1"
+    assert info["fts5"] == "available" and info["schema_version"] == str(len(MIGRATIONS))

@@ -199,3 +199,16 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
             )
         applied.append(name)
     return applied
+
+
+@migration("0002_seen")
+def _seen(conn: sqlite3.Connection) -> None:
+    """Which fragments each coder has looked at: agreement counts a seen, uncoded fragment as 'no'."""
+    conn.execute(
+        "CREATE TABLE seen ("
+        " fragment_id INTEGER NOT NULL REFERENCES fragments(id) ON DELETE CASCADE,"
+        " coder TEXT NOT NULL,"
+        " at TEXT NOT NULL,"
+        " PRIMARY KEY (fragment_id, coder)"
+        ") WITHOUT ROWID")
+    conn.execute("CREATE INDEX codings_coder ON codings(coder, fragment_id)")

@@ -1,0 +1,68 @@
+"""`qcode assign`, `qcode unassign` and `qcode codings`: coding from a script."""
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from qcode.cli.common import console, open_project, print_json
+
+Coder = Annotated[str, typer.Option(help="Who codes (each coder's codings are kept apart).")]
+Codes = Annotated[list[str], typer.Argument(help="One or more code ids.")]
+FragmentId = Annotated[int, typer.Argument(help="The fragment's id (see qcode fragments).")]
+
+codings_app = typer.Typer(help="List codings (import and export follow).", invoke_without_command=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("assign")(assign)
+    app.command("unassign")(unassign)
+    app.add_typer(codings_app, name="codings")
+
+
+def assign(ctx: typer.Context, fragment: FragmentId, codes: Codes, coder: Coder,
+           main: Annotated[bool, typer.Option("--main", help="The participant's main reason for leaving.")] = False,
+           star: Annotated[bool, typer.Option("--star", help="A key quote.")] = False,
+           memo: Annotated[Optional[str], typer.Option(help="A note with the coding.")] = None) -> None:
+    """Code a fragment: apply one or more codes for a coder.
+
+    Example:  qcode assign 298 agressie-spanning --coder anna --main --memo "hoofdreden"
+    """
+    count = open_project(ctx).assign(fragment, codes, coder, main=main, star=star, memo=memo)
+    console.print(f"[green]✓[/] {escape(coder)}: fragment {fragment} coded with {count} code"
+                  f"{'s' if count != 1 else ''}: {escape(', '.join(codes))}")
+
+
+def unassign(ctx: typer.Context, fragment: FragmentId, codes: Codes, coder: Coder) -> None:
+    """Remove codes a coder applied to a fragment.
+
+    Example:  qcode unassign 298 agressie-spanning --coder anna
+    """
+    open_project(ctx).unassign(fragment, codes, coder)
+    console.print(f"[green]✓[/] {escape(coder)}: removed {escape(', '.join(codes))} from fragment {fragment}")
+
+
+@codings_app.callback()
+def codings(ctx: typer.Context,
+            coder: Annotated[Optional[str], typer.Option(help="Only this coder's codings.")] = None,
+            code: Annotated[Optional[str], typer.Option(help="Only this code.")] = None,
+            participant: Annotated[Optional[str], typer.Option(help="Only this participant.")] = None,
+            as_json: Annotated[bool, typer.Option("--json", help="Print JSON, for scripts.")] = False) -> None:
+    """List codings with their fragment's text.
+
+    Example:  qcode codings --coder anna --code werkdruk --json
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    records = open_project(ctx).codings(coder=coder, code=code, participant=participant)
+    if as_json:
+        print_json(records)
+        return
+    table = Table("fragment", "participant", "code", "coder", "main", "star", "text")
+    for r in records:
+        table.add_row(str(r.fragment), escape(r.participant), escape(r.code), escape(r.coder),
+                      "●" if r.main else "", "★" if r.star else "", escape(r.text[:80]))
+    console.print(table)
+    console.print(f"[dim]{len(records)} codings[/]")

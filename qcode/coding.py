@@ -1,0 +1,109 @@
+"""Coding: assign and unassign codes to fragments, mark fragments seen, every action logged."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timezone
+
+from qcode.errors import UsageError
+from qcode.records import CodingRecord
+
+_CODING_SELECT = """
+SELECT c.id, c.fragment_id, tr.name, tr.participant_id, c.code_id, c.coder, c.main, c.star, c.memo,
+       c.span_start, c.span_end, f.text, c.updated_at
+FROM codings c JOIN fragments f ON f.id = c.fragment_id JOIN transcripts tr ON tr.id = f.transcript_id
+"""
+_CODING_FIELDS = ("id", "fragment", "transcript", "participant", "code", "coder", "main", "star", "memo",
+                  "span_start", "span_end", "text", "updated_at")
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _log(conn: sqlite3.Connection, coder: str, action: str, fragment_id: int, code_id: str | None,
+         detail: dict | None = None) -> None:
+    conn.execute("INSERT INTO coding_log (at, coder, action, fragment_id, code_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
+                 (_now(), coder, action, fragment_id, code_id, json.dumps(detail or {}, ensure_ascii=False)))
+
+
+def _check_fragment(conn: sqlite3.Connection, fragment_id: int) -> str:
+    row = conn.execute("SELECT f.text, t.role FROM fragments f JOIN turns t ON t.id = f.turn_id WHERE f.id = ?",
+                       (fragment_id,)).fetchone()
+    if row is None:
+        raise UsageError(f"there is no fragment {fragment_id}", hint="find fragment ids with 'qcode fragments'")
+    if row[1] != "participant":
+        raise UsageError(f"fragment {fragment_id} is an interviewer's turn; only participants' words are coded",
+                         hint="code the participant's answer that follows it")
+    return row[0]
+
+
+def _check_codes(conn: sqlite3.Connection, codes: list[str]) -> None:
+    if not codes:
+        raise UsageError("name at least one code", hint="see the ids with 'qcode codebook show --ids'")
+    known = {row[0]: row[1] for row in conn.execute("SELECT id, active FROM codes")}
+    for code in codes:
+        if code not in known:
+            raise UsageError(f"there is no code {code!r} in the codebook", hint="see 'qcode codebook show --ids'")
+        if not known[code]:
+            raise UsageError(f"code {code!r} is retired (no longer in the codebook file)",
+                             hint="put it back in the YAML and load it, or use another code")
+
+
+def _check_coder(coder: str) -> str:
+    coder = coder.strip()
+    if not coder:
+        raise UsageError("a coder name is needed", hint="pass --coder NAME")
+    return coder
+
+
+def assign(conn: sqlite3.Connection, fragment_id: int, codes: list[str], coder: str, *, main: bool = False,
+           star: bool = False, memo: str | None = None, span: tuple[int, int] | None = None) -> int:
+    """Apply codes to a fragment (updating flags and memo where the coder already applied one)."""
+    coder = _check_coder(coder)
+    text = _check_fragment(conn, fragment_id)
+    _check_codes(conn, codes)
+    if span is not None and not 0 <= span[0] < span[1] <= len(text):
+        raise UsageError(f"span {span[0]}–{span[1]} lies outside fragment {fragment_id} (0–{len(text)})")
+    now = _now()
+    for code in codes:
+        conn.execute(
+            "INSERT INTO codings (fragment_id, code_id, coder, main, star, memo, span_start, span_end, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (fragment_id, code_id, coder) DO UPDATE"
+            " SET main = excluded.main, star = excluded.star, memo = COALESCE(excluded.memo, memo),"
+            " span_start = COALESCE(excluded.span_start, span_start), span_end = COALESCE(excluded.span_end, span_end),"
+            " updated_at = excluded.updated_at",
+            (fragment_id, code, coder, int(main), int(star), memo, *(span or (None, None)), now, now))
+        _log(conn, coder, "assign", fragment_id, code, {"main": main, "star": star, "memo": memo, "span": span})
+    mark_seen(conn, fragment_id, coder)
+    return len(codes)
+
+
+def unassign(conn: sqlite3.Connection, fragment_id: int, codes: list[str], coder: str) -> int:
+    """Remove codes a coder applied to a fragment; naming one not applied is an error."""
+    coder = _check_coder(coder)
+    _check_fragment(conn, fragment_id)
+    for code in codes:
+        deleted = conn.execute("DELETE FROM codings WHERE fragment_id = ? AND code_id = ? AND coder = ?",
+                               (fragment_id, code, coder)).rowcount
+        if not deleted:
+            raise UsageError(f"{coder} has not coded fragment {fragment_id} with {code!r}",
+                             hint=f"see 'qcode codings --coder {coder}'")
+        _log(conn, coder, "unassign", fragment_id, code)
+    return len(codes)
+
+
+def mark_seen(conn: sqlite3.Connection, fragment_id: int, coder: str) -> None:
+    conn.execute("INSERT OR IGNORE INTO seen (fragment_id, coder, at) VALUES (?, ?, ?)",
+                 (fragment_id, _check_coder(coder), _now()))
+
+
+def codings(conn: sqlite3.Connection, coder: str | None = None, code: str | None = None,
+            participant: str | None = None) -> list[CodingRecord]:
+    where, params = [], []
+    for column, value in (("c.coder", coder), ("c.code_id", code), ("tr.participant_id", participant)):
+        if value:
+            where.append(f"{column} = ?")
+            params.append(value)
+    sql = _CODING_SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY tr.name, f.idx, c.code_id"
+    return [CodingRecord(**dict(zip(_CODING_FIELDS, row))) for row in conn.execute(sql, params)]
