@@ -27,7 +27,7 @@ def _log(conn: sqlite3.Connection, coder: str, action: str, fragment_id: int, co
                  (_now(), coder, action, fragment_id, code_id, json.dumps(detail or {}, ensure_ascii=False)))
 
 
-def _check_fragment(conn: sqlite3.Connection, fragment_id: int) -> str:
+def check_fragment(conn: sqlite3.Connection, fragment_id: int) -> str:
     row = conn.execute("SELECT f.text, t.role FROM fragments f JOIN turns t ON t.id = f.turn_id WHERE f.id = ?",
                        (fragment_id,)).fetchone()
     if row is None:
@@ -61,7 +61,7 @@ def assign(conn: sqlite3.Connection, fragment_id: int, codes: list[str], coder: 
            star: bool = False, memo: str | None = None, span: tuple[int, int] | None = None) -> int:
     """Apply codes to a fragment (updating flags and memo where the coder already applied one)."""
     coder = _check_coder(coder)
-    text = _check_fragment(conn, fragment_id)
+    text = check_fragment(conn, fragment_id)
     _check_codes(conn, codes)
     if span is not None and not 0 <= span[0] < span[1] <= len(text):
         raise UsageError(f"span {span[0]}–{span[1]} lies outside fragment {fragment_id} (0–{len(text)})")
@@ -82,7 +82,7 @@ def assign(conn: sqlite3.Connection, fragment_id: int, codes: list[str], coder: 
 def unassign(conn: sqlite3.Connection, fragment_id: int, codes: list[str], coder: str) -> int:
     """Remove codes a coder applied to a fragment; naming one not applied is an error."""
     coder = _check_coder(coder)
-    _check_fragment(conn, fragment_id)
+    check_fragment(conn, fragment_id)
     for code in codes:
         deleted = conn.execute("DELETE FROM codings WHERE fragment_id = ? AND code_id = ? AND coder = ?",
                                (fragment_id, code, coder)).rowcount

@@ -11,7 +11,7 @@ from pathlib import Path
 import sqlite_utils
 
 from qcode import codebook as cb
-from qcode import codebook_db, coding, queries
+from qcode import codebook_db, coding, codings_io, queries
 from qcode.db import connect, migrate, schema_version, transaction
 from qcode.errors import NotAProjectError, ProjectExistsError, UsageError
 from qcode.importer import ImportOptions, ImportReport, Progress, import_paths
@@ -175,6 +175,15 @@ class Project:
     def codings(self, *, coder: str | None = None, code: str | None = None,
                 participant: str | None = None) -> list[CodingRecord]:
         return coding.codings(self.conn, coder, code, participant)
+
+    def import_codings(self, path: Path | str, *, coder: str | None = None,
+                       skip_bad: bool = False) -> codings_io.CodingsImport:
+        """Apply codings from a .csv/.xlsx sheet in one transaction; bad rows stop it (or are skipped)."""
+        with transaction(self.db) as conn:
+            return codings_io.import_codings(conn, Path(path), coder, skip_bad)
+
+    def export_codings(self, *, coder: str | None = None) -> list[dict]:
+        return codings_io.export_rows(self.conn, coder)
 
     # -- looking at the data -------------------------------------------------------------------
     def fragments(self, *, transcript: str | None = None, participant: str | None = None,

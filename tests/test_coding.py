@@ -108,3 +108,84 @@ def test_search_and_fragments_filter_by_code_including_sub_codes(coded):
     assert [h.fragment.id for h in coded.search("ik", code="steun")] == [second.id]
     status = coded.status()
     assert [(c.coder, c.coded_fragments) for c in status.coders] == [("anna", 2)]
+
+
+def write_csv(path, text):
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def test_codings_import_by_id_or_by_text_and_twice_changes_nothing(coded, tmp_path):
+    first, second, third = answers(coded)
+    sheet = write_csv(tmp_path / "anna.csv", f"""\
+        fragment,transcript,text,code,coder,main,star,memo
+        {first.id},,,doorgroei-sollicitatie,anna,1,0,de druppel
+        ,wrapped,"waar doe ik   het nog voor",steun,,0,1,
+        ,wrapped.txt,volgend jaar,doorgroei,bram,,,
+        """)
+    result = coded.import_codings(sheet, coder="anna")
+    assert (result.applied, result.unchanged) == (3, 0)
+    rows = [(r.fragment, r.code, r.coder, r.main, r.star, r.memo) for r in coded.codings()]
+    assert sorted(rows) == sorted([(first.id, "doorgroei-sollicitatie", "anna", True, False, "de druppel"),
+                                   (second.id, "steun", "anna", False, True, None),
+                                   (third.id, "doorgroei", "bram", False, False, None)])
+    log_size = coded.conn.execute("SELECT COUNT(*) FROM coding_log").fetchone()[0]
+    again = coded.import_codings(sheet, coder="anna")
+    assert (again.applied, again.unchanged) == (0, 3)
+    assert coded.conn.execute("SELECT COUNT(*) FROM coding_log").fetchone()[0] == log_size
+
+
+def test_codings_import_reports_every_bad_row_and_writes_nothing(coded, tmp_path, data):
+    from qcode.errors import InputError
+    from conftest import database_dump
+
+    first = answers(coded)[0]
+    interviewer = coded.fragments(role="interviewer")[0]
+    sheet = write_csv(tmp_path / "fout.csv", f"""\
+        fragment,transcript,text,code,coder,main
+        {first.id},,,steun,anna,1
+        {first.id},,,bestaat-niet,anna,0
+        ,wrapped,dit staat er niet,steun,anna,0
+        ,wrapped,ik,steun,anna,0
+        {interviewer.id},,,steun,anna,0
+        {first.id},,,steun,,0
+        {first.id},,,steun,anna,ja
+        """)
+    before = database_dump(coded)
+    with pytest.raises(InputError) as raised:
+        coded.import_codings(sheet)
+    messages = [str(p).split("\n")[0] for p in raised.value.problems]
+    assert messages == [
+        f"{sheet} (row 3): unknown code 'bestaat-niet'",
+        f"{sheet} (row 4): the text matches no participant fragments of wrapped.txt",
+        f"{sheet} (row 5): the text matches 2 participant fragments of wrapped.txt "
+        f"({first.id}, {answers(coded)[1].id})",
+        f"{sheet} (row 6): fragment {interviewer.id} is an interviewer's turn; only participants' words are coded",
+        f"{sheet} (row 7): no coder in this row",
+        f"{sheet} (row 8): main must be 0 or 1, not 'ja'",
+    ]
+    assert database_dump(coded) == before
+    result = coded.import_codings(sheet, skip_bad=True)
+    assert result.applied == 1 and len(result.skipped) == 6
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_codings_export_then_import_gives_the_same_codings(cli, awkward, tmp_path, suffix):
+    cli("init", str(cli.folder), project=False)
+    (tmp_path / "klein.yaml").write_text(CODEBOOK, encoding="utf-8")
+    cli("codebook", "load", str(tmp_path / "klein.yaml"))
+    cli("import", str(awkward / "wrapped.txt"))
+    ids = [f["id"] for f in json.loads(cli("fragments", "--role", "participant", "--json").output)]
+    cli("assign", str(ids[0]), "doorgroei", "steun", "--coder", "anna", "--main", "--memo", "twee redenen")
+    cli("assign", str(ids[2]), "steun", "--coder", "bram", "--star")
+    target = tmp_path / f"codings.{suffix}"
+    assert cli("codings", "export", "-o", str(target)).exit_code == 0
+    before = json.loads(cli("codings", "--json").output)
+    for row in before:
+        cli("unassign", str(row["fragment"]), row["code"], "--coder", row["coder"])
+    assert json.loads(cli("codings", "--json").output) == []
+    result = cli("codings", "import", str(target))
+    assert result.exit_code == 0 and "3 codings applied" in result.output
+    after = json.loads(cli("codings", "--json").output)
+    strip = lambda rows: [{k: v for k, v in r.items() if k not in ("id", "updated_at")} for r in rows]  # noqa: E731
+    assert strip(after) == strip(before)

@@ -1,8 +1,6 @@
 """`qcode fragments`, `qcode show` and `qcode search`: looking at what was imported."""
 from __future__ import annotations
 
-import csv
-import json
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -12,9 +10,9 @@ from rich.table import Table
 from rich.text import Text
 
 from qcode.cli.common import console, open_project, print_json, seconds_as_clock
-from qcode.errors import UsageError
 from qcode.queries import HIT_END, HIT_START
 from qcode.records import FragmentRecord
+from qcode.tables import write_rows
 
 Transcript = Annotated[Optional[str], typer.Option(help="Only this transcript (file name, or name without extension).")]
 Participant = Annotated[Optional[str], typer.Option(help="Only this participant id.")]
@@ -32,7 +30,7 @@ def register(app: typer.Typer) -> None:
 def fragments(
     ctx: typer.Context, transcript: Transcript = None, participant: Participant = None, role: Role = None,
     code: Code = None, as_json: JSON = False,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to a .json or .csv file.")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to a .csv, .json or .xlsx file.")] = None,
 ) -> None:
     """List fragments with their ids, participant, role, turn and text.
 
@@ -57,19 +55,7 @@ def fragments(
 
 
 def write_fragments(records: list[FragmentRecord], path: Path) -> None:
-    suffix = path.suffix.lower()
-    if suffix not in (".json", ".csv"):
-        raise UsageError(f"cannot write {suffix or 'extension-less'} files", path=path,
-                         hint="use a .json or .csv file name")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    rows = [r.model_dump(mode="json") for r in records]
-    if suffix == ".json":
-        path.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
-        return
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:  # the BOM lets Excel read UTF-8
-        writer = csv.DictWriter(handle, fieldnames=list(FragmentRecord.model_fields))
-        writer.writeheader()
-        writer.writerows(rows)
+    write_rows([r.model_dump(mode="json") for r in records], list(FragmentRecord.model_fields), path)
 
 
 def show(ctx: typer.Context,

@@ -1,6 +1,7 @@
 """`qcode assign`, `qcode unassign` and `qcode codings`: coding from a script."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -8,12 +9,15 @@ from rich.markup import escape
 from rich.table import Table
 
 from qcode.cli.common import console, open_project, print_json
+from qcode.codings_io import EXPORT_COLUMNS
+from qcode.errors import UsageError
+from qcode.tables import write_rows
 
 Coder = Annotated[str, typer.Option(help="Who codes (each coder's codings are kept apart).")]
 Codes = Annotated[list[str], typer.Argument(help="One or more code ids.")]
 FragmentId = Annotated[int, typer.Argument(help="The fragment's id (see qcode fragments).")]
 
-codings_app = typer.Typer(help="List codings (import and export follow).", invoke_without_command=True)
+codings_app = typer.Typer(help="List, import and export codings.", invoke_without_command=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -66,3 +70,44 @@ def codings(ctx: typer.Context,
                       "●" if r.main else "", "★" if r.star else "", escape(r.text[:80]))
     console.print(table)
     console.print(f"[dim]{len(records)} codings[/]")
+
+
+@codings_app.command("import")
+def import_(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="A .csv or .xlsx sheet of codings.")],
+            coder: Annotated[Optional[str], typer.Option(help="Coder for rows without one.")] = None,
+            skip_bad: Annotated[bool, typer.Option(help="Apply the good rows and list the bad ones.")] = False,
+            as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False) -> None:
+    """Apply codings from a sheet: columns fragment (or transcript + text), code, coder, main, star, memo.
+
+    Every bad row is reported with its number and nothing is written (unless --skip-bad).
+    Importing the same sheet twice changes nothing.
+
+    Example:  qcode codings import transcripts/codings/anna.csv --coder anna
+    """
+    result = open_project(ctx).import_codings(file, coder=coder, skip_bad=skip_bad)
+    if as_json:
+        print_json({"applied": result.applied, "unchanged": result.unchanged,
+                    "skipped": [str(p) for p in result.skipped]})
+        return
+    console.print(f"[green]✓[/] {result.applied} codings applied, {result.unchanged} already there.")
+    for problem in result.skipped:
+        console.print(f"[yellow]skipped[/] {escape(str(problem))}")
+
+
+@codings_app.command("export")
+def export(ctx: typer.Context,
+           coder: Annotated[Optional[str], typer.Option(help="Only this coder's codings.")] = None,
+           fmt: Annotated[Optional[str], typer.Option("--format", help="csv, xlsx or json (default: from -o).")] = None,
+           output: Annotated[Optional[Path], typer.Option("--output", "-o", help="The file to write.")] = None) -> None:
+    """Write codings to a sheet that `qcode codings import` reads back.
+
+    Example:  qcode codings export --coder anna -o exports/codings-anna.xlsx
+    """
+    rows = open_project(ctx).export_codings(coder=coder)
+    if output is None:
+        if fmt not in (None, "json"):
+            raise UsageError(f"--format {fmt} needs a file", hint="add -o FILE")
+        print_json(rows)
+        return
+    write_rows(rows, EXPORT_COLUMNS, output, fmt)
+    console.print(f"Wrote {len(rows)} codings to [bold]{escape(str(output))}[/]")
