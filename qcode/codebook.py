@@ -221,7 +221,7 @@ def dump(document: CommentedMap) -> str:
     return stream.getvalue()
 
 
-def parse_text(text: str, path: Path) -> Codebook:
+def parse_text(text: str) -> Codebook:
     """Validate rewritten YAML before it is stored (a rename must not break the file)."""
     return Codebook.model_validate(YAML(typ="safe", pure=True).load(text))
 

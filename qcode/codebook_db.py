@@ -140,7 +140,7 @@ def merge_codes(conn: sqlite3.Connection, loaded: LoadedCodebook, new_text: str,
 
 
 def _store_rewritten(conn: sqlite3.Connection, loaded: LoadedCodebook, new_text: str, note: str) -> LoadResult:
-    rewritten = loaded.model_copy(update={"codebook": parse_text(new_text, loaded.path), "text": new_text})
+    rewritten = loaded.model_copy(update={"codebook": parse_text(new_text), "text": new_text})
     return store(conn, rewritten, new_text, note)
 
 

@@ -6,6 +6,7 @@ import re
 import sqlite3
 from collections.abc import Callable
 
+from qcode.codebook_db import require_code
 from qcode.errors import UsageError
 from qcode.records import CoderShare, FragmentRecord, OrphanRecord, SearchHit, TranscriptView, TurnView
 
@@ -58,8 +59,7 @@ def _filters(conn: sqlite3.Connection, transcript: str | None, participant: str 
         where.append("t.role = ?")
         params.append(role)
     if code:
-        if conn.execute("SELECT 1 FROM codes WHERE id = ?", (code,)).fetchone() is None:
-            raise UsageError(f"no code {code!r} in the codebook", hint="see 'qcode codebook show --ids'")
+        require_code(conn, code)
         where.append("""f.id IN (SELECT fragment_id FROM codings WHERE code_id IN (
             WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT c.id FROM codes c JOIN sub ON c.parent_id = sub.id)
             SELECT id FROM sub))""")
