@@ -1,11 +1,10 @@
 """The codebook in the database: versions, the codes table, counts, renames and merges."""
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
+from qcode.changelog import log_action, utc_now
 from qcode.codebook import LoadedCodebook, code_rows, parse_text
 from qcode.errors import UsageError
 
@@ -38,10 +37,6 @@ class CodeNode:
         return sum(self.counts.values()) + sum(child.total for child in self.children)
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
 def store(conn: sqlite3.Connection, loaded: LoadedCodebook, text: str | None = None,
           note: str | None = None) -> LoadResult:
     """Make `loaded` the project's codebook; a changed one is recorded as a new version."""
@@ -54,7 +49,7 @@ def store(conn: sqlite3.Connection, loaded: LoadedCodebook, text: str | None = N
         "INSERT INTO codebook_versions (name, version, language, source_path, content_hash, yaml, loaded_at, "
         "note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (codebook.name, codebook.version, codebook.language, str(loaded.path.resolve()), digest,
-         text if text is not None else loaded.text, _now(), note)).lastrowid
+         text if text is not None else loaded.text, utc_now(), note)).lastrowid
     before = {row[0] for row in conn.execute("SELECT id FROM codes")}
     rows = code_rows(codebook, version_id)
     placeholders = ", ".join("?" for _ in _CODE_COLUMNS)
@@ -114,7 +109,7 @@ def rename_code(conn: sqlite3.Connection, loaded: LoadedCodebook, new_text: str,
     """Give code `old` the id `new`; codings and sub-codes follow through ON UPDATE CASCADE."""
     conn.execute("UPDATE codes SET id = ? WHERE id = ?", (new, old))
     conn.execute("UPDATE orphaned_codings SET code_id = ? WHERE code_id = ?", (new, old))
-    _log(conn, "renamed", old, {"to": new})
+    log_action(conn, "", "renamed", code_id=old, to=new)
     return _store_rewritten(conn, loaded, new_text, f"renamed {old} to {new}")
 
 
@@ -130,12 +125,12 @@ def merge_codes(conn: sqlite3.Connection, loaded: LoadedCodebook, new_text: str,
             continue
         memos = " / ".join(m for m in (twin[1], memo) if m) or None
         conn.execute("UPDATE codings SET main = MAX(main, ?), star = MAX(star, ?), memo = ?, updated_at = ? "
-                     "WHERE id = ?", (main, star, memos, _now(), twin[0]))
+                     "WHERE id = ?", (main, star, memos, utc_now(), twin[0]))
         conn.execute("DELETE FROM codings WHERE id = ?", (coding_id,))
     conn.execute("UPDATE codes SET parent_id = ? WHERE parent_id = ?", (target, source))
     conn.execute("UPDATE orphaned_codings SET code_id = ? WHERE code_id = ?", (target, source))
     conn.execute("DELETE FROM codes WHERE id = ?", (source,))
-    _log(conn, "merged", source, {"into": target})
+    log_action(conn, "", "merged", code_id=source, into=target)
     return _store_rewritten(conn, loaded, new_text, f"merged {source} into {target}")
 
 
@@ -143,7 +138,3 @@ def _store_rewritten(conn: sqlite3.Connection, loaded: LoadedCodebook, new_text:
     rewritten = loaded.model_copy(update={"codebook": parse_text(new_text), "text": new_text})
     return store(conn, rewritten, new_text, note)
 
-
-def _log(conn: sqlite3.Connection, action: str, code_id: str, detail: dict) -> None:
-    conn.execute("INSERT INTO coding_log (at, coder, action, code_id, detail) VALUES (?, ?, ?, ?, ?)",
-                 (_now(), "", action, code_id, json.dumps(detail)))

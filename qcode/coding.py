@@ -1,10 +1,9 @@
 """Coding: assign and unassign codes to fragments, mark fragments seen, every action logged."""
 from __future__ import annotations
 
-import json
 import sqlite3
-from datetime import datetime, timezone
 
+from qcode.changelog import log_action, utc_now
 from qcode.errors import UsageError
 from qcode.records import CodingRecord
 
@@ -15,16 +14,6 @@ FROM codings c JOIN fragments f ON f.id = c.fragment_id JOIN transcripts tr ON t
 """
 _CODING_FIELDS = ("id", "fragment", "transcript", "participant", "code", "coder", "main", "star", "memo",
                   "span_start", "span_end", "text", "updated_at")
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def _log(conn: sqlite3.Connection, coder: str, action: str, fragment_id: int, code_id: str | None,
-         detail: dict | None = None) -> None:
-    conn.execute("INSERT INTO coding_log (at, coder, action, fragment_id, code_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
-                 (_now(), coder, action, fragment_id, code_id, json.dumps(detail or {}, ensure_ascii=False)))
 
 
 def check_fragment(conn: sqlite3.Connection, fragment_id: int) -> str:
@@ -65,7 +54,7 @@ def assign(conn: sqlite3.Connection, fragment_id: int, codes: list[str], coder: 
     _check_codes(conn, codes)
     if span is not None and not 0 <= span[0] < span[1] <= len(text):
         raise UsageError(f"span {span[0]}–{span[1]} lies outside fragment {fragment_id} (0–{len(text)})")
-    now = _now()
+    now = utc_now()
     for code in codes:
         conn.execute(
             "INSERT INTO codings (fragment_id, code_id, coder, main, star, memo, span_start, span_end, created_at,"
@@ -74,7 +63,8 @@ def assign(conn: sqlite3.Connection, fragment_id: int, codes: list[str], coder: 
             " span_start = COALESCE(excluded.span_start, span_start), span_end = COALESCE(excluded.span_end, span_end),"
             " updated_at = excluded.updated_at",
             (fragment_id, code, coder, int(main), int(star), memo, *(span or (None, None)), now, now))
-        _log(conn, coder, "assign", fragment_id, code, {"main": main, "star": star, "memo": memo, "span": span})
+        log_action(conn, coder, "assign", fragment_id=fragment_id, code_id=code, main=main, star=star, memo=memo,
+                   span=span)
     mark_seen(conn, fragment_id, coder)
     return len(codes)
 
@@ -89,13 +79,13 @@ def unassign(conn: sqlite3.Connection, fragment_id: int, codes: list[str], coder
         if not deleted:
             raise UsageError(f"{coder} has not coded fragment {fragment_id} with {code!r}",
                              hint=f"see 'qcode codings --coder {coder}'")
-        _log(conn, coder, "unassign", fragment_id, code)
+        log_action(conn, coder, "unassign", fragment_id=fragment_id, code_id=code)
     return len(codes)
 
 
 def mark_seen(conn: sqlite3.Connection, fragment_id: int, coder: str) -> None:
     conn.execute("INSERT OR IGNORE INTO seen (fragment_id, coder, at) VALUES (?, ?, ?)",
-                 (fragment_id, _check_coder(coder), _now()))
+                 (fragment_id, _check_coder(coder), utc_now()))
 
 
 def codings(conn: sqlite3.Connection, coder: str | None = None, code: str | None = None,

@@ -14,10 +14,10 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from qcode.changelog import utc_now
 from qcode.errors import InputError, Problem
 from qcode.readers import (
     SHEET_SUFFIXES, ParsedDocument, ParticipantRow, ReadError, assign_roles,
@@ -239,7 +239,7 @@ def _write(conn: sqlite3.Connection, plan: _Planned, document: ParsedDocument, t
            unit: Unit, nlp, report: ImportReport) -> None:
     stored = render(document.turns)
     roles = assign_roles(document, plan.interviewer)
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    now = utc_now()
     values = (str(plan.path), document.format, plan.content_hash, plan.participant, stored.text,
               document.preamble, now)
     taken = []

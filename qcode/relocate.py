@@ -4,10 +4,10 @@ A coding whose fragment text no longer exists is kept in `orphaned_codings`, nev
 """
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timezone
+
+from qcode.changelog import log_action, utc_now
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def carry_codings(conn: sqlite3.Connection, transcript_id: int, transcript_name:
     for fragment_id, idx, text in conn.execute(
             "SELECT id, idx, text FROM fragments WHERE transcript_id = ?", (transcript_id,)):
         candidates.setdefault(normalise(text), []).append((idx, fragment_id))
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    now = utc_now()
     moved = orphaned = 0
     for coding in taken:
         matches = candidates.get(normalise(coding.text))
@@ -59,7 +59,8 @@ def carry_codings(conn: sqlite3.Connection, transcript_id: int, transcript_name:
                 "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (fragment_id, coding.code_id, coding.coder, coding.main, coding.star, coding.memo,
                  coding.span_start, coding.span_end, coding.created_at, coding.updated_at))
-            _log(conn, now, coding, "moved", fragment_id, {"transcript": transcript_name})
+            log_action(conn, coding.coder, "moved", fragment_id=fragment_id, code_id=coding.code_id,
+                       transcript=transcript_name)
             moved += 1
         else:
             conn.execute(
@@ -68,13 +69,8 @@ def carry_codings(conn: sqlite3.Connection, transcript_id: int, transcript_name:
                 (transcript_name, coding.text, coding.code_id, coding.coder, coding.main, coding.star,
                  coding.memo, coding.span_start, coding.span_end, coding.created_at, now,
                  "the fragment's text is no longer in the re-imported transcript"))
-            _log(conn, now, coding, "orphaned", None, {"transcript": transcript_name, "fragment": coding.idx})
+            log_action(conn, coding.coder, "orphaned", code_id=coding.code_id, transcript=transcript_name,
+                       fragment=coding.idx)
             orphaned += 1
     return moved, orphaned
 
-
-def _log(conn: sqlite3.Connection, now: str, coding: TakenCoding, action: str, fragment_id: int | None,
-         detail: dict) -> None:
-    conn.execute("INSERT INTO coding_log (at, coder, action, fragment_id, code_id, detail) "
-                 "VALUES (?, ?, ?, ?, ?, ?)",
-                 (now, coding.coder, action, fragment_id, coding.code_id, json.dumps(detail)))
