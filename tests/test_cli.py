@@ -143,3 +143,9 @@ def test_doctor_reports_the_pipeline(cli):
     info = json.loads(cli("doctor", "--json").output)
     assert info["pipeline"].startswith(("nl_core_news_sm", "spacy.blank('nl')"))
     assert info["fts5"] == "available" and info["schema_version"] == str(len(MIGRATIONS))
+
+
+def test_doctor_works_outside_a_project(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = cli("doctor", "--json", project=False)
+    assert result.exit_code == 0 and json.loads(result.output)["fts5"] == "available"

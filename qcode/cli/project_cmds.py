@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from qcode.cli.common import console, open_project, print_json
+from qcode.errors import NotAProjectError
 from qcode.project import Project, environment
 from qcode.records import Status
 from qcode.segment import UNITS
@@ -92,7 +93,7 @@ def doctor(ctx: typer.Context, as_json: JSON = False) -> None:
     try:
         project = open_project(ctx)
         info = project.doctor()
-    except Exception:  # outside a project: still report the machine
+    except NotAProjectError:  # outside a project: still report the machine
         info = environment()
     if as_json:
         print_json(info)
