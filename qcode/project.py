@@ -50,21 +50,25 @@ class Project:
 
     @classmethod
     def open(cls, path: Path | str | None = None) -> Project:
-        """Open the project at `path`, else $QCODE_PROJECT, else the current folder or one above it."""
-        start = Path(path or os.environ.get(ENV_PROJECT) or ".").resolve()
-        root = cls.find(start)
+        """Open the project at `path`, else at $QCODE_PROJECT, else in the current folder or one above it.
+
+        A folder named explicitly must hold the project itself: walking up from it could quietly
+        open a different study (`--project exports/enquete` inside the main study's folder).
+        """
+        explicit = path or os.environ.get(ENV_PROJECT)
+        root = cls.find(Path(explicit or ".").resolve(), walk_up=not explicit)
         db = connect(root / DB_NAME)
         migrate(db)
         return cls(root, db)
 
     @staticmethod
-    def find(start: Path) -> Path:
+    def find(start: Path, walk_up: bool = True) -> Path:
         if start.is_file() and start.name == DB_NAME:
             return start.parent
-        for folder in (start, *start.parents):
+        for folder in (start, *start.parents) if walk_up else (start,):
             if (folder / DB_NAME).is_file():
                 return folder
-        raise NotAProjectError(f"no qcode project in {start} or any folder above it",
+        raise NotAProjectError(f"no qcode project in {start}" + (" or any folder above it" if walk_up else ""),
                                hint="run 'qcode init' to make one here, or pass --project DIR")
 
     def close(self) -> None:

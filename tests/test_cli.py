@@ -149,3 +149,12 @@ def test_doctor_works_outside_a_project(cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = cli("doctor", "--json", project=False)
     assert result.exit_code == 0 and json.loads(result.output)["fts5"] == "available"
+
+
+def test_an_explicit_project_folder_is_not_walked_up_from(cli, awkward):
+    cli("init", str(cli.folder), project=False)
+    inner = cli.folder / "exports" / "enquete"
+    inner.mkdir(parents=True)
+    result = cli("--project", str(inner), "import", str(awkward / "bom.txt"), project=False)
+    assert result.exit_code == 1 and f"no qcode project in {inner}" in result.output
+    assert json.loads(cli("status", "--json").output)["transcripts"] == 0
