@@ -73,7 +73,7 @@ def import_paths(conn: sqlite3.Connection, paths: list[Path], unit: Unit, nlp_lo
     sources, problems = _discover(paths, options, report)
     existing = {row[0]: (row[1], row[2]) for row in
                 conn.execute("SELECT name, id, content_hash FROM transcripts")}
-    sheets: dict[Path, dict[str, ParticipantRow]] = {}
+    sheets: dict[Path, dict[str, ParticipantRow] | None] = {}
     seen: dict[str, Path] = {}
     load = _freezing(nlp_loader)
     with _collector_spared():
@@ -179,16 +179,20 @@ def _read_survey(path: Path, options: ImportOptions) -> list[tuple[_Planned, Par
                       _content_hash(d, d.participant or "", set())), d) for d in documents]
 
 
-def _sheet_for(folder: Path, cache: dict[Path, dict[str, ParticipantRow]]) -> dict[str, ParticipantRow]:
+def _sheet_for(folder: Path, cache: dict[Path, dict[str, ParticipantRow] | None]) -> dict[str, ParticipantRow]:
+    """The participants sheet of a folder, read once; after a bad sheet, every transcript beside it fails."""
     if folder not in cache:
-        cache[folder] = {}
+        cache[folder] = None
         sheet = find_sheet(folder)
-        if sheet is not None:
-            cache[folder] = read_participants(sheet)
-    return cache[folder]
+        cache[folder] = read_participants(sheet) if sheet is not None else {}
+    rows = cache[folder]
+    if rows is None:
+        raise ReadError("not imported: the participants sheet beside it is invalid (see above)", path=folder,
+                        hint="fix the sheet; without it this transcript would get the wrong participant")
+    return rows
 
 
-def _read_transcript(path: Path, sheets: dict[Path, dict[str, ParticipantRow]],
+def _read_transcript(path: Path, sheets: dict[Path, dict[str, ParticipantRow] | None],
                      options: ImportOptions) -> tuple[_Planned, ParsedDocument]:
     rows = _sheet_for(path.parent, sheets)
     row = rows.get(path.name)

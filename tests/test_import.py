@@ -201,3 +201,11 @@ def test_front_matter_and_sheet_must_agree(project, awkward):
                      encoding="utf-8")
     with pytest.raises(InputError, match="front matter gives age = 34, but participants.csv row 6 gives 35"):
         project.import_paths([awkward / "namen.md"])
+
+
+def test_skip_bad_skips_transcripts_beside_a_bad_participants_sheet(project, data):
+    report = project.import_paths([data / "bad/sheet_repeated_id", data / "bad/good"], skip_bad=True)
+    assert report.new == 1 and [f.transcript for f in project.fragments()][:1] == ["goed.txt"]
+    messages = [p.message for p in report.skipped]
+    assert messages[0] == "participant 'X1' appears twice (first in row 2)"
+    assert messages[1:] == ["not imported: the participants sheet beside it is invalid (see above)"]
