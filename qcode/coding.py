@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
 from qcode.changelog import log_action, utc_now
 from qcode.errors import UsageError
@@ -97,3 +98,60 @@ def codings(conn: sqlite3.Connection, coder: str | None = None, code: str | None
             params.append(value)
     sql = _CODING_SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY tr.name, f.idx, c.code_id"
     return [CodingRecord(**dict(zip(_CODING_FIELDS, row))) for row in conn.execute(sql, params)]
+
+
+# -- single-field changes and undo, for the interactive coder -----------------------------------
+_UNCHANGED: object = object()
+_STATE_FIELDS = ("main", "star", "memo", "span_start", "span_end", "created_at")
+
+
+def coding_state(conn: sqlite3.Connection, fragment_id: int, code: str, coder: str) -> dict | None:
+    """One coder's coding of a fragment with a code, as a dict that `restore` can put back; None if absent."""
+    row = conn.execute(f"SELECT {', '.join(_STATE_FIELDS)} FROM codings WHERE fragment_id = ? AND code_id = ? "
+                       "AND coder = ?", (fragment_id, code, coder)).fetchone()
+    return dict(zip(_STATE_FIELDS, row)) if row else None
+
+
+def update(conn: sqlite3.Connection, fragment_id: int, code: str, coder: str, *, main: object = _UNCHANGED,
+           star: object = _UNCHANGED, memo: object = _UNCHANGED, span: object = _UNCHANGED) -> None:
+    """Change the flags, memo or span (None: the whole fragment) of a coding that exists."""
+    coder = _check_coder(coder)
+    text = check_fragment(conn, fragment_id)
+    if coding_state(conn, fragment_id, code, coder) is None:
+        raise UsageError(f"{coder} has not coded fragment {fragment_id} with {code!r}",
+                         hint="apply the code first")
+    changes: dict[str, Any] = {}
+    if main is not _UNCHANGED:
+        changes["main"] = int(bool(main))
+    if star is not _UNCHANGED:
+        changes["star"] = int(bool(star))
+    if memo is not _UNCHANGED:
+        changes["memo"] = (memo or "").strip() or None
+    if span is not _UNCHANGED:
+        if span is not None and not 0 <= span[0] < span[1] <= len(text):
+            raise UsageError(f"span {span[0]}–{span[1]} lies outside fragment {fragment_id} (0–{len(text)})")
+        changes["span_start"], changes["span_end"] = span or (None, None)
+    if not changes:
+        return
+    assignments = ", ".join(f"{column} = ?" for column in changes)
+    conn.execute(f"UPDATE codings SET {assignments}, updated_at = ? WHERE fragment_id = ? AND code_id = ? "
+                 "AND coder = ?", (*changes.values(), utc_now(), fragment_id, code, coder))
+    log_action(conn, coder, "update", fragment_id=fragment_id, code_id=code, **changes)
+
+
+def restore(conn: sqlite3.Connection, fragment_id: int, code: str, coder: str, state: dict | None) -> None:
+    """Put a coding back as `coding_state` saw it (None: remove it): the undo of any change."""
+    conn.execute("DELETE FROM codings WHERE fragment_id = ? AND code_id = ? AND coder = ?",
+                 (fragment_id, code, coder))
+    if state is not None:
+        conn.execute("INSERT INTO codings (fragment_id, code_id, coder, main, star, memo, span_start, span_end, "
+                     "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     (fragment_id, code, coder, *(state[f] for f in _STATE_FIELDS), utc_now()))
+    log_action(conn, coder, "undo", fragment_id=fragment_id, code_id=code, restored=state is not None)
+
+
+def fragment_codings(conn: sqlite3.Connection, fragment_id: int, coder: str) -> dict[str, dict]:
+    """The codes one coder applied to one fragment, each with its state."""
+    return {row[0]: dict(zip(_STATE_FIELDS, row[1:])) for row in conn.execute(
+        f"SELECT code_id, {', '.join(_STATE_FIELDS)} FROM codings WHERE fragment_id = ? AND coder = ? "
+        "ORDER BY created_at, id", (fragment_id, coder))}

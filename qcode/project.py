@@ -16,6 +16,7 @@ from qcode.db import connect, migrate, schema_version, transaction
 from qcode.errors import NotAProjectError, ProjectExistsError, UsageError
 from qcode.importer import ImportOptions, ImportReport, Progress, import_paths
 from qcode.records import CodingRecord, FragmentRecord, SearchHit, Status, TranscriptView
+from qcode.session import CodingSession
 from qcode.segment import UNITS, Unit, load_pipeline, pipeline_info
 
 DB_NAME = "qcode.db"
@@ -185,6 +186,12 @@ class Project:
         """Apply codings from a .csv/.xlsx sheet in one transaction; bad rows stop it (or are skipped)."""
         with transaction(self.db) as conn:
             return codings_io.import_codings(conn, Path(path), coder, skip_bad)
+
+    def coding_session(self, coder: str, *, transcript: str | None = None, participant: str | None = None,
+                       code: str | None = None, uncoded: bool = False) -> CodingSession:
+        """A coder's walk through the participants' fragments, resuming at the first one not yet seen."""
+        return CodingSession(self.db, coder, transcript=transcript, participant=participant, code=code,
+                             uncoded=uncoded)
 
     def export_codings(self, *, coder: str | None = None) -> list[dict]:
         return codings_io.export_rows(self.conn, coder)

@@ -11,7 +11,7 @@ from qcode.errors import UsageError
 from qcode.records import CoderShare, FragmentRecord, OrphanRecord, SearchHit, TranscriptView, TurnView
 
 HIT_START, HIT_END = "\x02", "\x03"
-_FRAGMENT_SELECT = """
+FRAGMENT_SELECT = """
 SELECT f.id, tr.name, tr.participant_id, t.role, t.speaker, t.number, f.idx, t.timestamp,
        f.start, f."end", f.text
 FROM fragments f JOIN turns t ON t.id = f.turn_id JOIN transcripts tr ON tr.id = f.transcript_id
@@ -21,7 +21,7 @@ _FRAGMENT_FIELDS = ("id", "transcript", "participant", "role", "speaker", "turn"
 ROLES = ("interviewer", "participant")
 
 
-def _record(row: tuple) -> FragmentRecord:
+def fragment_record(row: tuple) -> FragmentRecord:
     return FragmentRecord(**dict(zip(_FRAGMENT_FIELDS, row)))
 
 
@@ -42,7 +42,7 @@ def resolve_transcript(conn: sqlite3.Connection, name: str) -> str:
                      hint="'qcode status' counts them; 'qcode fragments' lists what is there")
 
 
-def _filters(conn: sqlite3.Connection, transcript: str | None, participant: str | None,
+def fragment_filters(conn: sqlite3.Connection, transcript: str | None, participant: str | None,
              role: str | None, code: str | None) -> tuple[list[str], list]:
     where, params = [], []
     if transcript:
@@ -69,9 +69,9 @@ def _filters(conn: sqlite3.Connection, transcript: str | None, participant: str 
 
 def fragments(conn: sqlite3.Connection, transcript: str | None = None, participant: str | None = None,
               role: str | None = None, code: str | None = None) -> list[FragmentRecord]:
-    where, params = _filters(conn, transcript, participant, role, code)
-    sql = _FRAGMENT_SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY tr.name, f.idx"
-    return [_record(row) for row in conn.execute(sql, params)]
+    where, params = fragment_filters(conn, transcript, participant, role, code)
+    sql = FRAGMENT_SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY tr.name, f.idx"
+    return [fragment_record(row) for row in conn.execute(sql, params)]
 
 
 def transcript_view(conn: sqlite3.Connection, name: str) -> TranscriptView:
@@ -116,8 +116,8 @@ def fts_query(conn: sqlite3.Connection, query: str, lemmatise: Callable[[str], l
 def search(conn: sqlite3.Connection, query: str, lemmatise: Callable[[str], list[str]],
            transcript: str | None = None, participant: str | None = None, role: str | None = None,
            code: str | None = None, limit: int = 50) -> list[SearchHit]:
-    where, params = _filters(conn, transcript, participant, role, code)
-    sql = (_FRAGMENT_SELECT.replace("SELECT f.id", f"SELECT highlight(fragments_fts, 0, '{HIT_START}', "
+    where, params = fragment_filters(conn, transcript, participant, role, code)
+    sql = (FRAGMENT_SELECT.replace("SELECT f.id", f"SELECT highlight(fragments_fts, 0, '{HIT_START}', "
                                     f"'{HIT_END}'), bm25(fragments_fts), f.id")
            + " JOIN fragments_fts ON fragments_fts.rowid = f.id WHERE fragments_fts MATCH ?"
            + "".join(f" AND {w}" for w in where) + " ORDER BY bm25(fragments_fts) LIMIT ?")
@@ -126,7 +126,7 @@ def search(conn: sqlite3.Connection, query: str, lemmatise: Callable[[str], list
     except sqlite3.OperationalError as error:
         raise UsageError(f"cannot search for {query!r}: {error}",
                          hint='plain words search as written; quote a phrase: "doorgroei mogelijk"') from None
-    return [SearchHit(fragment=_record(row[2:]), highlighted=row[0], rank=row[1]) for row in rows]
+    return [SearchHit(fragment=fragment_record(row[2:]), highlighted=row[0], rank=row[1]) for row in rows]
 
 
 def coder_shares(conn: sqlite3.Connection) -> list[CoderShare]:

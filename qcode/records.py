@@ -6,6 +6,14 @@ from typing import Any
 from pydantic import BaseModel
 
 
+def seconds_as_clock(seconds: float | None) -> str:
+    """12.5 → '00:00:12'; None → ''."""
+    if seconds is None:
+        return ""
+    whole = int(seconds)
+    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
 class FragmentRecord(BaseModel):
     id: int
     transcript: str
@@ -88,3 +96,47 @@ class CodingRecord(BaseModel):
     span_end: int | None
     text: str
     updated_at: str
+
+
+class CodeEntry(BaseModel):
+    """A code as the interactive coder lists it, with the short key typed to toggle it ("3.2")."""
+    id: str
+    key: str
+    label: str
+    depth: int
+    parent: str | None
+    role: str | None
+    description: str | None
+    include: str | None
+    exclude: str | None
+    examples: list[str]
+
+
+class AppliedCoding(BaseModel):
+    code: str
+    main: bool
+    star: bool
+    memo: str | None
+    span_start: int | None
+    span_end: int | None
+
+
+class Progress(BaseModel):
+    position: int  # 1-based place of the current fragment in the coder's queue
+    total: int
+    transcript_seen: int
+    transcript_total: int
+    project_seen: int
+    project_total: int
+
+
+class FragmentContext(BaseModel):
+    """Everything the coder shows around one fragment."""
+    fragment: FragmentRecord
+    attributes: dict[str, Any]
+    question: str | None  # the interviewer's last words before this fragment
+    before: FragmentRecord | None
+    after: FragmentRecord | None
+    sentences: list[tuple[int, int]]  # offsets inside the fragment's text
+    codings: list[AppliedCoding]
+    progress: Progress

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 from typer.core import TyperGroup
 
-from qcode.cli import browse, codebook_cmd, coding_cmds, import_cmd, project_cmds
+from qcode.cli import browse, code_cmd, codebook_cmd, coding_cmds, import_cmd, project_cmds
 from qcode.cli.common import show_error
 from qcode.errors import QcodeError
 
@@ -57,6 +57,7 @@ project_cmds.register(app)
 import_cmd.register(app)
 browse.register(app)
 app.add_typer(codebook_cmd.app, name="codebook")
+code_cmd.register(app)
 coding_cmds.register(app)
 project_cmds.register_doctor(app)
 

@@ -9,7 +9,8 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from qcode.cli.common import console, open_project, print_json, seconds_as_clock
+from qcode.cli.common import console, open_project, print_json
+from qcode.records import seconds_as_clock
 from qcode.queries import HIT_END, HIT_START
 from qcode.records import FragmentRecord
 from qcode.tables import write_rows

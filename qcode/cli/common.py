@@ -42,9 +42,3 @@ def show_error(error: QcodeError) -> None:
         if problem.hint:
             err_console.print(f"    [dim]→ {escape(problem.hint)}[/]")
 
-
-def seconds_as_clock(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    whole = int(seconds)
-    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"

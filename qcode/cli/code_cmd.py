@@ -1,0 +1,35 @@
+"""`qcode code`: the interactive coder."""
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from qcode.cli.common import open_project
+
+
+def register(app: typer.Typer) -> None:
+    app.command("code")(code)
+
+
+def code(ctx: typer.Context,
+         coder: Annotated[str, typer.Option(help="Who codes (each coder's codings are kept apart).")],
+         transcript: Annotated[Optional[str], typer.Option(help="Only this transcript.")] = None,
+         participant: Annotated[Optional[str], typer.Option(help="Only this participant's fragments.")] = None,
+         code_id: Annotated[Optional[str], typer.Option(
+             "--code", help="Review the fragments coded with this code (or its sub-codes).")] = None,
+         uncoded: Annotated[bool, typer.Option("--uncoded", help="Only fragments you have not coded yet.")] = False,
+         ) -> None:
+    """Code fragments in a full-screen terminal app, without the mouse.
+
+    Opens at the first fragment you have not seen yet. Every key press is saved at once; press ?
+    in the app for all keys (n/p next/previous, Enter apply a code, / filter codes, m main reason,
+    s star, e memo, x quote span, z undo, d definition, g go to transcript, q quit).
+
+    Example:  qcode code --coder anna --transcript U03
+    """
+    from qcode.tui import CoderApp  # Textual loads only when the coder is opened
+
+    session = open_project(ctx).coding_session(coder, transcript=transcript, participant=participant,
+                                               code=code_id, uncoded=uncoded)
+    CoderApp(session).run()

@@ -1,0 +1,275 @@
+"""A coding session: one coder walking through fragments, toggling codes, with undo.
+
+The interactive coder (`qcode.tui`) is a thin layer over this class, and scripts or tests can
+drive it the same way. Every change is written at once in its own short transaction, so a killed
+terminal loses nothing and a second coder working in the same project never waits long.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from qcode import coding
+from qcode.db import transaction
+from qcode.errors import UsageError
+from qcode.queries import FRAGMENT_SELECT, fragment_filters, fragment_record, resolve_transcript
+from qcode.records import AppliedCoding, CodeEntry, FragmentContext, FragmentRecord, Progress
+
+
+@dataclass(frozen=True)
+class _Change:
+    """What one coding looked like before an action changed it."""
+    fragment_id: int
+    code: str
+    before: dict | None
+
+
+def code_entries(conn: sqlite3.Connection) -> list[CodeEntry]:
+    """The active codes in codebook order, each with a short key: "3" for a theme, "3.2" below it."""
+    entries: list[CodeEntry] = []
+    keys: dict[str | None, str] = {None: ""}
+    children: dict[str | None, int] = {}
+    for code_id, parent, label, role, description, include, exclude, examples in conn.execute(
+            "SELECT id, parent_id, label, role, description, include, exclude, examples FROM codes "
+            "WHERE active = 1 ORDER BY position"):
+        children[parent] = children.get(parent, 0) + 1
+        prefix = keys.get(parent, "")
+        keys[code_id] = f"{prefix}.{children[parent]}" if prefix else str(children[parent])
+        entries.append(CodeEntry(id=code_id, key=keys[code_id], label=label, depth=keys[code_id].count("."),
+                                 parent=parent, role=role, description=description, include=include,
+                                 exclude=exclude, examples=json.loads(examples or "[]")))
+    return entries
+
+
+class CodingSession:
+    """The fragments one coder works through, the position in them and the undo history."""
+
+    def __init__(self, db: sqlite_utils.Database, coder: str, *, transcript: str | None = None,
+                 participant: str | None = None, code: str | None = None, uncoded: bool = False) -> None:
+        coder = coder.strip()
+        if not coder:
+            raise UsageError("a coder name is needed", hint="pass --coder NAME, e.g. --coder anna")
+        self.db = db
+        self.coder = coder
+        self.codes = code_entries(self.conn)
+        if not self.codes:
+            raise UsageError("the project has no codebook yet", hint="load one: qcode codebook load codes.yaml")
+        self._code_ids = {entry.id for entry in self.codes}
+        self.seen = self._coder_fragments("SELECT fragment_id FROM seen WHERE coder = ?")
+        self.coded = self._coder_fragments("SELECT DISTINCT fragment_id FROM codings WHERE coder = ?")
+        self.project_total = self.conn.execute(
+            "SELECT COUNT(*) FROM fragments f JOIN turns t ON t.id = f.turn_id WHERE t.role = 'participant'"
+        ).fetchone()[0]
+        self.queue = self._queue(transcript, participant, code, uncoded)
+        if not self.queue:
+            raise UsageError("no fragments to code with these options",
+                             hint="drop --uncoded or a filter; 'qcode fragments' lists what is there")
+        unseen = (i for i, fragment_id in enumerate(self.queue) if fragment_id not in self.seen)
+        self.position = next(unseen, 0)
+        self.history: list[list[_Change]] = []
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    def _coder_fragments(self, sql: str) -> set[int]:
+        return {row[0] for row in self.conn.execute(sql, (self.coder,))}
+
+    def _queue(self, transcript: str | None, participant: str | None, code: str | None,
+               uncoded: bool) -> list[int]:
+        where, params = fragment_filters(self.conn, transcript, participant, "participant", code)
+        sql = ("SELECT f.id FROM fragments f JOIN turns t ON t.id = f.turn_id "
+               "JOIN transcripts tr ON tr.id = f.transcript_id WHERE " + " AND ".join(where) +
+               " ORDER BY tr.name, f.idx")
+        ids = [row[0] for row in self.conn.execute(sql, params)]
+        return [i for i in ids if i not in self.coded] if uncoded else ids
+
+    # -- where we are --------------------------------------------------------------------------
+    @property
+    def fragment_id(self) -> int:
+        return self.queue[self.position]
+
+    def context(self) -> FragmentContext:
+        fragment = self._fragment("f.id = ?", self.fragment_id)
+        assert fragment is not None
+        transcript_id, turn_id, idx, sentences, attributes = self.conn.execute(
+            "SELECT f.transcript_id, f.turn_id, f.idx, f.sentences, p.attributes FROM fragments f "
+            "JOIN transcripts tr ON tr.id = f.transcript_id JOIN participants p ON p.id = tr.participant_id "
+            "WHERE f.id = ?", (fragment.id,)).fetchone()
+        question = self.conn.execute(
+            "SELECT group_concat(f.text, ' ') FROM fragments f WHERE f.turn_id = (SELECT t.id FROM turns t "
+            "WHERE t.transcript_id = ? AND t.role = 'interviewer' AND t.number < ? ORDER BY t.number DESC "
+            "LIMIT 1)", (transcript_id, fragment.turn)).fetchone()[0]
+        before = self._fragment("f.transcript_id = ? AND f.idx = ?", transcript_id, idx - 1)
+        after = self._fragment("f.transcript_id = ? AND f.idx = ?", transcript_id, idx + 1)
+        return FragmentContext(
+            fragment=fragment, attributes=json.loads(attributes), question=question,
+            before=before if before and before.role == "participant" else None, after=after,
+            sentences=[(start - fragment.start, end - fragment.start) for start, end in json.loads(sentences)],
+            codings=[AppliedCoding(code=code, **{k: v for k, v in state.items() if k != "created_at"})
+                     for code, state in coding.fragment_codings(self.conn, fragment.id, self.coder).items()],
+            progress=self._progress(transcript_id))
+
+    def _fragment(self, where: str, *params: object) -> FragmentRecord | None:
+        row = self.conn.execute(FRAGMENT_SELECT + " WHERE " + where, params).fetchone()
+        return fragment_record(row) if row else None
+
+    def _progress(self, transcript_id: int) -> Progress:
+        total, seen = self.conn.execute(
+            "SELECT COUNT(*), COUNT(s.fragment_id) FROM fragments f JOIN turns t ON t.id = f.turn_id "
+            "LEFT JOIN seen s ON s.fragment_id = f.id AND s.coder = ? "
+            "WHERE f.transcript_id = ? AND t.role = 'participant'", (self.coder, transcript_id)).fetchone()
+        return Progress(position=self.position + 1, total=len(self.queue), transcript_seen=seen,
+                        transcript_total=total, project_seen=len(self.seen), project_total=self.project_total)
+
+    def applied(self) -> dict[str, dict]:
+        return coding.fragment_codings(self.conn, self.fragment_id, self.coder)
+
+    # -- moving ---------------------------------------------------------------------------------
+    def _leave(self) -> None:
+        """Moving past a fragment counts as having seen it, coded or not (agreement needs that)."""
+        if self.fragment_id not in self.seen:
+            with transaction(self.db) as conn:
+                coding.mark_seen(conn, self.fragment_id, self.coder)
+            self.seen.add(self.fragment_id)
+
+    def go(self, position: int) -> None:
+        position = max(0, min(position, len(self.queue) - 1))
+        if position != self.position:
+            self._leave()
+            self.position = position
+
+    def next(self) -> bool:
+        """Step to the next fragment; False at the end of the queue."""
+        if self.position + 1 >= len(self.queue):
+            self._leave()
+            return False
+        self.go(self.position + 1)
+        return True
+
+    def previous(self) -> bool:
+        if self.position == 0:
+            return False
+        self.go(self.position - 1)
+        return True
+
+    def next_uncoded(self) -> bool:
+        """Step to the next fragment this coder has not coded, wrapping around; False if there is none."""
+        count = len(self.queue)
+        for step in range(1, count):
+            position = (self.position + step) % count
+            if self.queue[position] not in self.coded:
+                self.go(position)
+                return True
+        return False
+
+    def jump(self, transcript: str) -> None:
+        """Go to the first fragment of a transcript (by file name, name without extension, or participant)."""
+        name = resolve_transcript(self.conn, transcript)
+        row = self.conn.execute("SELECT id FROM transcripts WHERE name = ?", (name,)).fetchone()
+        ids = {r[0] for r in self.conn.execute("SELECT id FROM fragments WHERE transcript_id = ?", row)}
+        for position, fragment_id in enumerate(self.queue):
+            if fragment_id in ids:
+                self.go(position)
+                return
+        raise UsageError(f"{name} has no fragments among the ones this session shows",
+                         hint="open the coder without --transcript/--participant/--code/--uncoded")
+
+    # -- coding ---------------------------------------------------------------------------------
+    def entry(self, code: str) -> CodeEntry:
+        for entry in self.codes:
+            if code in (entry.id, entry.key):
+                return entry
+        raise UsageError(f"there is no code {code!r} in the codebook", hint="press ? for help")
+
+    def toggle(self, code: str) -> bool:
+        """Apply the code to the current fragment, or remove it if applied; True when now applied."""
+        code = self.entry(code).id
+        fragment_id = self.fragment_id
+        with transaction(self.db) as conn:
+            before = coding.coding_state(conn, fragment_id, code, self.coder)
+            if before is None:
+                coding.assign(conn, fragment_id, [code], self.coder)
+            else:
+                coding.unassign(conn, fragment_id, [code], self.coder)
+        self._remember([_Change(fragment_id, code, before)])
+        self.seen.add(fragment_id)
+        self._refresh_coded(fragment_id)
+        return before is None
+
+    def toggle_main(self, code: str) -> bool:
+        """Mark the coding as the participant's main reason for leaving (or unmark it)."""
+        state = self._require(code)
+        return self._update(code, main=not state["main"])
+
+    def toggle_star(self) -> bool:
+        """Star all of this coder's codings of the fragment as a key quote (or unstar them)."""
+        applied = self.applied()
+        if not applied:
+            raise UsageError("apply a code before starring the fragment")
+        starred = not all(state["star"] for state in applied.values())
+        with transaction(self.db) as conn:
+            for code in applied:
+                coding.update(conn, self.fragment_id, code, self.coder, star=starred)
+        self._remember([_Change(self.fragment_id, code, state) for code, state in applied.items()])
+        return starred
+
+    def set_memo(self, code: str, memo: str | None) -> None:
+        self._require(code)
+        self._update(code, memo=memo)
+
+    def set_span(self, code: str, first: int | None, last: int | None = None) -> tuple[int, int] | None:
+        """Narrow the quote to sentences `first`…`last` (1-based, inclusive); None: the whole fragment."""
+        self._require(code)
+        if first is None:
+            self._update(code, span=None)
+            return None
+        sentences = self.context().sentences
+        last = first if last is None else last
+        if not 1 <= first <= last <= len(sentences):
+            raise UsageError(f"sentences {first}–{last} do not exist: this fragment has {len(sentences)}",
+                             hint="type e.g. 2 or 2-3, or leave it empty for the whole fragment")
+        span = (sentences[first - 1][0], sentences[last - 1][1])
+        self._update(code, span=span)
+        return span
+
+    def undo(self) -> str | None:
+        """Put back what the last action changed, go to its fragment, and say what was undone."""
+        if not self.history:
+            return None
+        changes = self.history.pop()
+        with transaction(self.db) as conn:
+            for change in changes:
+                coding.restore(conn, change.fragment_id, change.code, self.coder, change.before)
+        fragment_id = changes[0].fragment_id
+        self._refresh_coded(fragment_id)
+        if fragment_id in self.queue:
+            self.position = self.queue.index(fragment_id)
+        return ", ".join(sorted({c.code for c in changes}))
+
+    def _require(self, code: str) -> dict:
+        code = self.entry(code).id
+        state = self.applied().get(code)
+        if state is None:
+            raise UsageError(f"{code} is not applied to this fragment", hint="apply it first (Enter on the code)")
+        return state
+
+    def _update(self, code: str, **changes: object) -> bool:
+        code = self.entry(code).id
+        with transaction(self.db) as conn:
+            before = coding.coding_state(conn, self.fragment_id, code, self.coder)
+            coding.update(conn, self.fragment_id, code, self.coder, **changes)
+        self._remember([_Change(self.fragment_id, code, before)])
+        return bool(next(iter(changes.values())))
+
+    def _remember(self, changes: list[_Change]) -> None:
+        self.history.append(changes)
+
+    def _refresh_coded(self, fragment_id: int) -> None:
+        if coding.fragment_codings(self.conn, fragment_id, self.coder):
+            self.coded.add(fragment_id)
+        else:
+            self.coded.discard(fragment_id)

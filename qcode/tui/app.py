@@ -1,0 +1,233 @@
+"""`qcode code`: code a whole interview from the keyboard.
+
+The app only turns keys into calls on `CodingSession` and shows the result; every rule about
+coding lives in the session and in `qcode.coding`.
+"""
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, Input, Tree
+
+from qcode.errors import QcodeError, UsageError
+from qcode.session import CodingSession
+from qcode.tui.code_tree import CodeTree, match_codes
+from qcode.tui.dialogs import Prompt, TextScreen, definition_text, help_text
+from qcode.tui.fragment_view import FragmentView, InfoBar, fragment_text, info_line
+
+TREE_KEYS = [("Enter / space", "apply or remove the highlighted code"), ("↑ ↓", "move in the codebook"),
+             ("/", "filter the codebook: type part of a label or a key like 3.2, Enter applies the best match"),
+             ("Escape", "leave the filter")]
+
+
+class CoderApp(App[None]):
+    TITLE = "qcode"
+    CSS = """
+    InfoBar { height: auto; padding: 0 1; background: $boost; }
+    #main { height: 1fr; }
+    #reading { width: 3fr; padding: 0 1; }
+    #codes { width: 2fr; border-left: solid $accent; }
+    #filter { margin: 0 1; }
+    CodeTree { height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("n,right", "next", "Next"),
+        Binding("p,left", "previous", "Previous"),
+        Binding("u", "next_uncoded", "Next uncoded"),
+        Binding("slash", "filter", "Filter codes"),
+        Binding("m", "main", "Main reason"),
+        Binding("s", "star", "Star"),
+        Binding("e", "memo", "Memo"),
+        Binding("x", "span", "Quote span"),
+        Binding("z,ctrl+z", "undo", "Undo"),
+        Binding("d", "definition", "Definition"),
+        Binding("g", "goto", "Go to transcript"),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, session: CodingSession) -> None:
+        super().__init__()
+        self.session = session
+        self.codes_by_id = {entry.id: entry for entry in session.codes}
+        self.sub_title = f"coder {session.coder}"
+
+    def compose(self) -> ComposeResult:
+        yield InfoBar(id="info")
+        with Horizontal(id="main"):
+            with VerticalScroll(id="reading"):
+                yield FragmentView(id="fragment")
+            with Vertical(id="codes"):
+                yield Input(placeholder="/ filter: part of a label, or a key like 3.2", id="filter")
+                yield CodeTree(self.session.codes, id="tree")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        tree = self.query_one(CodeTree)
+        tree.fill(self.session.codes, set())
+        tree.focus()
+        self.show_fragment()
+
+    # -- showing ----------------------------------------------------------------------------------
+    @property
+    def tree(self) -> CodeTree:
+        return self.query_one(CodeTree)
+
+    def show_fragment(self) -> None:
+        context = self.session.context()
+        applied = {c.code for c in context.codings}
+        target = self._target_code(applied, [c.code for c in context.codings])
+        self.query_one(InfoBar).show(info_line(context, self.session.coder))
+        self.query_one(FragmentView).show(fragment_text(context, self.codes_by_id, target))
+        self.tree.mark(applied)
+
+    def _target_code(self, applied: set[str], in_order: list[str]) -> str | None:
+        """The coding that main/memo/span act on: the highlighted code if applied, else the latest one."""
+        node = self.tree.cursor_node
+        if node is not None and node.data in applied:
+            return node.data
+        return in_order[-1] if in_order else None
+
+    def _current_target(self) -> str:
+        applied = self.session.applied()
+        target = self._target_code(set(applied), list(applied))
+        if target is None:
+            raise UsageError("apply a code to this fragment first", hint="Enter on a code in the tree")
+        return target
+
+    def _run(self, action, *args) -> object:
+        """Call the session, show a refusal as a message instead of a crash, and redraw."""
+        try:
+            result = action(*args)
+        except QcodeError as error:
+            self.notify(error.problem.message + (f" — {error.problem.hint}" if error.problem.hint else ""),
+                        severity="error", markup=False)
+            return None
+        self.show_fragment()
+        return result
+
+    # -- moving -----------------------------------------------------------------------------------
+    def action_next(self) -> None:
+        if self._run(self.session.next) is False:
+            self.notify("That was the last fragment of this session.", markup=False)
+
+    def action_previous(self) -> None:
+        self._run(self.session.previous)
+
+    def action_next_uncoded(self) -> None:
+        if self._run(self.session.next_uncoded) is False:
+            self.notify("Every fragment of this session has a code from you.", markup=False)
+
+    def action_goto(self) -> None:
+        def answer(name: str | None) -> None:
+            if name:
+                self._run(self.session.jump, name.strip())
+        self.push_screen(Prompt("Go to transcript (file name, name or participant id):"), answer)
+
+    # -- coding -----------------------------------------------------------------------------------
+    def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
+        event.stop()
+        if event.node.data:
+            self._toggle(event.node.data)
+
+    def _toggle(self, code: str) -> None:
+        applied = self._run(self.session.toggle, code)
+        if applied is not None:
+            label = self.codes_by_id[code].label
+            self.notify(f"{'Applied' if applied else 'Removed'}: {label}", timeout=1.5, markup=False)
+
+    def action_main(self) -> None:
+        self._run(lambda: self.session.toggle_main(self._current_target()))
+
+    def action_star(self) -> None:
+        self._run(self.session.toggle_star)
+
+    def action_memo(self) -> None:
+        try:
+            target = self._current_target()
+        except QcodeError as error:
+            self.notify(error.problem.message, severity="error", markup=False)
+            return
+        current = self.session.applied()[target]["memo"] or ""
+
+        def answer(memo: str | None) -> None:
+            if memo is not None:
+                self._run(self.session.set_memo, target, memo)
+        self.push_screen(Prompt(f"Memo on {self.codes_by_id[target].label}:", current), answer)
+
+    def action_span(self) -> None:
+        try:
+            target = self._current_target()
+        except QcodeError as error:
+            self.notify(error.problem.message, severity="error", markup=False)
+            return
+        count = len(self.session.context().sentences)
+
+        def answer(value: str | None) -> None:
+            if value is None:
+                return
+            try:
+                first, last = _sentence_range(value)
+            except ValueError:
+                self.notify(f"Type a sentence number or a range like 2-3 (1–{count}).", severity="error",
+                            markup=False)
+                return
+            self._run(self.session.set_span, target, first, last)
+        self.push_screen(Prompt(f"Quote only sentences (1–{count}, e.g. 2-3; empty = whole fragment):",
+                                placeholder="2-3"), answer)
+
+    def action_undo(self) -> None:
+        undone = self._run(self.session.undo)
+        self.notify(f"Undone: {undone}" if undone else "Nothing to undo.", timeout=1.5, markup=False)
+
+    # -- the codebook -----------------------------------------------------------------------------
+    def action_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            self.tree.fill(match_codes(self.session.codes, event.value), set(self.session.applied()))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "filter":
+            return
+        matches = match_codes(self.session.codes, event.value)
+        self._leave_filter(event.input)
+        if event.value.strip() and matches:
+            self.tree.select_code(matches[0].id)
+            self._toggle(matches[0].id)
+        elif event.value.strip():
+            self.notify(f"No code matches {event.value!r}.", severity="warning", markup=False)
+
+    def on_key(self, event) -> None:
+        focused = self.focused
+        if event.key == "escape" and isinstance(focused, Input) and focused.id == "filter":
+            self._leave_filter(focused)
+            event.stop()
+
+    def _leave_filter(self, box: Input) -> None:
+        box.value = ""
+        self.tree.fill(self.session.codes, set(self.session.applied()))
+        self.tree.focus()
+
+    def action_definition(self) -> None:
+        node = self.tree.cursor_node
+        if node is None or not node.data:
+            self.notify("Highlight a code first.", markup=False)
+            return
+        self.push_screen(TextScreen(definition_text(self.codes_by_id[node.data])))
+
+    def action_help(self) -> None:
+        keys = [(binding.key.replace("question_mark", "?").replace("slash", "/"), binding.description)
+                for binding in self.BINDINGS if isinstance(binding, Binding)]
+        self.push_screen(TextScreen(help_text(keys + TREE_KEYS)))
+
+
+def _sentence_range(value: str) -> tuple[int | None, int | None]:
+    """'' → whole fragment; '2' → (2, 2); '2-3' → (2, 3). Raises ValueError otherwise."""
+    value = value.strip().replace("–", "-")
+    if not value:
+        return None, None
+    first, _, last = value.partition("-")
+    return int(first), int(last or first)

@@ -1,0 +1,97 @@
+"""The middle of the coder: the fragment, what came before and after, and what this coder applied."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from qcode.records import AppliedCoding, CodeEntry, FragmentContext, FragmentRecord, seconds_as_clock
+
+KEY_ATTRIBUTES = 4  # participant attributes shown in the top line
+
+
+def info_line(context: FragmentContext, coder: str) -> Text:
+    """Participant, key attributes and progress: `U03 · jongerenwerker · 34 …   fragment 5/31 …`."""
+    fragment, progress = context.fragment, context.progress
+    attributes = [str(v) for k, v in context.attributes.items() if k not in ("participant", "transcript") and v]
+    line = Text(f"{fragment.participant}", style="bold")
+    line.append(f"  {fragment.transcript} turn {fragment.turn}")
+    if fragment.timestamp is not None:
+        line.append(f" [{seconds_as_clock(fragment.timestamp)}]")
+    if attributes:
+        line.append("  · " + " · ".join(attributes[:KEY_ATTRIBUTES]), style="italic")
+    line.append(f"\n{coder}: fragment {progress.position}/{progress.total} · this transcript "
+                f"{progress.transcript_seen}/{progress.transcript_total} seen · project "
+                f"{progress.project_seen}/{progress.project_total} seen")
+    return line
+
+
+
+def fragment_text(context: FragmentContext, codes: dict[str, CodeEntry], target: str | None) -> Text:
+    """Question and neighbours dimmed, the fragment with numbered sentences, then the codings."""
+    text = Text()
+    if context.question:
+        text.append(f"I: {context.question}\n\n", style="dim italic")
+    if context.before:
+        text.append(_neighbour(context.before), style="dim")
+    span = next(((c.span_start, c.span_end) for c in context.codings if c.code == target
+                 and c.span_start is not None), None)
+    fragment = context.fragment.text
+    for number, (start, end) in enumerate(context.sentences, start=1):
+        if len(context.sentences) > 1:
+            text.append(f"[{number}] ", style="dim cyan")
+        inside = span is not None and span[0] <= start and end <= span[1]
+        text.append(fragment[start:end], style="bold reverse" if inside else "bold")
+        text.append(" ")
+    if not context.sentences:
+        text.append(fragment, style="bold")
+    text.append("\n\n")
+    if context.after:
+        text.append(_neighbour(context.after), style="dim")
+    text.append("\n")
+    for applied in context.codings:
+        text.append_text(coding_line(applied, codes, applied.code == target, context.sentences))
+    if not context.codings:
+        text.append("(not coded yet: pick a code on the right)", style="dim")
+    return text
+
+
+def _neighbour(fragment: FragmentRecord) -> str:
+    who = "I" if fragment.role == "interviewer" else fragment.speaker
+    return f"{who}: {fragment.text}\n\n"
+
+
+def coding_line(applied: AppliedCoding, codes: dict[str, CodeEntry], current: bool,
+                sentences: list[tuple[int, int]]) -> Text:
+    entry = codes.get(applied.code)
+    line = Text("▶ " if current else "  ")
+    line.append(f"✓ {entry.label if entry else applied.code}", style="bold green")
+    line.append(f" ({applied.code})", style="dim")
+    if applied.main:
+        line.append("  HOOFDREDEN", style="bold red")
+    if applied.star:
+        line.append("  ★", style="bold yellow")
+    if applied.span_start is not None:
+        numbers = [n for n, (s, e) in enumerate(sentences, 1)
+                   if applied.span_start <= s and e <= (applied.span_end or 0)]
+        line.append(f"  quote: sentence {numbers[0]}" + (f"–{numbers[-1]}" if len(numbers) > 1 else "")
+                    if numbers else "  quote: part")
+    if applied.memo:
+        line.append(f"  memo: {applied.memo}", style="italic")
+    line.append("\n")
+    return line
+
+
+class InfoBar(Static):
+    """Who and where: participant, attributes and progress."""
+
+    def show(self, text: Text) -> None:
+        self.text = text
+        self.update(text)
+
+
+class FragmentView(Static):
+    """The current fragment in its context; `text` keeps what is shown, for tests and screenshots."""
+
+    def show(self, text: Text) -> None:
+        self.text = text
+        self.update(text)
