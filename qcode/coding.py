@@ -1,7 +1,9 @@
 """Coding: assign and unassign codes to fragments, mark fragments seen, every action logged."""
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Sequence
 from typing import Any
 
 from qcode.changelog import log_action, utc_now
@@ -55,19 +57,33 @@ def assign(conn: sqlite3.Connection, fragment_id: int, codes: list[str], coder: 
     _check_codes(conn, codes)
     if span is not None and not 0 <= span[0] < span[1] <= len(text):
         raise UsageError(f"span {span[0]}–{span[1]} lies outside fragment {fragment_id} (0–{len(text)})")
-    now = utc_now()
-    for code in codes:
-        conn.execute(
-            "INSERT INTO codings (fragment_id, code_id, coder, main, star, memo, span_start, span_end, created_at,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (fragment_id, code_id, coder) DO UPDATE"
-            " SET main = excluded.main, star = excluded.star, memo = COALESCE(excluded.memo, memo),"
-            " span_start = COALESCE(excluded.span_start, span_start), span_end = COALESCE(excluded.span_end, span_end),"
-            " updated_at = excluded.updated_at",
-            (fragment_id, code, coder, int(main), int(star), memo, *(span or (None, None)), now, now))
-        log_action(conn, coder, "assign", fragment_id=fragment_id, code_id=code, main=main, star=star, memo=memo,
-                   span=span)
-    mark_seen(conn, fragment_id, coder)
+    apply_checked(conn, [(fragment_id, code, coder, main, star, memo) for code in codes], span)
     return len(codes)
+
+
+def apply_checked(conn: sqlite3.Connection, rows: Sequence[tuple[int, str, str, bool, bool, str | None]],
+                  span: tuple[int, int] | None = None) -> None:
+    """Write codings whose fragment, code and coder were checked, with their log entries and seen-marks.
+
+    Rows are (fragment, code, coder, main, star, memo); an existing coding gets the new flags, and
+    the new memo and span where given. One statement per table, so 100,000 rows take seconds.
+    """
+    now = utc_now()
+    conn.executemany(
+        "INSERT INTO codings (fragment_id, code_id, coder, main, star, memo, span_start, span_end, created_at,"
+        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (fragment_id, code_id, coder) DO UPDATE"
+        " SET main = excluded.main, star = excluded.star, memo = COALESCE(excluded.memo, memo),"
+        " span_start = COALESCE(excluded.span_start, span_start), span_end = COALESCE(excluded.span_end, span_end),"
+        " updated_at = excluded.updated_at",
+        [(fragment, code, coder, int(main), int(star), memo, *(span or (None, None)), now, now)
+         for fragment, code, coder, main, star, memo in rows])
+    conn.executemany(
+        "INSERT INTO coding_log (at, coder, action, fragment_id, code_id, detail) VALUES (?, ?, 'assign', ?, ?, ?)",
+        [(now, coder, fragment, code, json.dumps({"main": bool(main), "star": bool(star), "memo": memo,
+                                                  "span": list(span) if span else None}, ensure_ascii=False))
+         for fragment, code, coder, main, star, memo in rows])
+    conn.executemany("INSERT OR IGNORE INTO seen (fragment_id, coder, at) VALUES (?, ?, ?)",
+                     sorted({(fragment, coder, now) for fragment, _, coder, *_ in rows}))
 
 
 def unassign(conn: sqlite3.Connection, fragment_id: int, codes: list[str], coder: str) -> int:

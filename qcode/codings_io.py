@@ -67,15 +67,26 @@ def import_codings(conn: sqlite3.Connection, path: Path, default_coder: str | No
     if problems and not skip_bad:
         raise InputError(problems)
     result = CodingsImport(skipped=problems)
+    existing = _existing(conn, {row.coder for row in rows})
+    changed = {}
     for row in rows:
-        existing = conn.execute("SELECT main, star, memo FROM codings WHERE fragment_id = ? AND code_id = ? AND "
-                                "coder = ?", (row.fragment, row.code, row.coder)).fetchone()
-        if existing == (int(row.main), int(row.star), row.memo):
+        key = (row.fragment, row.code, row.coder)
+        if existing.get(key) == (int(row.main), int(row.star), row.memo) or key in changed:
             result.unchanged += 1
             continue
-        coding.assign(conn, row.fragment, [row.code], row.coder, main=row.main, star=row.star, memo=row.memo)
-        result.applied += 1
+        changed[key] = (row.fragment, row.code, row.coder, row.main, row.star, row.memo)
+    coding.apply_checked(conn, list(changed.values()))
+    result.applied = len(changed)
     return result
+
+
+def _existing(conn: sqlite3.Connection, coders: set[str]) -> dict[tuple[int, str, str], tuple]:
+    found = {}
+    for coder in coders:
+        for fragment, code, main, star, memo in conn.execute(
+                "SELECT fragment_id, code_id, main, star, memo FROM codings WHERE coder = ?", (coder,)):
+            found[(fragment, code, coder)] = (main, star, memo)
+    return found
 
 
 class _Resolver:

@@ -66,7 +66,7 @@ class CodeTree(Tree[str]):
             nodes[entry.id] = node
             self.nodes_by_code[entry.id] = node
         target = shown[0].id if shown and len(shown) < len(self.codes) else cursor
-        self.select_code(target)
+        self.select_code(target or (shown[0].id if shown else None))
 
     def mark(self, applied: set[str]) -> None:
         """Update the ✓ marks for another fragment, relabelling only the codes whose mark changes."""

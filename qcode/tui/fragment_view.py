@@ -6,24 +6,31 @@ from textual.widgets import Static
 
 from qcode.records import AppliedCoding, CodeEntry, FragmentContext, FragmentRecord, seconds_as_clock
 
-KEY_ATTRIBUTES = 4  # participant attributes shown in the top line
+KEY_ATTRIBUTES = 4  # participant attributes shown in the top line, these first where a study has them
+PREFERRED_ATTRIBUTES = ("former_role", "age", "organisation_type", "destination", "year_left")
 
 
 def info_line(context: FragmentContext, coder: str) -> Text:
     """Participant, key attributes and progress: `U03 · jongerenwerker · 34 …   fragment 5/31 …`."""
     fragment, progress = context.fragment, context.progress
-    attributes = [str(v) for k, v in context.attributes.items() if k not in ("participant", "transcript") and v]
-    line = Text(f"{fragment.participant}", style="bold")
+    line = Text(f"{fragment.participant}", style="bold", no_wrap=True, overflow="ellipsis")
     line.append(f"  {fragment.transcript} turn {fragment.turn}")
     if fragment.timestamp is not None:
         line.append(f" [{seconds_as_clock(fragment.timestamp)}]")
-    if attributes:
-        line.append("  · " + " · ".join(attributes[:KEY_ATTRIBUTES]), style="italic")
+    shown = key_attributes(context.attributes)
+    if shown:
+        line.append("  · " + " · ".join(f"{k}: {v}" for k, v in shown), style="italic")
     line.append(f"\n{coder}: fragment {progress.position}/{progress.total} · this transcript "
                 f"{progress.transcript_seen}/{progress.transcript_total} seen · project "
                 f"{progress.project_seen}/{progress.project_total} seen")
     return line
 
+
+
+def key_attributes(attributes: dict) -> list[tuple[str, object]]:
+    present = {k: v for k, v in attributes.items() if k not in ("participant", "transcript") and v not in (None, "")}
+    ordered = [k for k in PREFERRED_ATTRIBUTES if k in present] + [k for k in present if k not in PREFERRED_ATTRIBUTES]
+    return [(k, present[k]) for k in ordered[:KEY_ATTRIBUTES]]
 
 
 def fragment_text(context: FragmentContext, codes: dict[str, CodeEntry], target: str | None) -> Text:
@@ -82,11 +89,11 @@ def coding_line(applied: AppliedCoding, codes: dict[str, CodeEntry], current: bo
 
 
 class InfoBar(Static):
-    """Who and where: participant, attributes and progress."""
+    """Who and where: participant, attributes and progress (always two lines, so no re-layout)."""
 
     def show(self, text: Text) -> None:
         self.text = text
-        self.update(text)
+        self.update(text, layout=False)
 
 
 class FragmentView(Static):
