@@ -286,3 +286,20 @@ def test_screenshot_shows_the_layout(study):
     svg = run(study, "anna", script).replace("&#160;", " ")
     for text in ("U01", "Plafond bereikt", "Ik ben negenentwintig", "Main reason"):
         assert text in svg
+
+
+def test_cli_code_refuses_clearly_before_opening(cli, study):
+    from typer.testing import CliRunner
+
+    from qcode.cli import app
+    runner = CliRunner()
+    empty = cli("init")
+    assert empty.exit_code == 0
+    no_codebook = cli("code", "--coder", "anna")
+    assert no_codebook.exit_code == 1 and "no codebook" in no_codebook.output
+    for arguments, message in ((["--coder", " "], "a coder name is needed"),
+                               (["--coder", "anna", "--transcript", "U99"], "no transcript 'U99'"),
+                               (["--coder", "anna", "--code", "bestaat-niet"], "no code 'bestaat-niet'")):
+        result = runner.invoke(app, ["--project", str(study), "code", *arguments])
+        assert result.exit_code == 1, arguments
+        assert message in result.output and "Traceback" not in result.output
