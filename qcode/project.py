@@ -11,9 +11,12 @@ from pathlib import Path
 import sqlite_utils
 
 from qcode import codebook as cb
-from qcode import codebook_db, coding, codings_io, queries
+from qcode import aggregate, codebook_db, coding, codings_io, queries
 from qcode.db import connect, migrate, schema_version, transaction
 from qcode.errors import NotAProjectError, ProjectExistsError, UsageError
+from qcode.render import chart as chart_render
+from qcode.render import quote_sheets
+from qcode.render import report as report_render
 from qcode.importer import ImportOptions, ImportReport, Progress, import_paths
 from qcode.records import CodingRecord, FragmentRecord, SearchHit, Status, TranscriptView
 from qcode.session import CodingSession
@@ -195,6 +198,52 @@ class Project:
 
     def export_codings(self, *, coder: str | None = None) -> list[dict]:
         return codings_io.export_rows(self.conn, coder)
+
+    # -- the report and what it is made of ----------------------------------------------------
+    def report(self, options: report_render.ReportOptions | None = None, fmt: str = "md",
+               output: Path | str | None = None) -> Path:
+        """Write the results chapters (md, docx or html); own texts in exports/tekst/ are kept."""
+        return report_render.write(self.conn, self.root, options or report_render.ReportOptions(), fmt,
+                                   Path(output) if output else None)
+
+    def init_templates(self) -> list[Path]:
+        """Copy the default report templates into the project's templates/ for editing."""
+        return report_render.init_templates(self.root / "templates")
+
+    def themes(self, coder: str | None = None) -> list[aggregate.Theme]:
+        return aggregate.themes(self.conn, aggregate.require_codings(self.conn, coder))
+
+    def quotes(self, coder: str | None = None, codes: Sequence[str] = ()) -> list[aggregate.Quote]:
+        return aggregate.quotes(self.conn, aggregate.require_codings(self.conn, coder), list(codes) or None)
+
+    def export_quotes(self, path: Path | str, *, coder: str | None = None, codes: Sequence[str] = (),
+                      attributes: Sequence[str] = (), fmt: str | None = None) -> int:
+        """Write the quote sheet (.xlsx/.csv/.docx); returns the number of quotes."""
+        path = Path(path)
+        labels = dict(self.conn.execute("SELECT id, label FROM codes").fetchall())
+        for code in codes:
+            codebook_db.require_code(self.conn, code)
+        return quote_sheets.write(self.quotes(coder, codes), labels, tuple(attributes), path,
+                                  (fmt or path.suffix.lstrip(".")).lower())
+
+    def matrices(self, *, coder: str | None = None, by: str | None = None, cooccurrence: bool = False,
+                 level: str = "theme") -> list[aggregate.Matrix]:
+        """Code × participant; or code by an attribute; or co-occurrence within fragments and participants."""
+        who = aggregate.require_codings(self.conn, coder)
+        if cooccurrence:
+            return [aggregate.cooccurrence(self.conn, who, "fragment", level),
+                    aggregate.cooccurrence(self.conn, who, "participant", level)]
+        if by:
+            return [aggregate.attribute_matrix(self.conn, who, by, level)]
+        return [aggregate.participant_matrix(self.conn, who, level)]
+
+    def chart(self, path: Path | str, *, coder: str | None = None, lang: str = "nl") -> Path:
+        path = Path(path)
+        if path.suffix.lower() not in chart_render.FORMATS:
+            raise UsageError(f"a chart is written as .png or .svg, not {path.suffix or 'no extension'}", path=path)
+        themes = [t.count for t in self.themes(coder) if t.role != "recommendations"]
+        ranked = sorted(themes, key=lambda c: (-c.participants, -c.main, c.label))
+        return chart_render.theme_chart(ranked, path, aggregate.participant_total(self.conn), lang)
 
     # -- looking at the data -------------------------------------------------------------------
     def fragments(self, *, transcript: str | None = None, participant: str | None = None,

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 from typer.core import TyperGroup
 
-from qcode.cli import browse, code_cmd, codebook_cmd, coding_cmds, import_cmd, project_cmds
+from qcode.cli import browse, code_cmd, codebook_cmd, coding_cmds, import_cmd, project_cmds, report_cmds
 from qcode.cli.common import show_error
 from qcode.errors import QcodeError
 
@@ -59,6 +59,7 @@ browse.register(app)
 app.add_typer(codebook_cmd.app, name="codebook")
 code_cmd.register(app)
 coding_cmds.register(app)
+report_cmds.register(app)
 project_cmds.register_doctor(app)
 
 

@@ -1,0 +1,38 @@
+"""A horizontal bar chart of the themes by participants mentioning them, main reason stacked."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from qcode.aggregate import CodeCount
+
+FORMATS = (".png", ".svg")
+
+
+def theme_chart(counts: list[CodeCount], path: Path, total: int, lang: str = "nl") -> Path:
+    """Write the chart; the most mentioned theme on top."""
+    import matplotlib
+    matplotlib.use("Agg")  # no display, no network: a file only
+    import matplotlib.pyplot as plt
+
+    if path.suffix.lower() not in FORMATS:
+        raise ValueError(path.suffix)
+    ordered = list(reversed(counts))
+    labels = [c.label for c in ordered]
+    main = [c.main for c in ordered]
+    other = [c.participants - c.main for c in ordered]
+    words = {"nl": ("belangrijkste reden om te vertrekken", "genoemd, niet de belangrijkste reden",
+                    f"aantal deelnemers (van {total})"),
+             "en": ("main reason to leave", "mentioned, not the main reason", f"participants (of {total})")}[lang]
+    figure, axes = plt.subplots(figsize=(8, 0.42 * len(labels) + 1.4), dpi=150)
+    axes.barh(labels, main, color="#1f3864", label=words[0])
+    axes.barh(labels, other, left=main, color="#8faadc", label=words[1])
+    axes.set_xlabel(words[2])
+    axes.set_xlim(0, max(total, 1))
+    axes.xaxis.get_major_locator().set_params(integer=True)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.legend(loc="lower right", frameon=False, fontsize=8)
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, metadata={"Software": None} if path.suffix == ".png" else {"Date": None})
+    plt.close(figure)
+    return path

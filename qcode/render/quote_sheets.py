@@ -1,0 +1,98 @@
+"""Quote sheets for report writers: one row per coded fragment, as .xlsx, .csv or .docx."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from docx import Document
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from qcode.aggregate import Quote
+from qcode.errors import UsageError
+from qcode.records import seconds_as_clock
+from qcode.tables import write_rows
+
+FORMATS = ("xlsx", "csv", "docx")
+BASE_COLUMNS = ("theme", "code", "code_label", "participant")
+TAIL_COLUMNS = ("transcript", "turn", "timestamp", "text", "main", "star", "memo", "coder")
+WIDTHS = {"theme": 28, "code": 24, "code_label": 28, "text": 90, "memo": 40}
+
+
+def rows(quotes: list[Quote], labels: dict[str, str], attributes: tuple[str, ...]) -> list[dict]:
+    return [{"theme": labels.get(q.theme, q.theme), "code": q.code, "code_label": labels.get(q.code, q.code),
+             "participant": q.participant, **{a: q.attributes.get(a, "") for a in attributes},
+             "transcript": q.transcript, "turn": q.turn, "timestamp": seconds_as_clock(q.timestamp),
+             "text": q.text, "main": int(q.main), "star": int(q.star), "memo": q.memo or "", "coder": q.coder}
+            for q in quotes]
+
+
+def write(quotes: list[Quote], labels: dict[str, str], attributes: tuple[str, ...], path: Path, fmt: str) -> int:
+    if fmt not in FORMATS:
+        raise UsageError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if not quotes:
+        raise UsageError("no coded fragments match", hint="check --coder and --code with 'qcode codings'")
+    columns = [*BASE_COLUMNS, *attributes, *TAIL_COLUMNS]
+    table = rows(quotes, labels, attributes)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "csv":
+        write_rows(table, columns, path, "csv")
+    elif fmt == "xlsx":
+        _xlsx(table, columns, path)
+    else:
+        _docx(table, path)
+    return len(table)
+
+
+def _xlsx(table: list[dict], columns: list[str], path: Path) -> None:
+    """An 'alle' sheet and one per theme: frozen header, auto-filter, wrapped text."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    by_theme: dict[str, list[dict]] = {}
+    for row in table:
+        by_theme.setdefault(row["theme"], []).append(row)
+    used: set[str] = set()
+    for title, sheet_rows in [("alle", table), *by_theme.items()]:
+        sheet = workbook.create_sheet(_sheet_name(title, used))
+        sheet.append(columns)
+        for row in sheet_rows:
+            sheet.append([row[c] for c in columns])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="DCE6F2")
+        for index, column in enumerate(columns, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = WIDTHS.get(column, 14)
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = sheet.dimensions
+    workbook.save(path)
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    name = re.sub(r"[\[\]:*?/\\]", "", title)[:31] or "thema"
+    candidate, number = name, 2
+    while candidate.lower() in used:
+        suffix = f" ({number})"
+        candidate, number = name[:31 - len(suffix)] + suffix, number + 1
+    used.add(candidate.lower())
+    return candidate
+
+
+def _docx(table: list[dict], path: Path) -> None:
+    document = Document()
+    document.add_heading("Citaten", level=1)
+    theme = None
+    for row in table:
+        if row["theme"] != theme:
+            theme = row["theme"]
+            document.add_heading(theme, level=2)
+        quote = document.add_paragraph(style="List Bullet")
+        quote.add_run(f"\u201c{row['text']}\u201d").italic = True
+        flags = [f for f, on in (("hoofdreden", row["main"]), ("★", row["star"])) if on]
+        where = f"{row['transcript']}, beurt {row['turn']}" + (f" [{row['timestamp']}]" if row["timestamp"] else "")
+        meta = " · ".join([row["participant"], row["code_label"], where, *flags, row["coder"]])
+        document.add_paragraph(meta + (f"\nMemo: {row['memo']}" if row["memo"] else ""))
+    document.save(str(path))
