@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from operator import itemgetter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,10 +16,11 @@ from qcode.errors import UsageError
 
 # code → its theme (top level) and sub-theme (second level, or the theme itself for theme codings)
 LINEAGE = """
-WITH RECURSIVE lineage(id, theme, sub, depth) AS (
-    SELECT id, id, id, 0 FROM codes WHERE parent_id IS NULL
+WITH RECURSIVE lineage(id, theme, sub, depth, sub_position) AS (
+    SELECT id, id, id, 0, position FROM codes WHERE parent_id IS NULL
     UNION ALL
-    SELECT c.id, l.theme, CASE WHEN l.depth = 0 THEN c.id ELSE l.sub END, l.depth + 1
+    SELECT c.id, l.theme, CASE WHEN l.depth = 0 THEN c.id ELSE l.sub END, l.depth + 1,
+           CASE WHEN l.depth = 0 THEN c.position ELSE l.sub_position END
     FROM codes c JOIN lineage l ON c.parent_id = l.id
 )
 """
@@ -39,7 +41,7 @@ class CodeCount:
     codings: int  # fragments coded (for surveys: times mentioned)
 
 
-@dataclass
+@dataclass(slots=True)
 class Quote:
     theme: str
     sub: str
@@ -124,17 +126,18 @@ def quotes(conn: sqlite3.Connection, coder: str, codes: list[str] | None = None)
     if codes:
         where = f" AND (l.theme IN ({_marks(codes)}) OR l.sub IN ({_marks(codes)}) OR l.id IN ({_marks(codes)}))"
         params += codes * 3
-    sql = (LINEAGE + "SELECT l.theme, l.sub, c.code_id, tr.participant_id, p.attributes, tr.name, t.number, "
-           "t.timestamp, f.idx, CASE WHEN c.span_start IS NULL THEN f.text ELSE substr(f.text, c.span_start + 1, "
+    sql = (LINEAGE + "SELECT l.sub_position, l.theme, l.sub, c.code_id, tr.participant_id, tr.name, t.number, "
+           "t.timestamp, f.idx, "
+           "CASE WHEN c.span_start IS NULL THEN f.text ELSE substr(f.text, c.span_start + 1, "
            "c.span_end - c.span_start) END, c.main, c.star, c.memo, c.coder"
-           + _CODED.replace("JOIN transcripts tr ON tr.id = f.transcript_id",
-                            "JOIN transcripts tr ON tr.id = f.transcript_id "
-                            "JOIN participants p ON p.id = tr.participant_id")
-           + where + " ORDER BY (SELECT position FROM codes WHERE id = l.sub), tr.name, f.idx")
-    return [Quote(theme, sub, code, participant, json.loads(attributes), transcript, turn, timestamp, index,
+           + _CODED + where)
+    attributes = {participant: json.loads(values) for participant, values in
+                  conn.execute("SELECT id, attributes FROM participants")}  # shared: one dict per participant
+    rows = sorted(conn.execute(sql, params), key=itemgetter(0, 5, 8))  # sub-theme, transcript, index
+    return [Quote(theme, sub, code, participant, attributes[participant], transcript, turn, timestamp, index,
                   text.strip(), bool(main), bool(star), memo, who)
-            for theme, sub, code, participant, attributes, transcript, turn, timestamp, index, text, main, star,
-            memo, who in conn.execute(sql, params)]
+            for _, theme, sub, code, participant, transcript, turn, timestamp, index, text, main, star, memo, who
+            in rows]
 
 
 def _marks(values: list) -> str:
@@ -217,12 +220,12 @@ def cooccurrence(conn: sqlite3.Connection, coder: str, within: str = "fragment",
     column = _level(level)
     if within not in ("fragment", "participant"):
         raise UsageError(f"within must be fragment or participant, not {within!r}")
-    key = "fragment_id" if within == "fragment" else "participant_id"
+    key = "c.fragment_id" if within == "fragment" else "tr.participant_id"
     pairs = {}
     for first, second, n in conn.execute(
-            LINEAGE + f", coded AS (SELECT DISTINCT c.fragment_id, tr.participant_id, l.{column} AS code"
-            + _CODED + f") SELECT a.code, b.code, COUNT(DISTINCT a.{key}) FROM coded a JOIN coded b "
-            f"ON a.{key} = b.{key} GROUP BY a.code, b.code", (coder,)):
+            LINEAGE + f", coded AS (SELECT DISTINCT {key} AS unit, l.{column} AS code" + _CODED + ") "
+            "SELECT a.code, b.code, COUNT(*) FROM coded a JOIN coded b ON a.unit = b.unit GROUP BY a.code, b.code",
+            (coder,)):
         pairs[(first, second)] = n
     codes = _codes_in_order(conn, column)
     labels = [label for _, label in codes]

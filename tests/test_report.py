@@ -98,7 +98,7 @@ def test_markdown_report_sentences_numbering_quotes_and_ranking(coded):
 
 def test_no_interviewer_text_in_any_quote(coded):
     text = coded.report(ReportOptions(coder="anna"), "md").read_text(encoding="utf-8")
-    quoted = " ".join(re.findall(r'^- \*"(.*?)"\*', text, re.M))
+    quoted = " ".join(re.findall(r'^- \*“(.*?)”\*', text, re.M))
     for question in coded.fragments(role="interviewer"):
         assert question.text[:40] not in quoted
 
@@ -118,7 +118,7 @@ def test_max_quotes_and_starred_first(coded):
     coded.assign(fragment(coded, "U05", "Ik zat in schaal 8"), ["agressie-spanning"], "anna", star=True)
     text = coded.report(ReportOptions(coder="anna", max_quotes=1), "md").read_text(encoding="utf-8")
     section = text.split("Voortdurende spanning en conflict")[1].split("###")[0]
-    assert section.count('- *"') == 1 and "schaal 8" in section
+    assert section.count('- *“') == 1 and "schaal 8" in section
 
 
 def test_docx_has_headings_bullets_and_a_table(coded):

@@ -30,7 +30,7 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 AGE_KEYS = {"age", "leeftijd"}
 
 
-@dataclass
+@dataclass(slots=True)
 class QuoteItem:
     text: str
     attribution: str
@@ -135,7 +135,9 @@ def own_text(folder: Path, theme: aggregate.Theme, lang: str) -> str:
 
 
 def _quote_items(quotes: list[aggregate.Quote], options: ReportOptions) -> list[QuoteItem]:
-    items = [QuoteItem(" […] ".join(q.text for q in group), attribution(group[0], options),
+    items = [QuoteItem(group[0].text, attribution(group[0], options), group[0].star, group[0].main)
+             if len(group) == 1 else
+             QuoteItem(" […] ".join([q.text for q in group]), attribution(group[0], options),
                        any(q.star for q in group), any(q.main for q in group))
              for group in _adjacent_groups(quotes)]
     items.sort(key=lambda item: (not item.star, not item.main))
@@ -147,7 +149,7 @@ def _adjacent_groups(quotes: list[aggregate.Quote]) -> list[list[aggregate.Quote
     interjection between them) become one, joined with […]."""
     groups: list[list[aggregate.Quote]] = []
     seen: set[tuple[str, int]] = set()
-    for quote in sorted(quotes, key=lambda q: (q.transcript, q.index)):
+    for quote in quotes:  # in transcript order already (aggregate.quotes)
         if (quote.transcript, quote.index) in seen:  # the same fragment under two codes of one sub-theme
             continue
         seen.add((quote.transcript, quote.index))
@@ -186,9 +188,14 @@ def template_environment(project_templates: Path) -> jinja2.Environment:
     return env
 
 
+_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_#|"})
+
+
 def markdown_escape(text: str) -> str:
-    """Keep a participant's words from being read as Markdown (a leading '-', '*', '#', '|')."""
-    return re.sub(r"([\\`*_#|])", r"\\\1", " ".join(text.split()))
+    """Keep a participant's words from being read as Markdown ('*', '_', '#', '|', …), on one line."""
+    if "\n" in text:
+        text = " ".join(text.split())
+    return text.translate(_MARKDOWN_SPECIAL)
 
 
 def render_markdown(report: Report, project_templates: Path, lang: str) -> str:
