@@ -12,6 +12,7 @@ import sqlite_utils
 
 from qcode import codebook as cb
 from qcode import aggregate, codebook_db, coding, codings_io, queries
+from qcode import agreement as agreement_mod
 from qcode.db import connect, migrate, schema_version, transaction
 from qcode.errors import NotAProjectError, ProjectExistsError, UsageError
 from qcode.render import chart as chart_render
@@ -198,6 +199,11 @@ class Project:
 
     def export_codings(self, *, coder: str | None = None) -> list[dict]:
         return codings_io.export_rows(self.conn, coder)
+
+    # -- the team: agreement, disagreements, consensus, merging copies --------------------------
+    def agreement(self, coders: Sequence[str], level: str = "code") -> agreement_mod.Agreement:
+        """Percentage, Cohen's kappa and Krippendorff's alpha per code and overall."""
+        return agreement_mod.agreement(self.conn, list(coders), level)
 
     # -- the report and what it is made of ----------------------------------------------------
     def report(self, options: report_render.ReportOptions | None = None, fmt: str = "md",

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 from typer.core import TyperGroup
 
-from qcode.cli import browse, code_cmd, codebook_cmd, coding_cmds, import_cmd, project_cmds, report_cmds
+from qcode.cli import browse, code_cmd, codebook_cmd, coding_cmds, import_cmd, project_cmds, report_cmds, team_cmds
 from qcode.cli.common import show_error
 from qcode.errors import QcodeError
 
@@ -60,6 +60,7 @@ app.add_typer(codebook_cmd.app, name="codebook")
 code_cmd.register(app)
 coding_cmds.register(app)
 report_cmds.register(app)
+team_cmds.register(app)
 project_cmds.register_doctor(app)
 
 
