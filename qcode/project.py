@@ -13,6 +13,8 @@ import sqlite_utils
 from qcode import codebook as cb
 from qcode import aggregate, codebook_db, coding, codings_io, queries
 from qcode import agreement as agreement_mod
+from qcode import merge as merge_mod
+from qcode import team
 from qcode.db import connect, migrate, schema_version, transaction
 from qcode.errors import NotAProjectError, ProjectExistsError, UsageError
 from qcode.render import chart as chart_render
@@ -204,6 +206,32 @@ class Project:
     def agreement(self, coders: Sequence[str], level: str = "code") -> agreement_mod.Agreement:
         """Percentage, Cohen's kappa and Krippendorff's alpha per code and overall."""
         return agreement_mod.agreement(self.conn, list(coders), level)
+
+    def coders(self) -> list[team.CoderProgress]:
+        """Each coder's participants' fragments seen and coded, per transcript."""
+        return team.coder_progress(self.conn)
+
+    def disagreements(self, coders: Sequence[str], code: str | None = None) -> list[team.Disagreement]:
+        return team.disagreements(self.conn, list(coders), code)
+
+    def reconcile(self, coders: Sequence[str], into: str = "consensus", rule: str | None = None,
+                  by: str | None = None) -> team.Reconciliation:
+        """Copy agreed decisions into `into`, settle the rest by a rule or leave them for the coder."""
+        with transaction(self.db) as conn:
+            return team.reconcile(conn, list(coders), into, rule, by)
+
+    def reconcile_session(self, coders: Sequence[str], into: str, fragments: list[int]) -> CodingSession:
+        """The coder on the fragments still to settle, showing each coder's choices."""
+        return CodingSession(self.db, into, fragment_ids=fragments, compare=tuple(coders))
+
+    def merge(self, other: Path | str) -> merge_mod.MergeResult:
+        """Bring another copy's codings, memos, seen-marks and change log in, in one transaction."""
+        source = merge_mod.open_other(Path(other))
+        try:
+            with transaction(self.db) as conn:
+                return merge_mod.merge(conn, source, str(other))
+        finally:
+            source.close()
 
     # -- the report and what it is made of ----------------------------------------------------
     def report(self, options: report_render.ReportOptions | None = None, fmt: str = "md",

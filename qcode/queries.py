@@ -74,6 +74,14 @@ def fragments(conn: sqlite3.Connection, transcript: str | None = None, participa
     return [fragment_record(row) for row in conn.execute(sql, params)]
 
 
+def preceding_question(conn: sqlite3.Connection, transcript_id: int, turn: int) -> str | None:
+    """The interviewer's last turn before turn number `turn`: the question a fragment answers."""
+    return conn.execute(
+        "SELECT group_concat(f.text, ' ') FROM fragments f WHERE f.turn_id = (SELECT t.id FROM turns t "
+        "WHERE t.transcript_id = ? AND t.role = 'interviewer' AND t.number < ? ORDER BY t.number DESC "
+        "LIMIT 1)", (transcript_id, turn)).fetchone()[0]
+
+
 def transcript_view(conn: sqlite3.Connection, name: str) -> TranscriptView:
     name = resolve_transcript(conn, name)
     transcript_id, participant, fmt, words, attributes = conn.execute(

@@ -140,3 +140,4 @@ class FragmentContext(BaseModel):
     sentences: list[tuple[int, int]]  # offsets inside the fragment's text
     codings: list[AppliedCoding]
     progress: Progress
+    others: dict[str, list[AppliedCoding]] = {}  # when settling a consensus: each coder's choices

@@ -15,7 +15,8 @@ import sqlite_utils
 from qcode import coding
 from qcode.db import transaction
 from qcode.errors import UsageError
-from qcode.queries import FRAGMENT_SELECT, fragment_filters, fragment_record, resolve_transcript
+from qcode.queries import (FRAGMENT_SELECT, fragment_filters, fragment_record, preceding_question,
+                           resolve_transcript)
 from qcode.records import AppliedCoding, CodeEntry, FragmentContext, FragmentRecord, Progress
 
 
@@ -48,7 +49,8 @@ class CodingSession:
     """The fragments one coder works through, the position in them and the undo history."""
 
     def __init__(self, db: sqlite_utils.Database, coder: str, *, transcript: str | None = None,
-                 participant: str | None = None, code: str | None = None, uncoded: bool = False) -> None:
+                 participant: str | None = None, code: str | None = None, uncoded: bool = False,
+                 fragment_ids: list[int] | None = None, compare: tuple[str, ...] = ()) -> None:
         coder = coder.strip()
         if not coder:
             raise UsageError("a coder name is needed", hint="pass --coder NAME, e.g. --coder anna")
@@ -63,7 +65,9 @@ class CodingSession:
         self.project_total = self.conn.execute(
             "SELECT COUNT(*) FROM fragments f JOIN turns t ON t.id = f.turn_id WHERE t.role = 'participant'"
         ).fetchone()[0]
-        self.queue = self._queue(transcript, participant, code, uncoded)
+        self.compare = compare
+        self.queue = list(fragment_ids) if fragment_ids is not None else self._queue(transcript, participant, code,
+                                                                                     uncoded)
         if not self.queue:
             raise UsageError("no fragments to code with these options",
                              hint="drop --uncoded or a filter; 'qcode fragments' lists what is there")
@@ -99,19 +103,20 @@ class CodingSession:
             "SELECT f.transcript_id, f.turn_id, f.idx, f.sentences, p.attributes FROM fragments f "
             "JOIN transcripts tr ON tr.id = f.transcript_id JOIN participants p ON p.id = tr.participant_id "
             "WHERE f.id = ?", (fragment.id,)).fetchone()
-        question = self.conn.execute(
-            "SELECT group_concat(f.text, ' ') FROM fragments f WHERE f.turn_id = (SELECT t.id FROM turns t "
-            "WHERE t.transcript_id = ? AND t.role = 'interviewer' AND t.number < ? ORDER BY t.number DESC "
-            "LIMIT 1)", (transcript_id, fragment.turn)).fetchone()[0]
+        question = preceding_question(self.conn, transcript_id, fragment.turn)
         before = self._fragment("f.transcript_id = ? AND f.idx = ?", transcript_id, idx - 1)
         after = self._fragment("f.transcript_id = ? AND f.idx = ?", transcript_id, idx + 1)
         return FragmentContext(
             fragment=fragment, attributes=json.loads(attributes), question=question,
             before=before if before and before.role == "participant" else None, after=after,
             sentences=[(start - fragment.start, end - fragment.start) for start, end in json.loads(sentences)],
-            codings=[AppliedCoding(code=code, **{k: v for k, v in state.items() if k != "created_at"})
-                     for code, state in coding.fragment_codings(self.conn, fragment.id, self.coder).items()],
-            progress=self._progress(transcript_id))
+            codings=self._applied_by(fragment.id, self.coder),
+            progress=self._progress(transcript_id),
+            others={coder: self._applied_by(fragment.id, coder) for coder in self.compare})
+
+    def _applied_by(self, fragment_id: int, coder: str) -> list[AppliedCoding]:
+        return [AppliedCoding(code=code, **{k: v for k, v in state.items() if k != "created_at"})
+                for code, state in coding.fragment_codings(self.conn, fragment_id, coder).items()]
 
     def _fragment(self, where: str, *params: object) -> FragmentRecord | None:
         row = self.conn.execute(FRAGMENT_SELECT + " WHERE " + where, params).fetchone()

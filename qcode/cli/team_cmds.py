@@ -1,6 +1,7 @@
 """`qcode agreement`, `qcode disagreements`, `qcode reconcile`, `qcode merge`, `qcode coders`: the team."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -10,13 +11,41 @@ from rich.table import Table
 
 from qcode.agreement import Agreement, Figures
 from qcode.cli.common import console, open_project, print_json
+from qcode.errors import UsageError
+from qcode.tables import write_rows
 
 Coders = Annotated[str, typer.Option(help="Two or more coders, comma-separated: anna,bram.")]
 RED, AMBER = 0.667, 0.800
 
 
 def register(app: typer.Typer) -> None:
+    app.command("coders")(coders_cmd)
     app.command("agreement")(agreement)
+    app.command("disagreements")(disagreements)
+    app.command("reconcile")(reconcile)
+    app.command("merge")(merge)
+
+
+def coders_cmd(ctx: typer.Context,
+               as_json: Annotated[bool, typer.Option("--json", help="Print JSON, for scripts.")] = False) -> None:
+    """Each coder, per transcript: participants' fragments seen and coded.
+
+    Example:  qcode coders
+    """
+    rows = open_project(ctx).coders()
+    if as_json:
+        print_json([vars(r) for r in rows])
+        return
+    if not rows:
+        console.print("Nobody has coded or seen a fragment yet.")
+        return
+    table = Table(title="Coders", title_justify="left")
+    for column, justify in (("coder", "left"), ("transcript", "left"), ("seen", "right"), ("coded", "right")):
+        table.add_column(column, justify=justify)
+    for row in rows:
+        table.add_row(escape(row.coder), escape(row.transcript), f"{row.seen}/{row.fragments}",
+                      f"{row.coded}/{row.fragments}")
+    console.print(table)
 
 
 def _coders(value: str) -> list[str]:
@@ -74,3 +103,107 @@ def _coloured(value: float | None) -> str:
 def _figures_line(title: str, f: Figures) -> str:
     return (f"{title}: {f.units} participants, {'–' if f.percent is None else f'{f.percent:.1%}'} agree, "
             f"kappa {_number(f.kappa)}, alpha {_coloured(f.alpha)}")
+
+
+def disagreements(ctx: typer.Context, coders: Coders,
+                  code: Annotated[Optional[str], typer.Option(help="Only this code (or theme, with its sub-codes).")] = None,
+                  fmt: Annotated[str, typer.Option("--format", help="table or xlsx.")] = "table",
+                  output: Annotated[Optional[Path], typer.Option("-o", "--output", help="The .xlsx file "
+                                                                 "(default exports/verschillen.xlsx).")] = None,
+                  ) -> None:
+    """Every fragment and code on which the coders differ, with text, question and who chose what.
+
+    The agenda of the consensus meeting, sorted by code.
+
+    Example:  qcode disagreements --coders anna,bram --format xlsx
+    """
+    project = open_project(ctx)
+    names = _coders(coders)
+    found = project.disagreements(names, code)
+    if fmt == "xlsx":
+        target = output or project.root / "exports" / "verschillen.xlsx"
+        rows = [{"code": d.code, "label": d.label, "fragment": d.fragment, "transcript": d.transcript,
+                 "participant": d.participant, "turn": d.turn, "question": d.question or "", "text": d.text,
+                 **{c: ("ja" if d.choices[c].applied else "nee") + (" (hoofdreden)" if d.choices[c].main else "")
+                    for c in names},
+                 **{f"memo {c}": d.choices[c].memo or "" for c in names}} for d in found]
+        columns = ["code", "label", "fragment", "transcript", "participant", "turn", "question", "text", *names,
+                   *[f"memo {c}" for c in names]]
+        write_rows(rows, columns, target, "xlsx")
+        console.print(f"[green]✓[/] {len(found)} disagreements → {escape(str(target))}")
+        return
+    if fmt != "table":
+        raise UsageError(f"format must be table or xlsx, not {fmt!r}")
+    if not found:
+        console.print(f"{', '.join(names)} agree on every fragment they have all seen.")
+        return
+    table = Table(title=f"{len(found)} disagreements between {', '.join(names)}", title_justify="left",
+                  show_lines=True)
+    table.add_column("code")
+    table.add_column("fragment")
+    table.add_column("text", ratio=3)
+    for name in names:
+        table.add_column(name)
+    for d in found:
+        context = f"[dim]I: {escape(d.question)}[/]\n" if d.question else ""
+        table.add_row(escape(d.label), f"#{d.fragment} {escape(d.participant)}", context + escape(d.text),
+                      *[("✓" if d.choices[n].applied else "—") + (" H" if d.choices[n].main else "")
+                        + (f"\n[italic]{escape(d.choices[n].memo)}[/]" if d.choices[n].memo else "") for n in names])
+    console.print(table)
+
+
+def reconcile(ctx: typer.Context, coders: Coders,
+              into: Annotated[str, typer.Option(help="The coder name of the consensus.")] = "consensus",
+              rule: Annotated[Optional[str], typer.Option(help="Settle every disagreement at once: union, "
+                                                               "intersection or majority.")] = None,
+              by: Annotated[Optional[str], typer.Option(help="Who settles (recorded in the change log); "
+                                                             "default: your login name.")] = None,
+              interactive: Annotated[bool, typer.Option(help="Open the coder on what is left to settle.")] = True,
+              ) -> None:
+    """Build a consensus coding: agreed decisions are copied, the rest settled by a rule or by hand.
+
+    Without --rule the coder opens on each fragment still in dispute, showing every coder's choices
+    and memos; what you apply there is the consensus. Fragments settled before are never touched,
+    so run it again after more coding. Then: qcode report --coder consensus.
+
+    Example:  qcode reconcile --coders anna,bram --into consensus --rule majority
+    """
+    project = open_project(ctx)
+    names = _coders(coders)
+    result = project.reconcile(names, into, rule, by or os.environ.get("USER") or os.environ.get("USERNAME"))
+    console.print(f"[green]✓[/] {escape(result.into)}: {result.agreed} fragments agreed and copied, "
+                  f"{result.settled} settled by {rule or 'rule'}, {result.kept} settled earlier and kept, "
+                  f"{len(result.open)} still to settle")
+    if result.open and interactive:
+        from qcode.tui import CoderApp  # Textual loads only when the coder is opened
+        CoderApp(project.reconcile_session(names, result.into, result.open)).run()
+    elif result.open:
+        console.print(f"Settle them in the coder: qcode reconcile --coders {escape(coders)} --into "
+                      f"{escape(result.into)}, or give --rule.")
+
+
+def merge(ctx: typer.Context,
+          other: Annotated[Path, typer.Argument(help="The other copy's project folder or its qcode.db.")],
+          as_json: Annotated[bool, typer.Option("--json", help="Print JSON, for scripts.")] = False) -> None:
+    """Bring another copy's codings, memos, seen-marks and change log into this project.
+
+    Transcripts are matched by content, fragments by their text, codes by id; what cannot be
+    matched is listed, and nothing here is overwritten. Merging the same copy twice changes nothing.
+
+    Example:  qcode merge ../studie-bram
+    """
+    result = open_project(ctx).merge(other)
+    if as_json:
+        print_json(vars(result))
+        return
+    console.print(f"[green]✓[/] from {escape(str(other))}: {result.codings_added} codings added, "
+                  f"{result.codings_same} already here, {result.seen_added} seen-marks and "
+                  f"{result.log_added} change-log entries added")
+    for title, items in (("conflicts (ours kept)", result.conflicts),
+                         ("transcripts not in this project", result.unmatched_transcripts),
+                         ("codes not in this codebook", result.unknown_codes)):
+        if items:
+            console.print(f"[yellow]{title}:[/] " + escape(", ".join(items)))
+    if result.unmatched_fragments:
+        console.print(f"[yellow]{result.unmatched_fragments} codings or marks on fragments this project does "
+                      "not have[/] (a transcript changed in one copy?)")

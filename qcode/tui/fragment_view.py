@@ -55,11 +55,23 @@ def fragment_text(context: FragmentContext, codes: dict[str, CodeEntry], target:
     if context.after:
         text.append(_neighbour(context.after), style="dim")
     text.append("\n")
+    for coder, choices in context.others.items():
+        text.append(f"{coder}: ", style="bold magenta")
+        text.append(", ".join(_choice(c, codes) for c in choices) or "no code", style="magenta")
+        text.append("\n")
+    if context.others:
+        text.append("consensus:\n", style="bold")
     for applied in context.codings:
         text.append_text(coding_line(applied, codes, applied.code == target, context.sentences))
     if not context.codings:
         text.append("(not coded yet: pick a code on the right)", style="dim")
     return text
+
+
+def _choice(applied: AppliedCoding, codes: dict[str, CodeEntry]) -> str:
+    entry = codes.get(applied.code)
+    marks = (" HOOFDREDEN" if applied.main else "") + (f" (memo: {applied.memo})" if applied.memo else "")
+    return (entry.label if entry else applied.code) + marks
 
 
 def _neighbour(fragment: FragmentRecord) -> str:

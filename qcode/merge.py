@@ -1,0 +1,142 @@
+"""Bringing another copy's coding in: codings, memos, seen-marks and the change log.
+
+Transcripts are matched by content hash, fragments by transcript and text (the n-th fragment with
+a text matches our n-th with it), codes by id. Nothing of ours is overwritten: a coding that both
+copies hold with different flags or memo keeps ours and is listed as a conflict. The other copy is
+opened read-only; merging the same copy twice adds nothing.
+"""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qcode.changelog import log_action
+from qcode.errors import UsageError
+
+_CODING_COLUMNS = ("fragment_id", "code_id", "coder", "main", "star", "memo", "span_start", "span_end",
+                   "created_at", "updated_at")
+
+
+@dataclass
+class MergeResult:
+    source: str
+    codings_added: int = 0
+    codings_same: int = 0
+    seen_added: int = 0
+    log_added: int = 0
+    conflicts: list[str] = field(default_factory=list)  # codings both hold, differently: ours kept
+    unmatched_transcripts: list[str] = field(default_factory=list)
+    unmatched_fragments: int = 0  # codings or seen-marks on fragments we do not have
+    unknown_codes: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.codings_added or self.seen_added or self.log_added)
+
+
+def open_other(path: Path) -> sqlite3.Connection:
+    """The other copy's database, read-only: a project folder or the qcode.db itself."""
+    database = path / "qcode.db" if path.is_dir() else path
+    if not database.is_file():
+        raise UsageError(f"no qcode project at {path}", path=path, hint="give the other copy's folder or its qcode.db")
+    other = sqlite3.connect(f"file:{database.resolve()}?mode=ro", uri=True)
+    try:
+        version = other.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0
+    except sqlite3.DatabaseError:
+        raise UsageError("that file is not a qcode project database", path=database) from None
+    if version < 2:
+        raise UsageError("the other copy has an older database layout", path=database,
+                         hint="open it once with this qcode (e.g. 'qcode --project DIR status'), then merge")
+    return other
+
+
+def merge(conn: sqlite3.Connection, other: sqlite3.Connection, source: str) -> MergeResult:
+    """Add the other copy's coding to ours, inside the caller's transaction."""
+    result = MergeResult(source)
+    fragment_map = _fragment_map(conn, other, result)
+    known_codes = {row[0] for row in conn.execute("SELECT id FROM codes")}
+    _merge_codings(conn, other, fragment_map, known_codes, result)
+    _merge_seen(conn, other, fragment_map, result)
+    _merge_log(conn, other, fragment_map, result)
+    return result
+
+
+def _fragment_map(conn: sqlite3.Connection, other: sqlite3.Connection, result: MergeResult) -> dict[int, int]:
+    ours_by_hash = dict(conn.execute("SELECT content_hash, id FROM transcripts").fetchall())
+    mapping: dict[int, int] = {}
+    for other_id, name, digest in other.execute("SELECT id, name, content_hash FROM transcripts ORDER BY name"):
+        our_id = ours_by_hash.get(digest)
+        if our_id is None:
+            result.unmatched_transcripts.append(name)
+            continue
+        ours: dict[str, list[int]] = {}
+        for fragment, text in conn.execute("SELECT id, text FROM fragments WHERE transcript_id = ? ORDER BY idx",
+                                           (our_id,)):
+            ours.setdefault(text, []).append(fragment)
+        taken: dict[str, int] = {}
+        for fragment, text in other.execute("SELECT id, text FROM fragments WHERE transcript_id = ? ORDER BY idx",
+                                            (other_id,)):
+            candidates = ours.get(text, [])
+            n = taken.get(text, 0)
+            if n < len(candidates):
+                mapping[fragment] = candidates[n]
+                taken[text] = n + 1
+    return mapping
+
+
+def _merge_codings(conn: sqlite3.Connection, other: sqlite3.Connection, fragment_map: dict[int, int],
+                   known_codes: set[str], result: MergeResult) -> None:
+    unknown: set[str] = set()
+    for row in other.execute(f"SELECT {', '.join(_CODING_COLUMNS)} FROM codings ORDER BY id"):
+        values = dict(zip(_CODING_COLUMNS, row))
+        fragment = fragment_map.get(values["fragment_id"])
+        if fragment is None:
+            result.unmatched_fragments += 1
+            continue
+        if values["code_id"] not in known_codes:
+            unknown.add(values["code_id"])
+            continue
+        values["fragment_id"] = fragment
+        ours = conn.execute("SELECT main, star, memo, span_start, span_end FROM codings WHERE fragment_id = ? AND "
+                            "code_id = ? AND coder = ?", (fragment, values["code_id"], values["coder"])).fetchone()
+        theirs = (values["main"], values["star"], values["memo"], values["span_start"], values["span_end"])
+        if ours is None:
+            conn.execute(f"INSERT INTO codings ({', '.join(_CODING_COLUMNS)}) VALUES "
+                         f"({', '.join('?' for _ in _CODING_COLUMNS)})", tuple(values.values()))
+            result.codings_added += 1
+        elif tuple(ours) == theirs:
+            result.codings_same += 1
+        else:
+            result.conflicts.append(f"{values['coder']}: {values['code_id']} on fragment {fragment} "
+                                    "(flags, memo or span differ; ours kept)")
+    result.unknown_codes = sorted(unknown)
+
+
+def _merge_seen(conn: sqlite3.Connection, other: sqlite3.Connection, fragment_map: dict[int, int],
+                result: MergeResult) -> None:
+    rows = [(fragment_map[f], coder, at) for f, coder, at in other.execute("SELECT fragment_id, coder, at FROM seen")
+            if f in fragment_map]
+    before = conn.total_changes
+    conn.executemany("INSERT OR IGNORE INTO seen (fragment_id, coder, at) VALUES (?, ?, ?)", rows)
+    result.seen_added = conn.total_changes - before
+
+
+def _merge_log(conn: sqlite3.Connection, other: sqlite3.Connection, fragment_map: dict[int, int],
+               result: MergeResult) -> None:
+    columns = "at, coder, action, fragment_id, code_id, detail"
+    ours = set(conn.execute(f"SELECT {columns} FROM coding_log"))
+    new = []
+    for at, coder, action, fragment, code, detail in other.execute(f"SELECT {columns} FROM coding_log ORDER BY id"):
+        if fragment is not None:
+            if fragment not in fragment_map:
+                continue
+            fragment = fragment_map[fragment]
+        entry = (at, coder, action, fragment, code, detail)
+        if entry not in ours:
+            ours.add(entry)
+            new.append(entry)
+    conn.executemany(f"INSERT INTO coding_log ({columns}) VALUES (?, ?, ?, ?, ?, ?)", new)
+    if new:
+        log_action(conn, "", "merge", source=result.source, entries=len(new))
+    result.log_added = len(new)
