@@ -164,3 +164,15 @@ def test_cli_json_shape_and_colours(cli, two_transcripts):
     assert _coloured(0.9).startswith("[green]")
     single = cli("agreement", "--coders", "anna")
     assert single.exit_code == 1 and "two or more different coders" in single.output
+
+
+def test_binary_alpha_shortcut_equals_the_krippendorff_package():
+    import krippendorff
+
+    from qcode.agreement import binary_figures
+    rng = np.random.default_rng(3)
+    for coders in (2, 3, 5):
+        decisions = (rng.random((coders, 400)) < 0.3).astype(np.uint8)
+        decisions[1:, :250] = decisions[0, :250]
+        expected = krippendorff.alpha(reliability_data=decisions.astype(float), level_of_measurement="nominal")
+        assert binary_figures(decisions).alpha == pytest.approx(expected)
