@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from qcode import coding
+from qcode.changelog import utc_now
 from qcode.errors import InputError, Problem, UsageError
 from qcode.queries import resolve_transcript
 from qcode.readers import ReadError
@@ -26,6 +27,7 @@ EXPORT_COLUMNS = ("fragment", "transcript", "participant", "code", "coder", "mai
 class CodingsImport:
     applied: int = 0
     unchanged: int = 0
+    seen_added: int = 0
     skipped: list[Problem] = field(default_factory=list)
 
 
@@ -48,7 +50,7 @@ class _Row:
 
 
 def import_codings(conn: sqlite3.Connection, path: Path, default_coder: str | None,
-                   skip_bad: bool = False) -> CodingsImport:
+                   skip_bad: bool = False, read_whole: bool = False) -> CodingsImport:
     """Read and check every row, then apply the good ones inside the caller's transaction."""
     try:
         header, records = read_rows(path)
@@ -77,7 +79,20 @@ def import_codings(conn: sqlite3.Connection, path: Path, default_coder: str | No
         changed[key] = (row.fragment, row.code, row.coder, row.main, row.star, row.memo)
     coding.apply_checked(conn, list(changed.values()))
     result.applied = len(changed)
+    if read_whole:
+        result.seen_added = _mark_transcripts_seen(conn, {(row.coder, row.fragment) for row in rows})
     return result
+
+
+def _mark_transcripts_seen(conn: sqlite3.Connection, coded: set[tuple[str, int]]) -> int:
+    """Each coder read the whole of every transcript they coded in: every participant fragment of it is seen."""
+    before = conn.total_changes
+    for coder, transcript in sorted({(coder, row[0]) for coder, fragment in coded for row in conn.execute(
+            "SELECT transcript_id FROM fragments WHERE id = ?", (fragment,))}):
+        conn.execute("INSERT OR IGNORE INTO seen (fragment_id, coder, at) SELECT f.id, ?, ? FROM fragments f "
+                     "JOIN turns t ON t.id = f.turn_id WHERE f.transcript_id = ? AND t.role = 'participant'",
+                     (coder, utc_now(), transcript))
+    return conn.total_changes - before
 
 
 def _existing(conn: sqlite3.Connection, coders: set[str]) -> dict[tuple[int, str, str], tuple]:

@@ -187,11 +187,15 @@ class Project:
                 participant: str | None = None) -> list[CodingRecord]:
         return coding.codings(self.conn, coder, code, participant)
 
-    def import_codings(self, path: Path | str, *, coder: str | None = None,
-                       skip_bad: bool = False) -> codings_io.CodingsImport:
-        """Apply codings from a .csv/.xlsx sheet in one transaction; bad rows stop it (or are skipped)."""
+    def import_codings(self, path: Path | str, *, coder: str | None = None, skip_bad: bool = False,
+                       read_whole: bool = False) -> codings_io.CodingsImport:
+        """Apply codings from a .csv/.xlsx sheet in one transaction; bad rows stop it (or are skipped).
+
+        `read_whole`: the coders read the whole of each transcript they coded in, so its uncoded
+        participant fragments are marked seen (agreement counts them as "no code").
+        """
         with transaction(self.db) as conn:
-            return codings_io.import_codings(conn, Path(path), coder, skip_bad)
+            return codings_io.import_codings(conn, Path(path), coder, skip_bad, read_whole)
 
     def coding_session(self, coder: str, *, transcript: str | None = None, participant: str | None = None,
                        code: str | None = None, uncoded: bool = False) -> CodingSession:

@@ -189,3 +189,15 @@ def test_codings_export_then_import_gives_the_same_codings(cli, awkward, tmp_pat
     after = json.loads(cli("codings", "--json").output)
     strip = lambda rows: [{k: v for k, v in r.items() if k not in ("id", "updated_at")} for r in rows]  # noqa: E731
     assert strip(after) == strip(before)
+
+
+def test_codings_import_read_whole_marks_every_answer_of_the_transcript_seen(coded, tmp_path):
+    first = answers(coded)[0]
+    sheet = tmp_path / "een.csv"
+    sheet.write_text(f"fragment,code,coder\n{first.id},steun,anna\n", encoding="utf-8")
+    coded.import_codings(sheet)
+    seen = coded.conn.execute("SELECT COUNT(*) FROM seen WHERE coder = 'anna'").fetchone()[0]
+    assert seen == 1
+    result = coded.import_codings(sheet, read_whole=True)
+    seen = coded.conn.execute("SELECT COUNT(*) FROM seen WHERE coder = 'anna'").fetchone()[0]
+    assert seen == len(answers(coded)) and result.seen_added == seen - 1

@@ -76,20 +76,25 @@ def codings(ctx: typer.Context,
 def import_(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="A .csv or .xlsx sheet of codings.")],
             coder: Annotated[Optional[str], typer.Option(help="Coder for rows without one.")] = None,
             skip_bad: Annotated[bool, typer.Option(help="Apply the good rows and list the bad ones.")] = False,
+            read_whole: Annotated[bool, typer.Option(
+                "--read-whole", help="The coder read every transcript in the sheet in full: mark all its "
+                                     "participant fragments as seen (uncoded ones count as 'no' in agreement).")
+            ] = False,
             as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False) -> None:
     """Apply codings from a sheet: columns fragment (or transcript + text), code, coder, main, star, memo.
 
     Every bad row is reported with its number and nothing is written (unless --skip-bad).
     Importing the same sheet twice changes nothing.
 
-    Example:  qcode codings import transcripts/codings/anna.csv --coder anna
+    Example:  qcode codings import transcripts/codings/anna.csv --coder anna --read-whole
     """
-    result = open_project(ctx).import_codings(file, coder=coder, skip_bad=skip_bad)
+    result = open_project(ctx).import_codings(file, coder=coder, skip_bad=skip_bad, read_whole=read_whole)
     if as_json:
-        print_json({"applied": result.applied, "unchanged": result.unchanged,
+        print_json({"applied": result.applied, "unchanged": result.unchanged, "seen_added": result.seen_added,
                     "skipped": [str(p) for p in result.skipped]})
         return
-    console.print(f"[green]✓[/] {result.applied} codings applied, {result.unchanged} already there.")
+    console.print(f"[green]✓[/] {result.applied} codings applied, {result.unchanged} already there"
+                  + (f", {result.seen_added} fragments marked seen." if read_whole else "."))
     for problem in result.skipped:
         console.print(f"[yellow]skipped[/] {escape(str(problem))}")
 
