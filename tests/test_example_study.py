@@ -99,6 +99,42 @@ def test_main_job_imports_the_study_and_writes_exports(example):
         assert survey.status().participants >= 100
 
 
+def test_example_codings_cover_every_interview_with_realistic_disagreement(example):
+    with Project.open(example) as project:
+        transcripts = {row[0] for row in project.conn.execute("SELECT name FROM transcripts")}
+        for coder in ("anna", "bram"):
+            codings = project.codings(coder=coder)
+            assert {c.transcript for c in codings} == transcripts, coder
+            main_reasons = Counter(c.participant for c in codings if c.main)
+            assert set(main_reasons) == {t.rsplit(".", 1)[0] for t in transcripts}, coder
+            assert any(c.star for c in codings) and any(c.memo for c in codings)
+        by_theme = project.agreement(["anna", "bram"], "theme")
+        assert 0.4 < by_theme.overall.alpha < 0.95              # they agree, but not on everything
+        assert project.disagreements(["anna", "bram"])
+        consensus = project.codings(coder="consensus")
+        assert consensus and {c.transcript for c in consensus} == transcripts
+
+
+def test_main_job_writes_the_report_quote_sheets_and_chart(example):
+    import docx
+    import openpyxl
+
+    exports = example / "exports"
+    for name in ("rapport.docx", "rapport.html", "rapport.md", "rapport-anna.md", "rapport-anna.docx",
+                 "citaten.xlsx", "citaten-anna.xlsx", "themas.png", "verschillen.xlsx", "matrix-functie.xlsx"):
+        assert (exports / name).stat().st_size > 0, name
+    document = docx.Document(str(exports / "rapport.docx"))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "2 Resultaten" in headings and any(h.startswith("2.3 ") for h in headings)
+    assert document.tables and document.inline_shapes                 # the ranking table and the chart
+    report = (exports / "rapport.md").read_text(encoding="utf-8")
+    assert "van de twaalf deelnemers" in report or "twaalf deelnemers" in report
+    assert "Codering: consensus" in report
+    sheets = openpyxl.load_workbook(exports / "citaten.xlsx").sheetnames
+    assert sheets[0] == "alle" and len(sheets) > 5
+    assert sorted(p.name for p in (exports / "tekst").glob("*.md"))   # the researcher's own-text files
+
+
 def test_main_job_can_run_twice(example):
     runner = CliRunner()
     result = runner.invoke(app, ["--project", str(example), "import", str(example / "transcripts"), "--json"])

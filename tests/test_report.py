@@ -83,6 +83,9 @@ def test_markdown_report_sentences_numbering_quotes_and_ranking(coded):
             "belangrijkste reden om te vertrekken.") in text
     assert "Slechts één deelnemer noemt dit; voor deze deelnemer was het de belangrijkste reden" in text
     assert "Geen van de vier deelnemers noemt dit." in text
+    spanning = text.split("Voortdurende spanning en conflict")[1]
+    assert spanning.lstrip().startswith("Twee deelnemers noemen dit; voor één van hen was het de belangrijkste "
+                                        "reden om te vertrekken.")
     # the two adjacent U01 fragments on one sub-theme are one quote, joined with […]
     assert re.search(r"niet verder kon groeien.*? \[…\] .*?Daartussen zat niks", text)
     assert "– jongerenwerker, 29 jaar ★" in text
