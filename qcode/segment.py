@@ -95,14 +95,30 @@ def segment(paragraphs: Sequence[Paragraph], unit: Unit, nlp: Language) -> Itera
             yield _fragment(paragraph, start, end, lemmas[first:last], [(first, last, start, end)], forms)
 
 
+_LOWERED: dict[int, str] = {}  # string hash → the string lower-cased; hashes are the same in every vocab
+
+
 def _lemmas(doc: Doc) -> tuple[list[str | None], frozenset[tuple[str, str]]]:
-    """Each token's lower-cased lemma (None for punctuation), and the forms that differ from theirs."""
+    """Each token's lower-cased lemma (None for punctuation), and the forms that differ from theirs.
+
+    One pass over the token arrays with a cache of lower-cased strings: looking strings up in the
+    vocab for every token costs as much as the lemmatizer itself.
+    """
     strings = doc.vocab.strings
-    array = doc.to_array([LEMMA, LOWER, IS_PUNCT, IS_SPACE]).tolist()
-    lemmas = [None if punct or space else strings[lemma or lower].lower()
-              for lemma, lower, punct, space in array]
-    forms = frozenset((strings[lower], lemma) for (_, lower, _, _), lemma in zip(array, lemmas)
-                      if lemma is not None and lemma != strings[lower])
+    lemmas: list[str | None] = []
+    pairs: set[tuple[int, int]] = set()
+    for lemma, lower, punct, space in doc.to_array([LEMMA, LOWER, IS_PUNCT, IS_SPACE]).tolist():
+        if punct or space:
+            lemmas.append(None)
+            continue
+        key = lemma or lower
+        text = _LOWERED.get(key)
+        if text is None:
+            text = _LOWERED[key] = strings[key].lower()
+        lemmas.append(text)
+        if key != lower:
+            pairs.add((lower, key))
+    forms = frozenset((strings[lower], _LOWERED[key]) for lower, key in pairs if _LOWERED[key] != strings[lower])
     return lemmas, forms
 
 
