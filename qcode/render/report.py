@@ -32,6 +32,7 @@ AGE_KEYS = {"age", "leeftijd"}
 
 @dataclass(slots=True)
 class QuoteItem:
+    """A quote as the template shows it; text and attribution are already escaped for Markdown."""
     text: str
     attribution: str
     star: bool
@@ -135,13 +136,14 @@ def own_text(folder: Path, theme: aggregate.Theme, lang: str) -> str:
 
 
 def _quote_items(quotes: list[aggregate.Quote], options: ReportOptions) -> list[QuoteItem]:
-    items = [QuoteItem(group[0].text, attribution(group[0], options), group[0].star, group[0].main)
-             if len(group) == 1 else
-             QuoteItem(" […] ".join([q.text for q in group]), attribution(group[0], options),
-                       any(q.star for q in group), any(q.main for q in group))
-             for group in _adjacent_groups(quotes)]
-    items.sort(key=lambda item: (not item.star, not item.main))
-    return items[:options.max_quotes] if options.max_quotes else items
+    """Starred quotes first, then main reasons, then in transcript order; at most --max-quotes."""
+    groups = _adjacent_groups(quotes)
+    flags = [(any(q.star for q in group), any(q.main for q in group)) for group in groups]
+    order = sorted(range(len(groups)), key=lambda i: (not flags[i][0], not flags[i][1]))
+    if options.max_quotes:
+        order = order[:options.max_quotes]
+    return [QuoteItem(markdown_escape(" […] ".join([q.text for q in groups[i]])),
+                      markdown_escape(attribution(groups[i][0], options)), *flags[i]) for i in order]
 
 
 def _adjacent_groups(quotes: list[aggregate.Quote]) -> list[list[aggregate.Quote]]:
@@ -188,14 +190,14 @@ def template_environment(project_templates: Path) -> jinja2.Environment:
     return env
 
 
-_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_#|"})
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_#|])")
 
 
 def markdown_escape(text: str) -> str:
     """Keep a participant's words from being read as Markdown ('*', '_', '#', '|', …), on one line."""
     if "\n" in text:
         text = " ".join(text.split())
-    return text.translate(_MARKDOWN_SPECIAL)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def render_markdown(report: Report, project_templates: Path, lang: str) -> str:
