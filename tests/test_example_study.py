@@ -156,3 +156,18 @@ def test_readme_tour_commands_run(example, arguments):
     finally:
         os.chdir(cwd)
     assert result.exit_code == 0, result.output
+
+
+def test_readme_python_api_example_runs(example, tmp_path, capsys):
+    import re
+    source = (REPO / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"## The Python API.*?```python\n(.*?)```", source, re.S).group(1)
+    study = shutil.copytree(example, tmp_path / "studie")
+    cwd = os.getcwd()
+    os.chdir(study)
+    try:
+        exec(compile(block.replace('"pad/naar/studie"', repr(str(study))), "README.md", "exec"), {})
+    finally:
+        os.chdir(cwd)
+    assert "'transcripts': 12" in capsys.readouterr().out
+    assert (study / "exports" / "rapport.docx").exists()

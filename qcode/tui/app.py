@@ -24,7 +24,7 @@ TREE_KEYS = [("Enter / space", "apply or remove the highlighted code"), ("â†‘ â†
 class CoderApp(App[None]):
     TITLE = "qcode"
     CSS = """
-    InfoBar { height: 2; padding: 0 1; background: $boost; }
+    InfoBar { height: 2; padding: 0 1; background: $boost; text-wrap: nowrap; text-overflow: ellipsis; }
     #main { height: 1fr; }
     #reading { width: 3fr; padding: 0 1; }
     #codes { width: 2fr; border-left: solid $accent; }

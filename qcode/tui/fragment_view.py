@@ -43,6 +43,7 @@ def fragment_text(context: FragmentContext, codes: dict[str, CodeEntry], target:
     span = next(((c.span_start, c.span_end) for c in context.codings if c.code == target
                  and c.span_start is not None), None)
     fragment = context.fragment.text
+    text.append(f"{context.fragment.speaker} ▸ ", style="bold cyan")
     for number, (start, end) in enumerate(context.sentences, start=1):
         if len(context.sentences) > 1:
             text.append(f"[{number}] ", style="dim cyan")
