@@ -132,10 +132,7 @@ class CoderApp(App[None]):
             self._toggle(event.node.data)
 
     def _toggle(self, code: str) -> None:
-        applied = self._run(self.session.toggle, code)
-        if applied is not None:
-            label = self.codes_by_id[code].label
-            self.notify(f"{'Applied' if applied else 'Removed'}: {label}", timeout=1.5, markup=False)
+        self._run(self.session.toggle, code)  # the ✓ in the tree and the coding line show the result
 
     def action_main(self) -> None:
         self._run(lambda: self.session.toggle_main(self._current_target()))
