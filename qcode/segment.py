@@ -13,7 +13,7 @@ from importlib import metadata
 from typing import Literal
 
 from spacy.language import Language
-from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, LOWER
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LEMMA, LENGTH, LOWER, SENT_START
 from spacy.tokens import Doc
 
 Unit = Literal["paragraph", "sentence", "turn"]
@@ -86,8 +86,7 @@ def segment(paragraphs: Sequence[Paragraph], unit: Unit, nlp: Language) -> Itera
         yield from _turn_fragments(paragraphs, docs)
         return
     for paragraph, doc in zip(paragraphs, docs):
-        lemmas, forms = _lemmas(doc)
-        sentences = [(s.start, s.end, s.start_char, s.end_char) for s in doc.sents]
+        lemmas, forms, sentences = analyse(doc)
         if unit == "paragraph":
             yield _fragment(paragraph, 0, len(paragraph.text), lemmas, sentences, forms)
             continue
@@ -96,18 +95,26 @@ def segment(paragraphs: Sequence[Paragraph], unit: Unit, nlp: Language) -> Itera
 
 
 _LOWERED: dict[int, str] = {}  # string hash → the string lower-cased; hashes are the same in every vocab
+_ATTRIBUTES = [LEMMA, LOWER, IS_PUNCT, IS_SPACE, SENT_START, IDX, LENGTH]
 
 
-def _lemmas(doc: Doc) -> tuple[list[str | None], frozenset[tuple[str, str]]]:
-    """Each token's lower-cased lemma (None for punctuation), and the forms that differ from theirs.
+def analyse(doc: Doc) -> tuple[list[str | None], frozenset[tuple[str, str]], list[tuple[int, int, int, int]]]:
+    """Each token's lower-cased lemma (None for punctuation), the forms that differ from their lemma,
+    and the sentences as (first token, end token, start char, end char).
 
-    One pass over the token arrays with a cache of lower-cased strings: looking strings up in the
-    vocab for every token costs as much as the lemmatizer itself.
+    One pass over the token arrays, with a cache of lower-cased strings: Token and Span objects, or
+    a vocab lookup per token, would cost as much as the lemmatizer itself.
     """
     strings = doc.vocab.strings
     lemmas: list[str | None] = []
     pairs: set[tuple[int, int]] = set()
-    for lemma, lower, punct, space in doc.to_array([LEMMA, LOWER, IS_PUNCT, IS_SPACE]).tolist():
+    sentences: list[tuple[int, int, int, int]] = []
+    first = start = end = 0
+    for i, (lemma, lower, punct, space, sent_start, idx, length) in enumerate(doc.to_array(_ATTRIBUTES).tolist()):
+        if sent_start == 1 and i:
+            sentences.append((first, i, start, end))
+            first, start = i, idx
+        end = idx + length
         if punct or space:
             lemmas.append(None)
             continue
@@ -118,8 +125,10 @@ def _lemmas(doc: Doc) -> tuple[list[str | None], frozenset[tuple[str, str]]]:
         lemmas.append(text)
         if key != lower:
             pairs.add((lower, key))
+    if len(doc):
+        sentences.append((first, len(doc), start, end))
     forms = frozenset((strings[lower], _LOWERED[key]) for lower, key in pairs if _LOWERED[key] != strings[lower])
-    return lemmas, forms
+    return lemmas, forms, sentences
 
 
 def _fragment(paragraph: Paragraph, start: int, end: int, lemmas: list[str | None],
@@ -142,8 +151,7 @@ def _turn_fragments(paragraphs: Sequence[Paragraph], docs: Iterator[Doc]) -> Ite
     """Join the paragraph fragments of each turn into one fragment spanning the turn."""
     current: list[Fragment] = []
     for paragraph, doc in zip(paragraphs, docs):
-        sentences = [(s.start, s.end, s.start_char, s.end_char) for s in doc.sents]
-        lemmas, forms = _lemmas(doc)
+        lemmas, forms, sentences = analyse(doc)
         piece = _fragment(paragraph, 0, len(paragraph.text), lemmas, sentences, forms)
         if current and current[-1].turn != piece.turn:
             yield _join(current)
