@@ -169,10 +169,9 @@ def _level(level: str) -> str:
     return LEVELS[level]
 
 
-def _codes_in_order(conn: sqlite3.Connection, column: str, exclude_recommendations: bool = False) -> list[tuple[str, str]]:
-    where = "parent_id IS NULL" if column == "theme" else "1"
-    if exclude_recommendations:
-        where += " AND coalesce(role, '') != 'recommendations'"
+def codes_in_order(conn: sqlite3.Connection, themes_only: bool) -> list[tuple[str, str]]:
+    """(id, label) of the themes, or of every code, in codebook order: active ones and retired ones in use."""
+    where = "parent_id IS NULL" if themes_only else "1"
     return conn.execute(f"SELECT id, label FROM codes WHERE ({where}) AND (active = 1 OR id IN "
                         "(SELECT code_id FROM codings)) ORDER BY position").fetchall()
 
@@ -185,7 +184,7 @@ def participant_matrix(conn: sqlite3.Connection, coder: str, level: str = "theme
         (coder,))}
     participants = [row[0] for row in conn.execute(
         "SELECT DISTINCT participant_id FROM transcripts ORDER BY participant_id")]
-    codes = _codes_in_order(conn, column)
+    codes = codes_in_order(conn, column == "theme")
     return Matrix("code × participant (1 mentioned, 2 main reason)", "code", [c for c, _ in codes],
                   [label for _, label in codes], participants,
                   [[marks.get((code, p), 0) for p in participants] for code, _ in codes])
@@ -208,7 +207,7 @@ def attribute_matrix(conn: sqlite3.Connection, coder: str, attribute: str, level
         LINEAGE + f"SELECT l.{column}, {value} AS grp, COUNT(DISTINCT tr.participant_id)"
         + _CODED.replace("WHERE c.coder = ?", "JOIN participants p ON p.id = tr.participant_id WHERE c.coder = :coder")
         + f" GROUP BY l.{column}, grp", {"attribute": attribute, "coder": coder})}
-    codes = _codes_in_order(conn, column)
+    codes = codes_in_order(conn, column == "theme")
     columns = [f"{group} (n={size})" for group, size in groups.items()]
     return Matrix(f"participants mentioning each code, by {attribute}", "code", [c for c, _ in codes],
                   [label for _, label in codes], columns,
@@ -227,7 +226,7 @@ def cooccurrence(conn: sqlite3.Connection, coder: str, within: str = "fragment",
             "SELECT a.code, b.code, COUNT(*) FROM coded a JOIN coded b ON a.unit = b.unit GROUP BY a.code, b.code",
             (coder,)):
         pairs[(first, second)] = n
-    codes = _codes_in_order(conn, column)
+    codes = codes_in_order(conn, column == "theme")
     labels = [label for _, label in codes]
     return Matrix(f"co-occurrence within {within}s (diagonal: {within}s with the code)", "code",
                   [c for c, _ in codes], labels, labels,

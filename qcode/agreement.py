@@ -15,7 +15,7 @@ from functools import reduce
 import krippendorff
 import numpy as np
 
-from qcode.aggregate import LINEAGE
+from qcode.aggregate import LINEAGE, codes_in_order
 from qcode.errors import UsageError
 
 LEVELS = ("code", "theme", "participant")
@@ -158,12 +158,6 @@ def common_fragments(conn: sqlite3.Connection, coders: list[str]) -> list[int]:
         f"GROUP BY s.fragment_id HAVING COUNT(DISTINCT s.coder) = ? ORDER BY tr.name, f.idx", (*coders, len(coders)))]
 
 
-def _codes(conn: sqlite3.Connection, level: str) -> dict[str, str]:
-    where = "parent_id IS NULL" if level != "code" else "1"
-    return dict(conn.execute(f"SELECT id, label FROM codes WHERE ({where}) AND (active = 1 OR id IN "
-                             "(SELECT code_id FROM codings)) ORDER BY position").fetchall())
-
-
 def _decisions(conn: sqlite3.Connection, coders: list[str], column: str):
     marks = ", ".join("?" for _ in coders)
     return conn.execute(
@@ -182,7 +176,7 @@ def agreement(conn: sqlite3.Connection, coders: list[str], level: str = "code") 
                          hint="each coder codes (or moves past) the same fragments first")
     if level == "participant":
         return _participant_agreement(conn, coders, fragments)
-    labels = _codes(conn, level)
+    labels = dict(codes_in_order(conn, themes_only=level != "code"))
     column = {"code": "id", "theme": "theme"}[level]
     position = {fragment: i for i, fragment in enumerate(fragments)}
     row_of = {coder: i for i, coder in enumerate(coders)}
@@ -200,7 +194,7 @@ def _per_code_and_overall(matrices: dict[str, np.ndarray]) -> tuple[Figures, dic
 
 
 def _participant_agreement(conn: sqlite3.Connection, coders: list[str], fragments: list[int]) -> Agreement:
-    labels = _codes(conn, "theme")
+    labels = dict(codes_in_order(conn, themes_only=True))
     common = set(fragments)
     participants = sorted({participant for fragment, participant in conn.execute(
         "SELECT f.id, tr.participant_id FROM fragments f JOIN transcripts tr ON tr.id = f.transcript_id")

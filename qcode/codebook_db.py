@@ -105,6 +105,14 @@ def require_code(conn: sqlite3.Connection, code_id: str) -> None:
                          hint="see the ids with 'qcode codebook show --ids'")
 
 
+def branch(conn: sqlite3.Connection, code_id: str) -> list[str]:
+    """A code and all codes below it (a theme with its sub-codes)."""
+    require_code(conn, code_id)
+    return [row[0] for row in conn.execute(
+        "WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT c.id FROM codes c JOIN sub ON c.parent_id = sub.id) "
+        "SELECT id FROM sub", (code_id,))]
+
+
 def rename_code(conn: sqlite3.Connection, loaded: LoadedCodebook, new_text: str, old: str, new: str) -> LoadResult:
     """Give code `old` the id `new`; codings and sub-codes follow through ON UPDATE CASCADE."""
     conn.execute("UPDATE codes SET id = ? WHERE id = ?", (new, old))

@@ -6,7 +6,7 @@ import re
 import sqlite3
 from collections.abc import Callable
 
-from qcode.codebook_db import require_code
+from qcode.codebook_db import branch
 from qcode.errors import UsageError
 from qcode.records import CoderShare, FragmentRecord, OrphanRecord, SearchHit, TranscriptView, TurnView
 
@@ -59,11 +59,9 @@ def fragment_filters(conn: sqlite3.Connection, transcript: str | None, participa
         where.append("t.role = ?")
         params.append(role)
     if code:
-        require_code(conn, code)
-        where.append("""f.id IN (SELECT fragment_id FROM codings WHERE code_id IN (
-            WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT c.id FROM codes c JOIN sub ON c.parent_id = sub.id)
-            SELECT id FROM sub))""")
-        params.append(code)
+        codes = branch(conn, code)
+        where.append(f"f.id IN (SELECT fragment_id FROM codings WHERE code_id IN ({', '.join('?' for _ in codes)}))")
+        params.extend(codes)
     return where, params
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from qcode import coding
 from qcode.agreement import check_coders, common_fragments
 from qcode.changelog import log_action, utc_now
+from qcode.codebook_db import branch
 from qcode.errors import UsageError
 from qcode.queries import preceding_question
 
@@ -77,14 +78,14 @@ def disagreements(conn: sqlite3.Connection, coders: list[str], code: str | None 
     coders = check_coders(conn, coders)
     fragments = common_fragments(conn, coders)
     order = {f: i for i, f in enumerate(fragments)}
-    branch = _branch(conn, code) if code else None
+    wanted = set(branch(conn, code)) if code else None
     labels = dict(conn.execute("SELECT id, label FROM codes").fetchall())
     positions = dict(conn.execute("SELECT id, position FROM codes").fetchall())
     result = []
     for fragment, by_coder in _unit_codes(conn, coders, set(fragments)).items():
         used = set().union(*(set(codes) for codes in by_coder.values()))
         for code_id in used:
-            if branch is not None and code_id not in branch:
+            if wanted is not None and code_id not in wanted:
                 continue
             choices = {c: Choice(code_id in by_coder.get(c, {}), **{k: v for k, v in by_coder.get(c, {}).get(
                 code_id, {}).items() if k != "star"}) for c in coders}
@@ -102,14 +103,6 @@ def _disagreement(conn: sqlite3.Connection, code: str, label: str, fragment: int
         "JOIN transcripts tr ON tr.id = f.transcript_id WHERE f.id = ?", (fragment,)).fetchone()
     return Disagreement(code, label, fragment, name, participant, turn,
                         preceding_question(conn, transcript_id, turn), text, choices)
-
-
-def _branch(conn: sqlite3.Connection, code: str) -> set[str]:
-    rows = conn.execute("WITH RECURSIVE sub(id) AS (SELECT id FROM codes WHERE id = ? UNION SELECT c.id FROM codes c "
-                        "JOIN sub ON c.parent_id = sub.id) SELECT id FROM sub", (code,)).fetchall()
-    if not rows:
-        raise UsageError(f"there is no code {code!r} in the codebook", hint="see 'qcode codebook show --ids'")
-    return {row[0] for row in rows}
 
 
 # -- consensus ----------------------------------------------------------------------------------
