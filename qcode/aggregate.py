@@ -120,6 +120,12 @@ def themes(conn: sqlite3.Connection, coder: str) -> list[Theme]:
     return list(result.values())
 
 
+def ranked(found: list[Theme]) -> list[CodeCount]:
+    """The themes (recommendations left out) by participants mentioning them, then by main reason."""
+    return sorted((t.count for t in found if t.role != "recommendations"),
+                  key=lambda c: (-c.participants, -c.main, c.label))
+
+
 def quotes(conn: sqlite3.Connection, coder: str, codes: list[str] | None = None) -> list[Quote]:
     """One quote per coding, in codebook and transcript order; `codes` limits to those branches."""
     where, params = "", [coder]

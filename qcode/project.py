@@ -279,9 +279,8 @@ class Project:
         path = Path(path)
         if path.suffix.lower() not in chart_render.FORMATS:
             raise UsageError(f"a chart is written as .png or .svg, not {path.suffix or 'no extension'}", path=path)
-        themes = [t.count for t in self.themes(coder) if t.role != "recommendations"]
-        ranked = sorted(themes, key=lambda c: (-c.participants, -c.main, c.label))
-        return chart_render.theme_chart(ranked, path, aggregate.participant_total(self.conn), lang)
+        return chart_render.theme_chart(aggregate.ranked(self.themes(coder)), path,
+                                        aggregate.participant_total(self.conn), lang)
 
     # -- looking at the data -------------------------------------------------------------------
     def fragments(self, *, transcript: str | None = None, participant: str | None = None,

@@ -102,9 +102,7 @@ def build(conn, options: ReportOptions, text_dir: Path) -> Report:
             recommendations = section
         else:
             sections.append(section)
-    ranking = sorted((t.count for t in themes if t.role != "recommendations"),
-                     key=lambda c: (-c.participants, -c.main, c.label))
-    return Report(options.start, coder, total, survey, sections, ranking, recommendations, str(options.start + 1),
+    return Report(options.start, coder, total, survey, sections, aggregate.ranked(themes), recommendations, str(options.start + 1),
                   str(options.chart) if options.chart else None)
 
 
