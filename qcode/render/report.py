@@ -102,8 +102,8 @@ def build(conn, options: ReportOptions, text_dir: Path) -> Report:
             recommendations = section
         else:
             sections.append(section)
-    return Report(options.start, coder, total, survey, sections, aggregate.ranked(themes), recommendations, str(options.start + 1),
-                  str(options.chart) if options.chart else None)
+    return Report(options.start, coder, total, survey, sections, aggregate.ranked(themes), recommendations,
+                  str(options.start + 1), str(options.chart) if options.chart else None)
 
 
 def _section(theme: aggregate.Theme, number: str, by_sub: dict[str, list[aggregate.Quote]], total: int,
