@@ -186,7 +186,8 @@ def participant_matrix(conn: sqlite3.Connection, coder: str, level: str = "theme
     """Code × participant: 1 mentioned, 2 main reason, 0 not mentioned."""
     column = _level(level)
     marks = {(code, participant): MAIN if main else MENTIONED for code, participant, main in conn.execute(
-        LINEAGE + f"SELECT l.{column}, tr.participant_id, MAX(c.main)" + _CODED + f"GROUP BY l.{column}, tr.participant_id",
+        LINEAGE + f"SELECT l.{column}, tr.participant_id, MAX(c.main)" + _CODED
+        + f"GROUP BY l.{column}, tr.participant_id",
         (coder,))}
     participants = [row[0] for row in conn.execute(
         "SELECT DISTINCT participant_id FROM transcripts ORDER BY participant_id")]

@@ -71,8 +71,8 @@ def binary_alpha(patterns: np.ndarray) -> float | None:
     """Nominal alpha for yes/no decisions where every coder decided every unit.
 
     `patterns[y]` counts the units with y yeses among the m coders. Krippendorff's coincidences
-    then sum per pattern, so alpha = 1 − (n − 1) · Σ y(m − y) / ((m − 1) · n₀ · n₁) with n = N·m values,
-    n₁ yeses and n₀ noes. This is exact (tests check it against the `krippendorff` package); the
+    then sum per pattern, so alpha = 1 − (n − 1) · Σ y(m − y) / ((m − 1) · n₀ · n₁) with
+    n = N·m values, n₁ yeses and n₀ noes. This is exact (tests check it against the `krippendorff` package); the
     package walks every unit, which takes seconds at 300,000 fragments × 40 codes.
     """
     coders = len(patterns) - 1

@@ -106,7 +106,8 @@ def _figures_line(title: str, f: Figures) -> str:
 
 
 def disagreements(ctx: typer.Context, coders: Coders,
-                  code: Annotated[Optional[str], typer.Option(help="Only this code (or theme, with its sub-codes).")] = None,
+                  code: Annotated[Optional[str], typer.Option(
+                      help="Only this code (or theme, with its sub-codes).")] = None,
                   fmt: Annotated[str, typer.Option("--format", help="table or xlsx.")] = "table",
                   output: Annotated[Optional[Path], typer.Option("-o", "--output", help="The .xlsx file "
                                                                  "(default exports/verschillen.xlsx).")] = None,
