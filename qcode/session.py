@@ -99,8 +99,8 @@ class CodingSession:
     def context(self) -> FragmentContext:
         fragment = self._fragment("f.id = ?", self.fragment_id)
         assert fragment is not None
-        transcript_id, turn_id, idx, sentences, attributes = self.conn.execute(
-            "SELECT f.transcript_id, f.turn_id, f.idx, f.sentences, p.attributes FROM fragments f "
+        transcript_id, idx, attributes = self.conn.execute(
+            "SELECT f.transcript_id, f.idx, p.attributes FROM fragments f "
             "JOIN transcripts tr ON tr.id = f.transcript_id JOIN participants p ON p.id = tr.participant_id "
             "WHERE f.id = ?", (fragment.id,)).fetchone()
         question = preceding_question(self.conn, transcript_id, fragment.turn)
@@ -109,7 +109,7 @@ class CodingSession:
         return FragmentContext(
             fragment=fragment, attributes=json.loads(attributes), question=question,
             before=before if before and before.role == "participant" else None, after=after,
-            sentences=[(start - fragment.start, end - fragment.start) for start, end in json.loads(sentences)],
+            sentences=self.sentences(),
             codings=self._applied_by(fragment.id, self.coder),
             progress=self._progress(transcript_id),
             others={coder: self._applied_by(fragment.id, coder) for coder in self.compare})
@@ -129,6 +129,12 @@ class CodingSession:
             "WHERE f.transcript_id = ? AND t.role = 'participant'", (self.coder, transcript_id)).fetchone()
         return Progress(position=self.position + 1, total=len(self.queue), transcript_seen=seen,
                         transcript_total=total, project_seen=len(self.seen), project_total=self.project_total)
+
+    def sentences(self) -> list[tuple[int, int]]:
+        """The current fragment's sentences as offsets inside its text."""
+        start, sentences = self.conn.execute("SELECT start, sentences FROM fragments WHERE id = ?",
+                                             (self.fragment_id,)).fetchone()
+        return [(first - start, last - start) for first, last in json.loads(sentences)]
 
     def applied(self) -> dict[str, dict]:
         return coding.fragment_codings(self.conn, self.fragment_id, self.coder)
@@ -232,7 +238,7 @@ class CodingSession:
         if first is None:
             self._update(code, span=None)
             return None
-        sentences = self.context().sentences
+        sentences = self.sentences()
         last = first if last is None else last
         if not 1 <= first <= last <= len(sentences):
             raise UsageError(f"sentences {first}–{last} do not exist: this fragment has {len(sentences)}",

@@ -101,11 +101,21 @@ class CoderApp(App[None]):
         try:
             result = action(*args)
         except QcodeError as error:
-            self.notify(error.problem.message + (f" — {error.problem.hint}" if error.problem.hint else ""),
-                        severity="error", markup=False)
+            self._refuse(error)
             return None
         self.show_fragment()
         return result
+
+    def _refuse(self, error: QcodeError) -> None:
+        hint = f" — {error.problem.hint}" if error.problem.hint else ""
+        self.notify(error.problem.message + hint, severity="error", markup=False)
+
+    def _target_or_refuse(self) -> str | None:
+        try:
+            return self._current_target()
+        except QcodeError as error:
+            self._refuse(error)
+            return None
 
     # -- moving -----------------------------------------------------------------------------------
     def action_next(self) -> None:
@@ -141,10 +151,8 @@ class CoderApp(App[None]):
         self._run(self.session.toggle_star)
 
     def action_memo(self) -> None:
-        try:
-            target = self._current_target()
-        except QcodeError as error:
-            self.notify(error.problem.message, severity="error", markup=False)
+        target = self._target_or_refuse()
+        if target is None:
             return
         current = self.session.applied()[target]["memo"] or ""
 
@@ -154,12 +162,10 @@ class CoderApp(App[None]):
         self.push_screen(Prompt(f"Memo on {self.codes_by_id[target].label}:", current), answer)
 
     def action_span(self) -> None:
-        try:
-            target = self._current_target()
-        except QcodeError as error:
-            self.notify(error.problem.message, severity="error", markup=False)
+        target = self._target_or_refuse()
+        if target is None:
             return
-        count = len(self.session.context().sentences)
+        count = len(self.session.sentences())
 
         def answer(value: str | None) -> None:
             if value is None:
