@@ -30,9 +30,10 @@ def theme_chart(counts: list[CodeCount], path: Path, total: int, lang: str = "nl
     axes.set_xlim(0, max(total, 1))
     axes.xaxis.get_major_locator().set_params(integer=True)
     axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(loc="lower right", frameon=False, fontsize=8)
+    axes.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, frameon=False, fontsize=8)
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, metadata={"Software": None} if path.suffix == ".png" else {"Date": None})
+    figure.savefig(path, bbox_inches="tight",  # long theme labels and the legend stay inside the image
+                   metadata={"Software": None} if path.suffix == ".png" else {"Date": None})
     plt.close(figure)
     return path
