@@ -3,10 +3,17 @@
 Usage:  .venv/bin/python benchmarks/import_bench.py [--sizes 20,200] [--words 10000]
 
 For each size N it writes a synthetic corpus of N transcripts, then runs, each in a fresh process
-(so peak memory is its own): `qcode import` through the Python API that the command calls, and the
-floor, alternately, --repeat times each, and keeps each side's best time (this machine's speed
-wanders by ±30% from one run to the next). It prints words per second, the ratio of the times,
-and peak memory (max RSS).
+(so peak memory is its own): `qcode import` through the Python API that the command calls, the
+floor, and a second floor, in turn, --repeat times each, and keeps each side's best time (this
+machine's speed wanders by ±30% from one run to the next). It prints words per second, the ratios
+of the times, and peak memory (max RSS).
+
+floor:  the issue's floor: the fallback pipeline (sentencizer + lookup lemmatizer) over every
+        paragraph, the lemmas read from the tokens, one executemany.
+floor*: the same with the lemmas looked up the way qcode does it (spaCy's lemmatizer left out of
+        nlp.pipe, qcode.segment.LookupLemmas in the token pass) — what the floor would cost with
+        qcode's shortcut, so `ratio*` is qcode's own overhead: reading, stored text, turns, offsets,
+        sentences, the FTS index and the word-form table.
 """
 from __future__ import annotations
 
@@ -18,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -41,24 +49,50 @@ def run_floor(corpus: Path, work: Path) -> dict:
 
     nlp = load_pipeline()
     started = time.perf_counter()
-    paragraphs = (p.strip().removeprefix("I: ").removeprefix("R: ")
-                  for path in sorted(corpus.glob("*.txt"))
-                  for p in path.read_text(encoding="utf-8").split("\n\n") if p.strip())
     rows, words = [], 0
-    for doc in nlp.pipe(paragraphs, batch_size=256):
+    for doc in nlp.pipe(_paragraphs(corpus), batch_size=256):
         tokens = [t for t in doc if not (t.is_punct or t.is_space)]
         words += len(tokens)
         rows.append((doc.text, " ".join(t.lemma_ for t in tokens), len(tokens)))
-    conn = sqlite3.connect(work / "floor.db")
-    conn.execute("CREATE TABLE fragments (id INTEGER PRIMARY KEY, text TEXT, lemmas TEXT, words INTEGER)")
-    with conn:
-        conn.executemany("INSERT INTO fragments (text, lemmas, words) VALUES (?, ?, ?)", rows)
+    _store_rows(work, rows)
     seconds = time.perf_counter() - started
     return {"seconds": seconds, "words": words, "fragments": len(rows)}
 
 
+def run_floor_with_lookup(corpus: Path, work: Path) -> dict:
+    from qcode.segment import load_pipeline, lookup_lemmas
+
+    nlp = load_pipeline()
+    lookup = lookup_lemmas(nlp)
+    started = time.perf_counter()
+    rows, words = [], 0
+    for doc in nlp.pipe(_paragraphs(corpus), batch_size=256, disable=["lemmatizer"]):
+        lemmas = [lemma for lemma in lookup.analyse(doc)[0] if lemma is not None]
+        words += len(lemmas)
+        rows.append((doc.text, " ".join(lemmas), len(lemmas)))
+    _store_rows(work, rows)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "words": words, "fragments": len(rows)}
+
+
+def _paragraphs(corpus: Path) -> Iterator[str]:
+    return (p.strip().removeprefix("I: ").removeprefix("R: ")
+            for path in sorted(corpus.glob("*.txt"))
+            for p in path.read_text(encoding="utf-8").split("\n\n") if p.strip())
+
+
+def _store_rows(work: Path, rows: list[tuple[str, str, int]]) -> None:
+    conn = sqlite3.connect(work / "floor.db")
+    conn.execute("CREATE TABLE fragments (id INTEGER PRIMARY KEY, text TEXT, lemmas TEXT, words INTEGER)")
+    with conn:
+        conn.executemany("INSERT INTO fragments (text, lemmas, words) VALUES (?, ?, ?)", rows)
+
+
+RUNS = {"qcode": run_qcode, "floor": run_floor, "floor*": run_floor_with_lookup}
+
+
 def worker(kind: str, corpus: Path, work: Path) -> None:
-    result = (run_qcode if kind == "qcode" else run_floor)(corpus, work)
+    result = RUNS[kind](corpus, work)
     result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
 
@@ -81,21 +115,21 @@ def main() -> None:
         worker(args.worker[0], Path(args.worker[1]), Path(args.worker[2]))
         return
     peaks = {}
-    print(f"{'N':>5} {'words':>10} {'qcode w/s':>10} {'floor w/s':>10} {'time ratio':>10} "
-          f"{'qcode MB':>9} {'floor MB':>9}")
+    print(f"{'N':>5} {'words':>10} {'qcode w/s':>10} {'floor w/s':>10} {'floor* w/s':>10} {'ratio':>6} "
+          f"{'ratio*':>6} {'qcode MB':>9} {'floor MB':>9}")
     with tempfile.TemporaryDirectory() as scratch:
         for size in [int(s) for s in args.sizes.split(",")]:
             corpus = Path(scratch) / f"corpus-{size}"
             write_corpus(corpus, size, args.words)
-            runs: dict[str, list[dict]] = {"qcode": [], "floor": []}
+            runs: dict[str, list[dict]] = {kind: [] for kind in RUNS}
             for attempt in range(args.repeat):
                 for kind in runs:
                     runs[kind].append(measure(kind, corpus, Path(scratch) / f"{kind}-{size}-{attempt}"))
-            ours, floor = (min(runs[kind], key=lambda r: r["seconds"]) for kind in ("qcode", "floor"))
+            ours, floor, lookup = (min(runs[kind], key=lambda r: r["seconds"]) for kind in RUNS)
             peaks[size] = ours["max_rss_mb"]
-            print(f"{size:>5} {ours['words']:>10,} {ours['words'] / ours['seconds']:>10,.0f} "
-                  f"{floor['words'] / floor['seconds']:>10,.0f} {ours['seconds'] / floor['seconds']:>10.2f} "
-                  f"{ours['max_rss_mb']:>9.0f} {floor['max_rss_mb']:>9.0f}")
+            speeds = "".join(f"{r['words'] / r['seconds']:>11,.0f}" for r in (ours, floor, lookup))
+            print(f"{size:>5} {ours['words']:>10,}{speeds} {ours['seconds'] / floor['seconds']:>6.2f} "
+                  f"{ours['seconds'] / lookup['seconds']:>6.2f} {ours['max_rss_mb']:>9.0f} {floor['max_rss_mb']:>9.0f}")
     if len(peaks) > 1:
         small, large = min(peaks), max(peaks)
         print(f"peak memory of qcode import at N={large} is {peaks[large] / peaks[small]:.2f}× that at N={small}")

@@ -13,13 +13,16 @@ from importlib import metadata
 from typing import Literal
 
 from spacy.language import Language
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LEMMA, LENGTH, LOWER, SENT_START
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LEMMA, LENGTH, LOWER, ORTH, SENT_START
+from spacy.pipeline import Lemmatizer
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 Unit = Literal["paragraph", "sentence", "turn"]
 UNITS: tuple[Unit, ...] = ("paragraph", "sentence", "turn")
 MODEL = "nl_core_news_sm"
 BATCH_SIZE = 256
+FALLBACK_PIPES = ["sentencizer", "lemmatizer"]
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ def load_pipeline() -> Language:
     except OSError:
         nlp = spacy.blank("nl")
         nlp.add_pipe("sentencizer")
-        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})  # the lemmas: see LookupLemmas
         nlp.initialize()
         return nlp
 
@@ -81,12 +84,15 @@ def segment(paragraphs: Sequence[Paragraph], unit: Unit, nlp: Language) -> Itera
     Paragraph texts are whitespace-normalised by the readers, so spaCy's character offsets need
     no trimming; token attributes are read as arrays (no Token objects: they dominate the cost).
     """
-    docs = nlp.pipe((p.text for p in paragraphs), batch_size=BATCH_SIZE)
+    lookup = lookup_lemmas(nlp)
+    docs = nlp.pipe((p.text for p in paragraphs), batch_size=BATCH_SIZE,
+                    disable=["lemmatizer"] if lookup else [])
+    analysed = ((paragraph, lookup.analyse(doc) if lookup else analyse(doc))
+                for paragraph, doc in zip(paragraphs, docs))
     if unit == "turn":
-        yield from _turn_fragments(paragraphs, docs)
+        yield from _turn_fragments(analysed)
         return
-    for paragraph, doc in zip(paragraphs, docs):
-        lemmas, forms, sentences = analyse(doc)
+    for paragraph, (lemmas, forms, sentences) in analysed:
         if unit == "paragraph":
             yield _fragment(paragraph, 0, len(paragraph.text), lemmas, sentences, forms)
             continue
@@ -94,11 +100,14 @@ def segment(paragraphs: Sequence[Paragraph], unit: Unit, nlp: Language) -> Itera
             yield _fragment(paragraph, start, end, lemmas[first:last], [(first, last, start, end)], forms)
 
 
+# Each token's lower-cased lemma (None for punctuation), the word forms that differ from their
+# lemma, and the sentences as (first token, end token, start char, end char).
+Analysis = tuple[list[str | None], frozenset[tuple[str, str]], list[tuple[int, int, int, int]]]
 _LOWERED: dict[int, str] = {}  # string hash → the string lower-cased; hashes are the same in every vocab
 _ATTRIBUTES = [LEMMA, LOWER, IS_PUNCT, IS_SPACE, SENT_START, IDX, LENGTH]
 
 
-def analyse(doc: Doc) -> tuple[list[str | None], frozenset[tuple[str, str]], list[tuple[int, int, int, int]]]:
+def analyse(doc: Doc) -> Analysis:
     """Each token's lower-cased lemma (None for punctuation), the forms that differ from their lemma,
     and the sentences as (first token, end token, start char, end char).
 
@@ -147,11 +156,10 @@ def _fragment(paragraph: Paragraph, start: int, end: int, lemmas: list[str | Non
     )
 
 
-def _turn_fragments(paragraphs: Sequence[Paragraph], docs: Iterator[Doc]) -> Iterator[Fragment]:
+def _turn_fragments(analysed: Iterator[tuple[Paragraph, Analysis]]) -> Iterator[Fragment]:
     """Join the paragraph fragments of each turn into one fragment spanning the turn."""
     current: list[Fragment] = []
-    for paragraph, doc in zip(paragraphs, docs):
-        lemmas, forms, sentences = analyse(doc)
+    for paragraph, (lemmas, forms, sentences) in analysed:
         piece = _fragment(paragraph, 0, len(paragraph.text), lemmas, sentences, forms)
         if current and current[-1].turn != piece.turn:
             yield _join(current)
@@ -171,3 +179,61 @@ def _join(pieces: list[Fragment]) -> Fragment:
         lemmas=" ".join(p.lemmas for p in pieces), words=sum(p.words for p in pieces),
         forms=frozenset().union(*(p.forms for p in pieces)),
     )
+
+
+class LookupLemmas:
+    """The lookup lemmatizer's work, done in qcode's own token pass instead of spaCy's component.
+
+    spaCy's lookup lemmatizer walks every token in Python to set a lemma that depends on the
+    token's text alone; qcode walks every token anyway, so it asks the same lemmatizer once per
+    distinct word and reuses the answer: the lemmas are identical (checked in tests/test_segment.py)
+    and the import skips more than half of the pipeline's time.
+    """
+
+    def __init__(self, lemmatizer: Lemmatizer) -> None:
+        self.lemmatizer = lemmatizer
+        self.words: dict[int, tuple[str | None, int, bool]] = {}  # orth → (lemma, length, lemma ≠ form)
+
+    def analyse(self, doc: Doc) -> Analysis:
+        words, vocab = self.words, doc.vocab
+        lemmas: list[str | None] = []
+        differing: set[int] = set()
+        sentences: list[tuple[int, int, int, int]] = []
+        first = start = end = 0
+        for i, (orth, sent_start, idx) in enumerate(doc.to_array(_LOOKUP_ATTRIBUTES).tolist()):
+            if sent_start == 1 and i:
+                sentences.append((first, i, start, end))
+                first, start = i, idx
+            word = words.get(orth) or self._learn(vocab, orth)
+            end = idx + word[1]
+            lemmas.append(word[0])
+            if word[2]:
+                differing.add(orth)
+        if len(doc):
+            sentences.append((first, len(doc), start, end))
+        forms = frozenset((vocab.strings[orth].lower(), words[orth][0] or "") for orth in differing)
+        return lemmas, forms, sentences
+
+    def _learn(self, vocab: Vocab, orth: int) -> tuple[str | None, int, bool]:
+        lexeme = vocab[orth]
+        text = lexeme.orth_
+        if lexeme.is_punct or lexeme.is_space:
+            word: tuple[str | None, int, bool] = (None, len(text), False)
+        else:
+            lemma = self.lemmatizer.lookup_lemmatize(Doc(vocab, words=[text])[0])[0].lower()
+            word = (lemma, len(text), lemma != lexeme.lower_)
+        self.words[orth] = word
+        return word
+
+
+_LOOKUP_ATTRIBUTES = [ORTH, SENT_START, IDX]
+
+
+@lru_cache(maxsize=4)
+def lookup_lemmas(nlp: Language) -> LookupLemmas | None:
+    """qcode's lemma pass for the fallback pipeline, whose lemmatizer only looks words up; None for a
+    model, whose lemmas depend on the parts of speech its other components tag."""
+    if nlp.pipe_names != FALLBACK_PIPES:
+        return None
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    return LookupLemmas(lemmatizer) if isinstance(lemmatizer, Lemmatizer) and lemmatizer.mode == "lookup" else None

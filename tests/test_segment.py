@@ -1,18 +1,31 @@
 """Segmentation reads token arrays instead of Token and Span objects: it must agree with spaCy's own."""
 from __future__ import annotations
 
-from qcode.segment import analyse, load_pipeline
+import pytest
+
+from qcode.segment import analyse, load_pipeline, lookup_lemmas
 
 from conftest import REPO
 
 
-def test_analyse_agrees_with_spacy_sentences_and_lemmas():
-    nlp = load_pipeline()
-    paragraphs = [p for path in sorted((REPO / "transcripts").glob("U0*.txt"))
+def example_paragraphs() -> list[str]:
+    paragraphs = [p for path in sorted((REPO / "transcripts").rglob("*.txt"))
                   for p in path.read_text(encoding="utf-8", errors="replace").split("\n\n") if p.strip()]
-    paragraphs += ["", "   ", "Ja.", "Hallo  daar. Twee  zinnen!  ", "Eén zin zonder punt"]
-    for doc in nlp.pipe(paragraphs):
-        lemmas, forms, sentences = analyse(doc)
+    return paragraphs + ["", "   ", "Ja.", "Hallo  daar. Twee  zinnen!  ", "Eén zin zonder punt",
+                         "Ik zei: dat gaat zo niet!! Echt…  niet.", "GESOLLICITEERD, 's Avonds, café's: ?!"]
+
+
+@pytest.mark.parametrize("lemma_pass", ["spacy", "qcode lookup"])
+def test_analyse_agrees_with_spacy_sentences_and_lemmas(lemma_pass):
+    nlp = load_pipeline()
+    lookup = lookup_lemmas(nlp)
+    assert lookup is not None, "the fallback pipeline's lemmatizer looks words up"
+    for doc in nlp.pipe(example_paragraphs()):
+        if lemma_pass == "spacy":
+            lemmas, forms, sentences = analyse(doc)
+        else:  # the same tokens without spaCy's lemmatizer: qcode looks the lemmas up itself
+            with nlp.select_pipes(disable=["lemmatizer"]):
+                lemmas, forms, sentences = lookup.analyse(nlp(doc.text))
         assert sentences == [(s.start, s.end, s.start_char, s.end_char) for s in doc.sents]
         assert lemmas == [None if t.is_punct or t.is_space else (t.lemma_ or t.lower_).lower() for t in doc]
         assert forms == {(t.lower_, t.lemma_.lower()) for t in doc
@@ -20,5 +33,7 @@ def test_analyse_agrees_with_spacy_sentences_and_lemmas():
 
 
 def test_gesolliciteerd_is_a_form_of_solliciteren():
-    lemmas, forms, _ = analyse(load_pipeline()("Ik heb gesolliciteerd op die functie."))
-    assert ("gesolliciteerd", "solliciteren") in forms and "solliciteren" in lemmas
+    nlp = load_pipeline()
+    for lemmas, forms, _ in (analyse(nlp("Ik heb gesolliciteerd op die functie.")),
+                             lookup_lemmas(nlp).analyse(nlp.make_doc("Ik heb gesolliciteerd op die functie."))):
+        assert ("gesolliciteerd", "solliciteren") in forms and "solliciteren" in lemmas
