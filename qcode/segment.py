@@ -5,7 +5,6 @@ sentencizer and the lookup lemmatizer from spacy-lookups-data.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -39,7 +38,8 @@ class Fragment:
     forms: frozenset[tuple[str, str]] = frozenset()  # (word form, lemma) where they differ
 
     def sentences_json(self) -> str:
-        return json.dumps(self.sentences, separators=(",", ":"))
+        """The sentence offsets as compact JSON, e.g. [[0,42],[43,97]]."""
+        return "[" + ",".join(f"[{start},{end}]" for start, end in self.sentences) + "]"
 
 
 @dataclass(frozen=True)
@@ -181,6 +181,10 @@ def _join(pieces: list[Fragment]) -> Fragment:
     )
 
 
+_LOOKUP_ATTRIBUTES = [ORTH, SENT_START, IDX]
+Word = tuple[str | None, int, tuple[str, str] | None]
+
+
 class LookupLemmas:
     """The lookup lemmatizer's work, done in qcode's own token pass instead of spaCy's component.
 
@@ -192,41 +196,37 @@ class LookupLemmas:
 
     def __init__(self, lemmatizer: Lemmatizer) -> None:
         self.lemmatizer = lemmatizer
-        self.words: dict[int, tuple[str | None, int, bool]] = {}  # orth → (lemma, length, lemma ≠ form)
+        self.words: dict[int, Word] = {}  # orth → (lemma, length, (form, lemma) where they differ)
 
     def analyse(self, doc: Doc) -> Analysis:
         words, vocab = self.words, doc.vocab
         lemmas: list[str | None] = []
-        differing: set[int] = set()
+        forms: set[tuple[str, str]] = set()
         sentences: list[tuple[int, int, int, int]] = []
         first = start = end = 0
         for i, (orth, sent_start, idx) in enumerate(doc.to_array(_LOOKUP_ATTRIBUTES).tolist()):
             if sent_start == 1 and i:
                 sentences.append((first, i, start, end))
                 first, start = i, idx
-            word = words.get(orth) or self._learn(vocab, orth)
-            end = idx + word[1]
-            lemmas.append(word[0])
-            if word[2]:
-                differing.add(orth)
+            lemma, length, form = words.get(orth) or self._learn(vocab, orth)
+            end = idx + length
+            lemmas.append(lemma)
+            if form:
+                forms.add(form)
         if len(doc):
             sentences.append((first, len(doc), start, end))
-        forms = frozenset((vocab.strings[orth].lower(), words[orth][0] or "") for orth in differing)
-        return lemmas, forms, sentences
+        return lemmas, frozenset(forms), sentences
 
-    def _learn(self, vocab: Vocab, orth: int) -> tuple[str | None, int, bool]:
+    def _learn(self, vocab: Vocab, orth: int) -> Word:
         lexeme = vocab[orth]
         text = lexeme.orth_
         if lexeme.is_punct or lexeme.is_space:
-            word: tuple[str | None, int, bool] = (None, len(text), False)
+            word: Word = (None, len(text), None)
         else:
             lemma = self.lemmatizer.lookup_lemmatize(Doc(vocab, words=[text])[0])[0].lower()
-            word = (lemma, len(text), lemma != lexeme.lower_)
+            word = (lemma, len(text), (lexeme.lower_, lemma) if lemma != lexeme.lower_ else None)
         self.words[orth] = word
         return word
-
-
-_LOOKUP_ATTRIBUTES = [ORTH, SENT_START, IDX]
 
 
 @lru_cache(maxsize=4)
