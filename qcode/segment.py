@@ -223,7 +223,7 @@ class LookupLemmas:
         if lexeme.is_punct or lexeme.is_space:
             word: Word = (None, len(text), None)
         else:
-            lemma = self.lemmatizer.lookup_lemmatize(Doc(vocab, words=[text])[0])[0].lower()
+            lemma = self.lemmatizer.lookup_lemmatize(Doc(vocab, words=[text])[0])[0].lower() or lexeme.lower_
             word = (lemma, len(text), (lexeme.lower_, lemma) if lemma != lexeme.lower_ else None)
         self.words[orth] = word
         return word

@@ -32,6 +32,18 @@ def test_analyse_agrees_with_spacy_sentences_and_lemmas(lemma_pass):
                          if not (t.is_punct or t.is_space) and t.lemma_.lower() != t.lower_}
 
 
+def test_imported_fragments_carry_spacys_own_lemmas(project):
+    project.import_paths([REPO / "transcripts" / "U01.txt", REPO / "transcripts" / "U11.vtt"])
+    nlp = load_pipeline()
+    rows = project.conn.execute("SELECT text, lemmas, words FROM fragments").fetchall()
+    assert len(rows) > 50
+    for text, lemmas, words in rows:
+        expected = [(t.lemma_ or t.lower_).lower() for t in nlp(text) if not (t.is_punct or t.is_space)]
+        assert (lemmas.split(" "), words) == (expected, len(expected))
+    forms = dict(project.conn.execute("SELECT form, lemma FROM word_forms"))
+    assert forms["zei"] == "zeggen" and forms["gesolliciteerd"] == "solliciteren"
+
+
 def test_gesolliciteerd_is_a_form_of_solliciteren():
     nlp = load_pipeline()
     for lemmas, forms, _ in (analyse(nlp("Ik heb gesolliciteerd op die functie.")),
