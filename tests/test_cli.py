@@ -35,9 +35,9 @@ def test_init_import_status_round(cli, awkward):
     assert result.exit_code == 0 and "Made a qcode project" in result.output
     result = cli("import", str(awkward))
     assert result.exit_code == 0, result.output
-    assert "Import" in result.output and "24" in result.output  # turns in the summary table
+    assert "Import" in result.output and "32" in result.output  # turns in the summary table
     status = json.loads(cli("status", "--json").output)
-    assert (status["transcripts"], status["participants"], status["turns"]) == (6, 6, 24)
+    assert (status["transcripts"], status["participants"], status["turns"]) == (7, 7, 32)
     assert cli("init", str(cli.folder), project=False).output.startswith("A qcode project already exists")
 
 
@@ -61,7 +61,7 @@ def test_fragments_to_csv_file(cli, awkward, tmp_path):
     assert cli("fragments", "-o", str(target)).exit_code == 0
     lines = target.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "id,transcript,participant,role,speaker,turn,index,timestamp,start,end,text"
-    assert len(lines) == 28
+    assert len(lines) == 1 + json.loads(cli("status", "--json").output)["fragments"] == 39
 
 
 def test_show_prints_turns_with_roles_and_fragment_ids(cli, awkward):

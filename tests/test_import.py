@@ -16,14 +16,14 @@ def stored_text(project: Project, name: str) -> str:
 
 def test_every_format_imports_with_offsets_into_the_stored_text(project, awkward):
     report = project.import_paths([awkward])
-    assert (report.files, report.new, report.turns) == (6, 6, 24)
+    assert (report.files, report.new, report.turns) == (7, 7, 32)
     fragments = project.fragments()
     assert len(fragments) == report.fragments
     for fragment in fragments:
         assert stored_text(project, fragment.transcript)[fragment.start:fragment.end] == fragment.text
     formats = dict(project.conn.execute("SELECT name, format FROM transcripts").fetchall())
     assert formats == {"bold.docx": "docx", "bom.txt": "text", "cp1252.txt": "text", "namen.md": "text",
-                       "teams.vtt": "vtt", "wrapped.txt": "text"}
+                       "tabel.docx": "docx", "teams.vtt": "vtt", "wrapped.txt": "text"}
 
 
 def test_roles_follow_the_participants_sheet(project, awkward):
@@ -64,7 +64,7 @@ def test_reimport_of_the_same_files_changes_nothing(project, awkward):
     project.import_paths([awkward])
     before = database_dump(project)
     report = project.import_paths([awkward])
-    assert (report.new, report.changed, report.unchanged) == (0, 0, 6)
+    assert (report.new, report.changed, report.unchanged) == (0, 0, 7)
     assert database_dump(project) == before
 
 
@@ -81,7 +81,7 @@ def test_changed_transcript_keeps_its_codings_and_lists_the_orphans(project, awk
                                  "Die zei alleen: daar hebben we geen budget voor.") + "I: Dank je wel.\n",
                     encoding="utf-8")
     report = project.import_paths([awkward])
-    assert (report.changed, report.unchanged, report.codings_moved, report.codings_orphaned) == (1, 5, 1, 1)
+    assert (report.changed, report.unchanged, report.codings_moved, report.codings_orphaned) == (1, 6, 1, 1)
     moved = project.conn.execute(
         "SELECT f.text, c.memo FROM codings c JOIN fragments f ON f.id = c.fragment_id").fetchall()
     assert moved == [("Toen dacht ik: waar doe ik het nog voor?", "kernquote")]

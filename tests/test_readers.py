@@ -66,6 +66,36 @@ def test_docx_bold_labels_and_unlabelled_continuation(data):
     assert document.preamble == "Interview W02 – exitonderzoek"
 
 
+def test_docx_transcript_as_a_table_of_time_speaker_and_text(data):
+    document = read_transcript(data / "awkward/tabel.docx")
+    assert [t.speaker for t in document.turns] == ["Interviewer", "Respondent"] * 4  # header row skipped
+    assert [t.timestamp for t in document.turns[:3]] == [4, 11, 98]
+    first_answer = document.turns[1].paragraphs
+    assert len(first_answer) == 3  # two paragraphs in the cell, then a row without speaker or time
+    assert first_answer[2].startswith("En eerlijk is eerlijk: het werk zelf")
+    assert document.turns[3].paragraphs == [
+        "De registratie. Ik zei tegen mijn teamleider: ik ben meer tijd kwijt aan het dossier dan aan het "
+        "gezin. Elk huisbezoek kostte me een uur typen."]
+    assert document.turns[5].paragraphs[-1] == "[telefoon gaat, opname kort onderbroken]"  # one merged cell, once
+    # the table of interview details above the transcript is not a transcript: it is the preamble
+    assert document.preamble == ("Transcript interview W05 – exitonderzoek sociaal werk\nDatum\n14 maart 2026\n"
+                                 "Duur\n52 minuten")
+
+
+def test_a_docx_whose_only_table_is_not_a_transcript_has_no_speaker_labels(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Gespreksverslag teamoverleg")
+    table = document.add_table(rows=3, cols=2)
+    for row, (key, value) in zip(table.rows, [("Datum", "3 maart"), ("Aanwezig", "zes collega's"),
+                                              ("Besluit", "Caseload wordt in april opnieuw verdeeld.")]):
+        row.cells[0].text, row.cells[1].text = key, value
+    document.save(tmp_path / "verslag.docx")
+    with pytest.raises(ReadError, match="no speaker labels"):
+        read_transcript(tmp_path / "verslag.docx")
+
+
 @pytest.mark.parametrize("line, label", [
     ("I: Hoe was dat?", "I"), ("[00:12:31] Sanne: Ja.", "Sanne"), ("Marieke de Vries: Goed.", "Marieke de Vries"),
     ("Deelnemer 12: Nou.", "Deelnemer 12"), ("Ik zei: dat gaat zo niet", None),

@@ -18,6 +18,9 @@ _TIMESTAMP = r"\[?(?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)\]?"
 _LABEL_LINE = re.compile(
     rf"^(?:{_TIMESTAMP}\s+)?(?P<label>[^\W\d_][\w.'’()\- ]{{0,39}}?)\s*:(?:\s+(?P<rest>.*)|$)"
 )
+_NAME_AND_TIMESTAMP = re.compile(
+    rf"(?:{_TIMESTAMP}\s*)?(?P<name>.*?)(?:\s*{_TIMESTAMP.replace('?P<ts>', '?P<ts2>')})?"
+)
 _TUSSENVOEGSELS = frozenset({"van", "de", "der", "den", "het", "ten", "ter", "te", "'t", "in", "op"})
 # Capitalised words that open ordinary Dutch sentences followed by a colon.
 _SENTENCE_OPENERS = frozenset({
@@ -40,13 +43,13 @@ def match_label(line: str) -> LabelMatch | None:
     if not found:
         return None
     label = " ".join(found["label"].split())
-    if not _name_shaped(label):
+    if not name_shaped(label):
         return None
     stamp = parse_timestamp(found["ts"]) if found["ts"] else None
     return LabelMatch(label, (found["rest"] or "").strip(), stamp)
 
 
-def _name_shaped(label: str) -> bool:
+def name_shaped(label: str) -> bool:
     words = label.split()
     if not 1 <= len(words) <= 4:
         return False
@@ -72,6 +75,16 @@ def accepted_labels(candidates: Iterable[LabelMatch], extra_known: Iterable[str]
             accepted.add(key)
     accepted.update(key for key, n in counts.items() if n >= 2)
     return accepted
+
+
+def split_timestamp(text: str) -> tuple[str, float | None]:
+    """A table cell's name and the timestamp before or after it: 'Spreker 1 [00:12:31]' →
+    ('Spreker 1', 751.0); '00:12:31' → ('', 751.0); 'Sanne' → ('Sanne', None)."""
+    found = _NAME_AND_TIMESTAMP.fullmatch(" ".join(text.split()))
+    if not found:
+        return text.strip(), None
+    stamp = found["ts"] or found["ts2"]
+    return found["name"] or "", parse_timestamp(stamp) if stamp else None
 
 
 def parse_timestamp(stamp: str) -> float:
