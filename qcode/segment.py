@@ -75,6 +75,8 @@ def pipeline_info(nlp: Language) -> dict[str, str]:
     else:
         info["pipeline"] = "spacy.blank('nl') + sentencizer + lookup lemmatizer (fallback)"
         info["spacy-lookups-data"] = metadata.version("spacy-lookups-data")
+    info["lemmas"] = ("lookup table, asked once per distinct word on import" if lookup_lemmas(nlp)
+                      else "the pipeline's lemmatizer, per token")
     return info
 
 
