@@ -106,26 +106,20 @@ def segment(paragraphs: Sequence[Paragraph], unit: Unit, nlp: Language) -> Itera
 # lemma, and the sentences as (first token, end token, start char, end char).
 Analysis = tuple[list[str | None], frozenset[tuple[str, str]], list[tuple[int, int, int, int]]]
 _LOWERED: dict[int, str] = {}  # string hash → the string lower-cased; hashes are the same in every vocab
-_ATTRIBUTES = [LEMMA, LOWER, IS_PUNCT, IS_SPACE, SENT_START, IDX, LENGTH]
+_SENTENCE_ATTRIBUTES = [SENT_START, IDX, LENGTH]
+_ATTRIBUTES = [LEMMA, LOWER, IS_PUNCT, IS_SPACE]
 
 
 def analyse(doc: Doc) -> Analysis:
-    """Each token's lower-cased lemma (None for punctuation), the forms that differ from their lemma,
-    and the sentences as (first token, end token, start char, end char).
+    """The lemmas, word forms and sentences of a doc whose pipeline set the lemmas.
 
-    One pass over the token arrays, with a cache of lower-cased strings: Token and Span objects, or
-    a vocab lookup per token, would cost as much as the lemmatizer itself.
+    Read from the token arrays, with a cache of lower-cased strings: Token and Span objects, or a
+    vocab lookup per token, would cost as much as the lemmatizer itself.
     """
     strings = doc.vocab.strings
     lemmas: list[str | None] = []
     pairs: set[tuple[int, int]] = set()
-    sentences: list[tuple[int, int, int, int]] = []
-    first = start = end = 0
-    for i, (lemma, lower, punct, space, sent_start, idx, length) in enumerate(doc.to_array(_ATTRIBUTES).tolist()):
-        if sent_start == 1 and i:
-            sentences.append((first, i, start, end))
-            first, start = i, idx
-        end = idx + length
+    for lemma, lower, punct, space in doc.to_array(_ATTRIBUTES).tolist():
         if punct or space:
             lemmas.append(None)
             continue
@@ -136,10 +130,18 @@ def analyse(doc: Doc) -> Analysis:
         lemmas.append(text)
         if key != lower:
             pairs.add((lower, key))
-    if len(doc):
-        sentences.append((first, len(doc), start, end))
     forms = frozenset((strings[lower], _LOWERED[key]) for lower, key in pairs if _LOWERED[key] != strings[lower])
-    return lemmas, forms, sentences
+    return lemmas, forms, sentence_spans(doc)
+
+
+def sentence_spans(doc: Doc) -> list[tuple[int, int, int, int]]:
+    """(first token, end token, start char, end char) of each sentence, from the token arrays."""
+    if not len(doc):
+        return []
+    sent_start, idx, length = doc.to_array(_SENTENCE_ATTRIBUTES).T.tolist()
+    firsts = [0, *(i for i, flag in enumerate(sent_start) if flag == 1 and i)]
+    ends = [*firsts[1:], len(doc)]
+    return [(first, end, idx[first], idx[end - 1] + length[end - 1]) for first, end in zip(firsts, ends)]
 
 
 def _fragment(paragraph: Paragraph, start: int, end: int, lemmas: list[str | None],
@@ -183,8 +185,7 @@ def _join(pieces: list[Fragment]) -> Fragment:
     )
 
 
-_LOOKUP_ATTRIBUTES = [ORTH, SENT_START, IDX]
-Word = tuple[str | None, int, tuple[str, str] | None]
+Word = tuple[str | None, tuple[str, str] | None]
 
 
 class LookupLemmas:
@@ -198,35 +199,27 @@ class LookupLemmas:
 
     def __init__(self, lemmatizer: Lemmatizer) -> None:
         self.lemmatizer = lemmatizer
-        self.words: dict[int, Word] = {}  # orth → (lemma, length, (form, lemma) where they differ)
+        self.words: dict[int, Word] = {}  # orth → (lemma, (form, lemma) where they differ)
 
     def analyse(self, doc: Doc) -> Analysis:
         words, vocab = self.words, doc.vocab
         lemmas: list[str | None] = []
         forms: set[tuple[str, str]] = set()
-        sentences: list[tuple[int, int, int, int]] = []
-        first = start = end = 0
-        for i, (orth, sent_start, idx) in enumerate(doc.to_array(_LOOKUP_ATTRIBUTES).tolist()):
-            if sent_start == 1 and i:
-                sentences.append((first, i, start, end))
-                first, start = i, idx
-            lemma, length, form = words.get(orth) or self._learn(vocab, orth)
-            end = idx + length
+        for orth in doc.to_array(ORTH).tolist():
+            lemma, form = words.get(orth) or self._learn(vocab, orth)
             lemmas.append(lemma)
             if form:
                 forms.add(form)
-        if len(doc):
-            sentences.append((first, len(doc), start, end))
-        return lemmas, frozenset(forms), sentences
+        return lemmas, frozenset(forms), sentence_spans(doc)
 
     def _learn(self, vocab: Vocab, orth: int) -> Word:
         lexeme = vocab[orth]
         text = lexeme.orth_
         if lexeme.is_punct or lexeme.is_space:
-            word: Word = (None, len(text), None)
+            word: Word = (None, None)
         else:
             lemma = self.lemmatizer.lookup_lemmatize(Doc(vocab, words=[text])[0])[0].lower() or lexeme.lower_
-            word = (lemma, len(text), (lexeme.lower_, lemma) if lemma != lexeme.lower_ else None)
+            word = (lemma, (lexeme.lower_, lemma) if lemma != lexeme.lower_ else None)
         self.words[orth] = word
         return word
 
