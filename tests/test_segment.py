@@ -49,3 +49,19 @@ def test_gesolliciteerd_is_a_form_of_solliciteren():
     for lemmas, forms, _ in (analyse(nlp("Ik heb gesolliciteerd op die functie.")),
                              lookup_lemmas(nlp).analyse(nlp.make_doc("Ik heb gesolliciteerd op die functie."))):
         assert ("gesolliciteerd", "solliciteren") in forms and "solliciteren" in lemmas
+
+
+def test_any_other_pipeline_keeps_its_own_lemmatizer_and_gives_the_same_fragments():
+    import spacy
+
+    from qcode.segment import Paragraph, segment
+
+    other = spacy.blank("nl")  # stands in for a model: a pipeline qcode did not make
+    other.add_pipe("sentencizer")
+    other.add_pipe("lemmatizer", config={"mode": "lookup"})
+    other.add_pipe("attribute_ruler").add([[{"LOWER": "oke"}]], {"NORM": "oké"})
+    other.initialize()
+    assert lookup_lemmas(other) is None and lookup_lemmas(load_pipeline()) is not None
+    paragraphs = [Paragraph(0, text, 0) for text in example_paragraphs()[:40] if text.strip()]
+    for unit in ("paragraph", "sentence", "turn"):
+        assert list(segment(paragraphs, unit, other)) == list(segment(paragraphs, unit, load_pipeline()))
