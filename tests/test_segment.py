@@ -59,8 +59,9 @@ def test_any_other_pipeline_keeps_its_own_lemmatizer_and_gives_the_same_fragment
     other = spacy.blank("nl")  # stands in for a model: a pipeline qcode did not make
     other.add_pipe("sentencizer")
     other.add_pipe("lemmatizer", config={"mode": "lookup"})
-    other.add_pipe("attribute_ruler").add([[{"LOWER": "oke"}]], {"NORM": "oké"})
+    other.add_pipe("attribute_ruler")
     other.initialize()
+    other.get_pipe("attribute_ruler").add([[{"LOWER": "oke"}]], {"NORM": "oké"})
     assert lookup_lemmas(other) is None and lookup_lemmas(load_pipeline()) is not None
     paragraphs = [Paragraph(0, text, 0) for text in example_paragraphs()[:40] if text.strip()]
     for unit in ("paragraph", "sentence", "turn"):
