@@ -144,7 +144,7 @@ def check_coders(conn: sqlite3.Connection, coders: list[str]) -> list[str]:
     known = {row[0] for row in conn.execute("SELECT coder FROM seen UNION SELECT coder FROM codings")}
     missing = [c for c in coders if c not in known]
     if missing:
-        raise UsageError(f"{', '.join(missing)} coded nothing in this project",
+        raise UsageError(f"{', '.join(map(repr, missing))} has not coded anything in this project",
                          hint=f"coders: {', '.join(sorted(known)) or 'none yet'}")
     return coders
 

@@ -129,7 +129,7 @@ def test_one_coder_or_unknown_coders_are_refused(study):
         study.agreement(["anna"])
     with pytest.raises(UsageError, match="two or more different coders"):
         study.agreement(["anna", "anna"])
-    with pytest.raises(UsageError, match="bram coded nothing"):
+    with pytest.raises(UsageError, match="'bram' has not coded anything"):
         study.agreement(["anna", "bram"])
     study.mark_seen(answers(study)[5], "bram")
     with pytest.raises(UsageError, match="no fragment has been seen by all"):
