@@ -144,7 +144,8 @@ def check_coders(conn: sqlite3.Connection, coders: list[str]) -> list[str]:
     known = {row[0] for row in conn.execute("SELECT coder FROM seen UNION SELECT coder FROM codings")}
     missing = [c for c in coders if c not in known]
     if missing:
-        raise UsageError(f"{', '.join(map(repr, missing))} has not coded anything in this project",
+        verb = "has" if len(missing) == 1 else "have"
+        raise UsageError(f"{', '.join(map(repr, missing))} {verb} not coded anything in this project",
                          hint=f"coders: {', '.join(sorted(known)) or 'none yet'}")
     return coders
 
