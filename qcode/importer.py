@@ -23,7 +23,7 @@ from qcode.readers import (
     SHEET_SUFFIXES, ParsedDocument, ParticipantRow, ReadError, assign_roles,
     find_sheet, is_participants_sheet, read_participants, read_survey, read_transcript,
 )
-from qcode.relocate import carry_codings, take_codings
+from qcode.relocate import refragment
 from qcode.segment import Unit, segment
 from qcode.stored_text import render
 
@@ -64,6 +64,7 @@ class _Planned:
     attributes: dict[str, Any]
     interviewer: set[str]
     content_hash: str
+    text_column: str | None = None  # a survey document: the sheet column its text came from
 
 
 def import_paths(conn: sqlite3.Connection, paths: list[Path], unit: Unit, nlp_loader: Callable,
@@ -71,8 +72,8 @@ def import_paths(conn: sqlite3.Connection, paths: list[Path], unit: Unit, nlp_lo
     """Import `paths` into the database behind `conn`, inside the caller's transaction."""
     report = ImportReport()
     sources, problems = _discover(paths, options, report)
-    existing = {row[0]: (row[1], row[2]) for row in
-                conn.execute("SELECT name, id, content_hash FROM transcripts")}
+    existing = {row[0]: (row[1], row[2], row[3]) for row in
+                conn.execute("SELECT name, id, content_hash, text_column FROM transcripts")}
     sheets: dict[Path, dict[str, ParticipantRow] | None] = {}
     seen: dict[str, Path] = {}
     load = _freezing(nlp_loader)
@@ -81,7 +82,11 @@ def import_paths(conn: sqlite3.Connection, paths: list[Path], unit: Unit, nlp_lo
             if progress:
                 progress(done, len(sources), path.name)
             try:
-                planned = _read_survey(path, options) if is_survey else [_read_transcript(path, sheets, options)]
+                if is_survey:
+                    planned = _read_survey(path, options)
+                    _check_survey_column(conn, path, planned, existing)
+                else:
+                    planned = [_read_transcript(path, sheets, options)]
             except ReadError as error:
                 problems.append(error.problem)
                 continue
@@ -127,10 +132,12 @@ def _freezing(nlp_loader: Callable) -> Callable:
     return load
 
 
-def _store(conn: sqlite3.Connection, plan: _Planned, document: ParsedDocument, known: tuple[int, str] | None,
-           unit: Unit, nlp_loader: Callable, report: ImportReport) -> None:
+def _store(conn: sqlite3.Connection, plan: _Planned, document: ParsedDocument,
+           known: tuple[int, str, str | None] | None, unit: Unit, nlp_loader: Callable, report: ImportReport) -> None:
     _upsert_participant(conn, plan.participant, plan.attributes)
     if known and known[1] == plan.content_hash:
+        if known[2] != plan.text_column:  # imported by a qcode that did not record the column
+            conn.execute("UPDATE transcripts SET text_column = ? WHERE id = ?", (plan.text_column, known[0]))
         report.unchanged += 1
         return
     _write(conn, plan, document, known[0] if known else None, unit, nlp_loader(), report)
@@ -176,7 +183,34 @@ def _walk(folder: Path) -> Iterator[Path]:
 def _read_survey(path: Path, options: ImportOptions) -> list[tuple[_Planned, ParsedDocument]]:
     documents = read_survey(path, options.id_column or "", options.text_column or "")
     return [(_Planned(d.name, path, d.participant or "", d.attributes, set(),
-                      _content_hash(d, d.participant or "", set())), d) for d in documents]
+                      _content_hash(d, d.participant or "", set()), options.text_column), d) for d in documents]
+
+
+def _check_survey_column(conn: sqlite3.Connection, path: Path, planned: list[tuple[_Planned, ParsedDocument]],
+                         existing: dict[str, tuple[int, str, str | None]]) -> None:
+    """Refuse to import another text column of a sheet over the answers of the one imported before.
+
+    A survey document is named after the sheet and the respondent, so a second question's answers
+    would replace the first's. Documents written before the column was recorded count as the same
+    column when at least one answer is unchanged.
+    """
+    column = planned[0][0].text_column if planned else None
+    prefix = f"{path.name}#"
+    before = [(name, known) for name, known in existing.items() if name.startswith(prefix)]
+    columns = {known[2] for _, known in before}
+    other = sorted(c for c in columns - {column, None})
+    if not other and None in columns:
+        hashes = {plan.name: plan.content_hash for plan, _ in planned}
+        if not any(hashes.get(name) == known[1] for name, known in before if known[2] is None):
+            other = ["another column (not recorded by the qcode that imported it)"]
+    if other:
+        earlier = other[0] if other[0].startswith("another") else f"column {other[0]!r}"
+        raise ReadError(
+            f"the answers in {earlier} of this sheet are imported already; importing column {column!r} "
+            "would replace them", path=path,
+            hint="qcode keeps one question per sheet for now (several questions of one sheet come with a later "
+                 f"version); meanwhile give each question a project of its own: 'qcode init {path.stem}-{column}', "
+                 f"then import the sheet there with --text-column {column}")
 
 
 def _sheet_for(folder: Path, cache: dict[Path, dict[str, ParticipantRow] | None]) -> dict[str, ParticipantRow]:
@@ -245,21 +279,21 @@ def _write(conn: sqlite3.Connection, plan: _Planned, document: ParsedDocument, t
     roles = assign_roles(document, plan.interviewer)
     now = utc_now()
     values = (str(plan.path), document.format, plan.content_hash, plan.participant, stored.text,
-              document.preamble, now)
-    taken = []
+              document.preamble, now, plan.text_column)
+    replacing = transcript_id is not None
     if transcript_id is None:
         transcript_id = conn.execute(
             "INSERT INTO transcripts (name, source_path, format, content_hash, participant_id, text, "
-            "preamble, imported_at, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0) RETURNING id",
+            "preamble, imported_at, text_column, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0) RETURNING id",
             (plan.name, *values),
         ).fetchone()[0]
         report.new += 1
     else:
-        taken = take_codings(conn, transcript_id)
-        conn.execute("DELETE FROM turns WHERE transcript_id = ?", (transcript_id,))
         conn.execute(
             "UPDATE transcripts SET source_path = ?, format = ?, content_hash = ?, participant_id = ?, "
-            "text = ?, preamble = ?, imported_at = ? WHERE id = ?", (*values, transcript_id))
+            "text = ?, preamble = ?, imported_at = ?, text_column = ? WHERE id = ?", (*values, transcript_id))
+        # The old turns step aside (negative numbers) until their surviving fragments have moved to the new.
+        conn.execute("UPDATE turns SET number = -number WHERE transcript_id = ?", (transcript_id,))
         report.changed += 1
     conn.executemany(
         'INSERT INTO turns (transcript_id, number, speaker, role, timestamp, start, "end", source_line) '
@@ -267,15 +301,18 @@ def _write(conn: sqlite3.Connection, plan: _Planned, document: ParsedDocument, t
         [(transcript_id, n, turn.speaker, role, turn.timestamp, span[0], span[1], turn.location)
          for n, (turn, role, span) in enumerate(zip(document.turns, roles, stored.turn_spans), start=1)])
     turn_ids = [row[0] for row in conn.execute(
-        "SELECT id FROM turns WHERE transcript_id = ? ORDER BY number", (transcript_id,))]
+        "SELECT id FROM turns WHERE transcript_id = ? AND number > 0 ORDER BY number", (transcript_id,))]
     fragments = list(segment(stored.paragraphs, unit, nlp))
     rows = [(transcript_id, turn_ids[f.turn], index, f.text, f.start, f.end, f.sentences_json(), f.lemmas,
              f.words) for index, f in enumerate(fragments, start=1)]
-    conn.executemany(
-        'INSERT INTO fragments (transcript_id, turn_id, idx, text, start, "end", sentences, lemmas, words) '
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    conn.execute("INSERT INTO fragments_fts (rowid, text) SELECT id, text FROM fragments WHERE transcript_id = ?",
-                 (transcript_id,))
+    to_insert = rows
+    if replacing:
+        relocation = refragment(conn, transcript_id, plan.name, rows, [roles[f.turn] for f in fragments])
+        conn.execute("DELETE FROM turns WHERE transcript_id = ? AND number < 0", (transcript_id,))
+        to_insert = relocation.to_insert
+        report.codings_moved += relocation.codings_kept
+        report.codings_orphaned += relocation.codings_orphaned
+    _insert_fragments(conn, transcript_id, to_insert)
     conn.executemany("INSERT OR IGNORE INTO word_forms (form, lemma) VALUES (?, ?)",
                      sorted(frozenset().union(*(f.forms for f in fragments))))
     words = sum(row[-1] for row in rows)
@@ -283,10 +320,18 @@ def _write(conn: sqlite3.Connection, plan: _Planned, document: ParsedDocument, t
     report.turns += len(turn_ids)
     report.fragments += len(rows)
     report.words += words
-    if taken:
-        moved, orphaned = carry_codings(conn, transcript_id, plan.name, taken)
-        report.codings_moved += moved
-        report.codings_orphaned += orphaned
+
+
+def _insert_fragments(conn: sqlite3.Connection, transcript_id: int, rows: list[tuple]) -> None:
+    """Insert fragments and index them: the ids are new, above every id ever issued (AUTOINCREMENT)."""
+    if not rows:
+        return
+    issued = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'fragments'").fetchone()
+    conn.executemany(
+        'INSERT INTO fragments (transcript_id, turn_id, idx, text, start, "end", sentences, lemmas, words) '
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    conn.execute("INSERT INTO fragments_fts (rowid, text) SELECT id, text FROM fragments "
+                 "WHERE transcript_id = ? AND id > ?", (transcript_id, issued[0] if issued else 0))
 
 
 def _json(value: Any) -> str:

@@ -1,76 +1,129 @@
-"""Keeping codings when a transcript changes: move each to the fragment with the same text.
+"""Re-importing a changed transcript: each old fragment that is still there keeps its id.
 
-A coding whose fragment text no longer exists is kept in `orphaned_codings`, never dropped.
+The old and new fragment lists are aligned as sequences (`difflib.SequenceMatcher` over role and
+normalised text): in the stretches that are equal, the n-th old fragment is the n-th new one, so two
+identical answers ("Ja.") each stay themselves when a question is inserted above them. A text that
+occurs exactly once in the old and once in the new transcript is the same fragment wherever it
+moved (paragraphs reordered). A surviving fragment is updated in place — same id, new place — so
+its codings, seen-marks and spans need no moving. Every other old fragment is gone: its codings are
+kept in `orphaned_codings`, and its id is never issued again (the table is AUTOINCREMENT).
 """
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from qcode.changelog import log_action, utc_now
 
+# (transcript_id, turn_id, idx, text, start, end, sentences, lemmas, words): a fragments row to write
+FragmentRow = tuple
+
 
 @dataclass(frozen=True)
-class TakenCoding:
+class _OldFragment:
+    id: int
     idx: int
+    role: str
     text: str
-    code_id: str
-    coder: str
-    main: int
-    star: int
-    memo: str | None
-    span_start: int | None
-    span_end: int | None
-    created_at: str
-    updated_at: str
+
+
+@dataclass
+class Relocation:
+    """What a re-import did to a transcript's fragments and codings."""
+
+    to_insert: list[FragmentRow]  # the new fragments, to be inserted by the caller
+    kept: int = 0                 # fragments that survived with their id
+    codings_kept: int = 0         # codings on surviving fragments
+    codings_orphaned: int = 0     # codings whose fragment is gone
 
 
 def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-def take_codings(conn: sqlite3.Connection, transcript_id: int) -> list[TakenCoding]:
-    """Remove a transcript's codings and return them, with the text of their fragments."""
-    rows = conn.execute(
-        "SELECT f.idx, f.text, c.code_id, c.coder, c.main, c.star, c.memo, c.span_start, c.span_end, "
-        "c.created_at, c.updated_at FROM codings c JOIN fragments f ON f.id = c.fragment_id "
-        "WHERE f.transcript_id = ? ORDER BY c.id", (transcript_id,)).fetchall()
-    conn.execute("DELETE FROM codings WHERE fragment_id IN "
-                 "(SELECT id FROM fragments WHERE transcript_id = ?)", (transcript_id,))
-    return [TakenCoding(*row) for row in rows]
+def align(old: Sequence[str], new: Sequence[str]) -> dict[int, int]:
+    """For each position in `new` holding a fragment that was in `old`, that fragment's old position."""
+    matcher = SequenceMatcher(None, old, new, autojunk=False)
+    pairs = {block.b + k: block.a + k for block in matcher.get_matching_blocks() for k in range(block.size)}
+    old_counts, new_counts = Counter(old), Counter(new)
+    matched = set(pairs.values())
+    moved_from = {key: i for i, key in enumerate(old) if old_counts[key] == 1 and i not in matched}
+    for j, key in enumerate(new):
+        if j not in pairs and new_counts[key] == 1 and key in moved_from:
+            pairs[j] = moved_from[key]
+    return pairs
 
 
-def carry_codings(conn: sqlite3.Connection, transcript_id: int, transcript_name: str,
-                  taken: list[TakenCoding]) -> tuple[int, int]:
-    """Put taken codings back on the re-segmented transcript; return (moved, orphaned)."""
-    candidates: dict[str, list[tuple[int, int]]] = {}
-    for fragment_id, idx, text in conn.execute(
-            "SELECT id, idx, text FROM fragments WHERE transcript_id = ?", (transcript_id,)):
-        candidates.setdefault(normalise(text), []).append((idx, fragment_id))
+def refragment(conn: sqlite3.Connection, transcript_id: int, transcript_name: str,
+               rows: Sequence[FragmentRow], roles: Sequence[str]) -> Relocation:
+    """Turn a transcript's stored fragments into `rows` (roles: each row's turn role), keeping survivors.
+
+    Survivors are updated in place; gone fragments are deleted after their codings are orphaned;
+    the rows left to insert are returned. Inside the caller's transaction.
+    """
+    old = [_OldFragment(*row) for row in conn.execute(
+        "SELECT f.id, f.idx, t.role, f.text FROM fragments f JOIN turns t ON t.id = f.turn_id "
+        "WHERE f.transcript_id = ? ORDER BY f.idx", (transcript_id,))]
+    pairs = align([_key(f.role, f.text) for f in old], [_key(role, row[3]) for row, role in zip(rows, roles)])
+    survivors = {old[i].id for i in pairs.values()}
+    relocation = Relocation(to_insert=[row for j, row in enumerate(rows) if j not in pairs], kept=len(pairs))
+    relocation.codings_orphaned = _orphan(conn, transcript_name, [f for f in old if f.id not in survivors])
+    conn.execute("UPDATE fragments SET idx = -idx WHERE transcript_id = ?", (transcript_id,))  # make room
+    for j, i in sorted(pairs.items()):
+        _update(conn, old[i], rows[j])
+    relocation.codings_kept = _log_kept(conn, transcript_name, [(old[i], rows[j][2]) for j, i in pairs.items()])
+    return relocation
+
+
+def _key(role: str, text: str) -> str:
+    # The role belongs to the key: a turn relabelled from participant to interviewer is not the same fragment.
+    return f"{role}\x1f{normalise(text)}"
+
+
+def _update(conn: sqlite3.Connection, fragment: _OldFragment, row: FragmentRow) -> None:
+    _, turn_id, idx, text, start, end, sentences, lemmas, words = row
+    if text != fragment.text:  # the same words, spaced differently: re-index, and spans no longer fit
+        conn.execute("INSERT INTO fragments_fts(fragments_fts, rowid, text) VALUES ('delete', ?, ?)",
+                     (fragment.id, fragment.text))
+        conn.execute("INSERT INTO fragments_fts(rowid, text) VALUES (?, ?)", (fragment.id, text))
+        conn.execute("UPDATE codings SET span_start = NULL, span_end = NULL WHERE fragment_id = ?", (fragment.id,))
+    conn.execute('UPDATE fragments SET turn_id = ?, idx = ?, text = ?, start = ?, "end" = ?, sentences = ?, '
+                 "lemmas = ?, words = ? WHERE id = ?",
+                 (turn_id, idx, text, start, end, sentences, lemmas, words, fragment.id))
+
+
+def _orphan(conn: sqlite3.Connection, transcript_name: str, gone: list[_OldFragment]) -> int:
+    """Keep the codings of fragments that are gone in `orphaned_codings`, then delete the fragments."""
     now = utc_now()
-    moved = orphaned = 0
-    for coding in taken:
-        matches = candidates.get(normalise(coding.text))
-        if matches:
-            # Several fragments with the same words ("Ja."): take the one nearest the old place.
-            fragment_id = min(matches, key=lambda m: abs(m[0] - coding.idx))[1]
-            conn.execute(
-                "INSERT INTO codings (fragment_id, code_id, coder, main, star, memo, span_start, span_end, "
-                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (fragment_id, coding.code_id, coding.coder, coding.main, coding.star, coding.memo,
-                 coding.span_start, coding.span_end, coding.created_at, coding.updated_at))
-            log_action(conn, coding.coder, "moved", fragment_id=fragment_id, code_id=coding.code_id,
-                       transcript=transcript_name)
-            moved += 1
-        else:
+    orphaned = 0
+    for fragment in gone:
+        codings = conn.execute(
+            "SELECT code_id, coder, main, star, memo, span_start, span_end, created_at FROM codings "
+            "WHERE fragment_id = ? ORDER BY id", (fragment.id,)).fetchall()
+        for code_id, coder, main, star, memo, span_start, span_end, created_at in codings:
             conn.execute(
                 "INSERT INTO orphaned_codings (transcript, fragment_text, code_id, coder, main, star, memo, "
                 "span_start, span_end, created_at, orphaned_at, reason) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (transcript_name, coding.text, coding.code_id, coding.coder, coding.main, coding.star,
-                 coding.memo, coding.span_start, coding.span_end, coding.created_at, now,
-                 "the fragment's text is no longer in the re-imported transcript"))
-            log_action(conn, coding.coder, "orphaned", code_id=coding.code_id, transcript=transcript_name,
-                       fragment=coding.idx)
-            orphaned += 1
-    return moved, orphaned
+                (transcript_name, fragment.text, code_id, coder, main, star, memo, span_start, span_end,
+                 created_at, now, "the fragment's text is no longer in the re-imported transcript"))
+            log_action(conn, coder, "orphaned", fragment_id=fragment.id, code_id=code_id,
+                       transcript=transcript_name, fragment=fragment.idx)
+        orphaned += len(codings)
+        conn.execute("DELETE FROM codings WHERE fragment_id = ?", (fragment.id,))
+        conn.execute("DELETE FROM fragments WHERE id = ?", (fragment.id,))  # its seen-marks go with it
+    return orphaned
 
+
+def _log_kept(conn: sqlite3.Connection, transcript_name: str, kept: list[tuple[_OldFragment, int]]) -> int:
+    """Log each coding carried over on a surviving fragment, with its old and new place."""
+    count = 0
+    for fragment, new_idx in sorted(kept, key=lambda pair: pair[1]):
+        for coder, code_id in conn.execute("SELECT coder, code_id FROM codings WHERE fragment_id = ? ORDER BY id",
+                                           (fragment.id,)).fetchall():
+            log_action(conn, coder, "moved", fragment_id=fragment.id, code_id=code_id,
+                       transcript=transcript_name, **{"from": fragment.idx, "to": new_idx})
+            count += 1
+    return count

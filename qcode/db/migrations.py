@@ -17,8 +17,15 @@ Step = Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[tuple[str, Step]] = []
 
 
-def migration(name: str) -> Callable[[Step], Step]:
+def migration(name: str, *, rebuilds_tables: bool = False) -> Callable[[Step], Step]:
+    """Register a step; one that rebuilds a table others refer to runs with foreign keys off.
+
+    SQLite's way to change a table's definition (its "12 steps"): with enforcement off, dropping the
+    old table neither cascades into the tables that refer to it nor fails; the references are checked
+    with `PRAGMA foreign_key_check` before the step commits.
+    """
     def register(step: Step) -> Step:
+        step.rebuilds_tables = rebuilds_tables  # type: ignore[attr-defined]
         MIGRATIONS.append((name, step))
         return step
     return register
@@ -191,12 +198,21 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
     for number, (name, step) in enumerate(MIGRATIONS, start=1):
         if number <= current:
             continue
-        with transaction(db) as conn:
-            step(conn)
-            conn.execute(
-                "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
-                (number, name, datetime.now(timezone.utc).isoformat(timespec="seconds")),
-            )
+        rebuilds = getattr(step, "rebuilds_tables", False)
+        if rebuilds:
+            db.execute("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction: set before BEGIN
+        try:
+            with transaction(db) as conn:
+                step(conn)
+                if rebuilds and conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                    raise sqlite3.IntegrityError(f"migration {name} would break a reference between tables")
+                conn.execute(
+                    "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
+                    (number, name, datetime.now(timezone.utc).isoformat(timespec="seconds")),
+                )
+        finally:
+            if rebuilds:
+                db.execute("PRAGMA foreign_keys = ON")
         applied.append(name)
     return applied
 
@@ -212,3 +228,44 @@ def _seen(conn: sqlite3.Connection) -> None:
         " PRIMARY KEY (fragment_id, coder)"
         ") WITHOUT ROWID")
     conn.execute("CREATE INDEX codings_coder ON codings(coder, fragment_id)")
+
+
+@migration("0003_stable_fragment_ids", rebuilds_tables=True)
+def _stable_fragment_ids(conn: sqlite3.Connection) -> None:
+    """Fragment ids are never issued twice; a survey document knows the column its text came from.
+
+    Without AUTOINCREMENT SQLite hands out max(id) + 1, so after a re-import deleted the last
+    fragments their ids went to other words, and a codings sheet written earlier coded those. The
+    table is rebuilt with AUTOINCREMENT (same ids, same rows); the counter starts above every id the
+    change log has ever named. The full-text index is keyed on the id and stays as it is.
+    """
+    conn.execute(_FRAGMENTS_AUTOINCREMENT)
+    conn.execute('INSERT INTO fragments_autoincrement (id, transcript_id, turn_id, idx, text, start, "end", '
+                 'sentences, lemmas, words) SELECT id, transcript_id, turn_id, idx, text, start, "end", '
+                 "sentences, lemmas, words FROM fragments")
+    conn.execute("DROP TABLE fragments")
+    conn.execute("ALTER TABLE fragments_autoincrement RENAME TO fragments")
+    conn.execute("CREATE INDEX fragments_turn ON fragments(turn_id)")
+    conn.execute("CREATE TRIGGER fragments_ad AFTER DELETE ON fragments BEGIN "
+                 "INSERT INTO fragments_fts(fragments_fts, rowid, text) VALUES ('delete', old.id, old.text); END")
+    conn.execute("DELETE FROM sqlite_sequence WHERE name = 'fragments'")
+    conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('fragments', max("
+                 "(SELECT coalesce(max(id), 0) FROM fragments), "
+                 "(SELECT coalesce(max(fragment_id), 0) FROM coding_log)))")
+    conn.execute("ALTER TABLE transcripts ADD COLUMN text_column TEXT")
+
+
+_FRAGMENTS_AUTOINCREMENT = """
+CREATE TABLE fragments_autoincrement (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    transcript_id INTEGER NOT NULL REFERENCES transcripts(id) ON DELETE CASCADE,
+    turn_id INTEGER NOT NULL REFERENCES turns(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    sentences TEXT NOT NULL,
+    lemmas TEXT NOT NULL,
+    words INTEGER NOT NULL,
+    UNIQUE (transcript_id, idx)
+)"""
