@@ -80,3 +80,27 @@ class CodebookError(ProblemsError):
 
 class UsageError(QcodeError):
     """The request itself does not make sense (unknown code, unknown transcript...)."""
+
+
+class DatabaseError(QcodeError):
+    """The project database cannot be used as it is (damaged, read-only, newer, full, busy)."""
+
+
+class DamagedDatabaseError(DatabaseError):
+    pass
+
+
+class ReadOnlyDatabaseError(DatabaseError):
+    pass
+
+
+class NewerSchemaError(DatabaseError):
+    pass
+
+
+class DiskFullError(DatabaseError):
+    pass
+
+
+class DatabaseBusyError(DatabaseError):
+    pass

@@ -15,7 +15,9 @@ from qcode import aggregate, codebook_db, coding, codings_io, queries
 from qcode import agreement as agreement_mod
 from qcode import merge as merge_mod
 from qcode import team
-from qcode.db import connect, migrate, schema_version, transaction
+from qcode.db import create_database, open_database, schema_version, transaction
+from qcode.db.checks import integrity
+from qcode.db.connection import OnWait
 from qcode.errors import NotAProjectError, ProjectExistsError, UsageError
 from qcode.render import chart as chart_render
 from qcode.render import quote_sheets
@@ -36,37 +38,36 @@ class Project:
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
-    def init(cls, path: Path | str = ".", unit: Unit = "paragraph") -> Project:
+    def init(cls, path: Path | str = ".", unit: Unit = "paragraph", on_wait: OnWait | None = None) -> Project:
         """Create a project in `path` (made if missing); an existing one is opened unchanged."""
         if unit not in UNITS:
             raise UsageError(f"unit must be one of {', '.join(UNITS)}, not {unit!r}")
         root = Path(path).resolve()
         if (root / DB_NAME).exists():
-            project = cls.open(root)
+            project = cls.open(root, on_wait)
             if project.unit != unit:
                 raise ProjectExistsError(
                     f"a project already exists here, segmented by {project.unit}", path=root / DB_NAME,
                     hint="the unit is chosen once; make a new project for another unit")
             return project
         root.mkdir(parents=True, exist_ok=True)
-        db = connect(root / DB_NAME)
-        migrate(db)
+        db = create_database(root / DB_NAME, on_wait)
         with transaction(db) as conn:
             conn.execute("INSERT INTO settings (key, value) VALUES ('unit', ?)", (unit,))
         return cls(root, db)
 
     @classmethod
-    def open(cls, path: Path | str | None = None) -> Project:
+    def open(cls, path: Path | str | None = None, on_wait: OnWait | None = None) -> Project:
         """Open the project at `path`, else at $QCODE_PROJECT, else in the current folder or one above it.
 
         A folder named explicitly must hold the project itself: walking up from it could quietly
         open a different study (`--project exports/enquete` inside the main study's folder).
+        A damaged, foreign or newer database is refused before anything is written (`open_database`);
+        `on_wait` is told when a write has to wait for another command's lock.
         """
         explicit = path or os.environ.get(ENV_PROJECT)
         root = cls.find(Path(explicit or ".").resolve(), walk_up=not explicit)
-        db = connect(root / DB_NAME)
-        migrate(db)
-        return cls(root, db)
+        return cls(root, open_database(root / DB_NAME, on_wait))
 
     @staticmethod
     def find(start: Path, walk_up: bool = True) -> Path:
@@ -316,7 +317,8 @@ class Project:
     def doctor(self) -> dict[str, str]:
         info = {"qcode": metadata.version("qcode"), "python": platform.python_version(),
                 "sqlite": sqlite3.sqlite_version, "project": str(self.root),
-                "schema_version": str(schema_version(self.db)), "unit": self.unit}
+                "schema_version": str(schema_version(self.db)), "unit": self.unit,
+                "integrity check": integrity(self.conn)}
         info.update(environment())
         return info
 

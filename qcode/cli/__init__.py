@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -10,6 +11,7 @@ from typer.core import TyperGroup
 
 from qcode.cli import browse, code_cmd, codebook_cmd, coding_cmds, import_cmd, project_cmds, report_cmds, team_cmds
 from qcode.cli.common import show_error
+from qcode.db.checks import explain
 from qcode.errors import QcodeError
 
 
@@ -23,6 +25,12 @@ class QcodeGroup(TyperGroup):
             if os.environ.get("QCODE_DEBUG") == "1":
                 raise
             show_error(error)
+            raise typer.Exit(1) from None
+        except sqlite3.DatabaseError as error:  # a damaged page met by a read, outside any check
+            explained = explain(error, Path("qcode.db"))
+            if explained is None or os.environ.get("QCODE_DEBUG") == "1":
+                raise
+            show_error(explained)
             raise typer.Exit(1) from None
 
     def list_commands(self, ctx):  # type: ignore[no-untyped-def]

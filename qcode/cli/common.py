@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import typer
@@ -18,9 +19,21 @@ err_console = Console(stderr=True, highlight=False)
 
 
 def open_project(ctx: typer.Context) -> Project:
-    project = Project.open(ctx.obj.get("project") if ctx.obj else None)
+    project = Project.open(ctx.obj.get("project") if ctx.obj else None, on_wait=waiting_notice())
     ctx.call_on_close(project.close)
     return project
+
+
+def waiting_notice() -> Callable[[bool], None]:
+    """Say once that a write waits for another command's lock (transaction() keeps retrying)."""
+    said = False
+
+    def notice(waiting: bool) -> None:
+        nonlocal said
+        if waiting and not said:
+            said = True
+            err_console.print("[yellow]Waiting for another qcode command to finish writing (an import?)…[/]")
+    return notice
 
 
 def print_json(data: Any) -> None:

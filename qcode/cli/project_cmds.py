@@ -9,7 +9,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from qcode.cli.common import console, open_project, print_json
-from qcode.errors import NotAProjectError
+from qcode.db.checks import diagnose
+from qcode.errors import DatabaseError, NotAProjectError
 from qcode.project import Project, environment
 from qcode.records import Status
 from qcode.segment import UNITS
@@ -95,6 +96,14 @@ def doctor(ctx: typer.Context, as_json: JSON = False) -> None:
         info = project.doctor()
     except NotAProjectError:  # outside a project: still report the machine
         info = environment()
+    except DatabaseError as error:  # damaged, read-only or newer: report the machine and the file
+        info = environment()
+        explicit = (ctx.obj or {}).get("project")
+        database = Project.find(Path(explicit or ".").resolve(), walk_up=not explicit) / "qcode.db"
+        info.update({"database": str(database), "problem": error.problem.message,
+                     "integrity check": diagnose(database)})
+        if error.problem.hint:
+            info["what to do"] = error.problem.hint
     if as_json:
         print_json(info)
         return

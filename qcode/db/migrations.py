@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 import sqlite_utils
 
 from qcode.db.connection import transaction
+from qcode.errors import NewerSchemaError
 
 Step = Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[tuple[str, Step]] = []
@@ -180,6 +181,13 @@ CREATE TABLE coding_log (
 )"""
 
 
+def newer_schema(db: sqlite_utils.Database, version: int) -> NewerSchemaError:
+    return NewerSchemaError(
+        f"the project database was made by a newer qcode (schema {version}, this qcode knows "
+        f"{len(MIGRATIONS)}); nothing was changed", path=getattr(db.conn, "path", None),
+        hint="upgrade qcode (e.g. 'pip install --upgrade qcode') and run the command again")
+
+
 def schema_version(db: sqlite_utils.Database) -> int:
     if "schema_version" not in db.table_names():
         return 0
@@ -188,12 +196,14 @@ def schema_version(db: sqlite_utils.Database) -> int:
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:
-    """Apply every step newer than the database; return the names applied."""
-    db.execute(
-        "CREATE TABLE IF NOT EXISTS schema_version "
-        "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-    )
+    """Apply every step newer than the database; return the names applied.
+
+    Every write goes through `transaction`, so a damaged file (quick_check) or a read-only one
+    is refused before anything is written; a newer schema is never touched.
+    """
     current = schema_version(db)
+    if current > len(MIGRATIONS):
+        raise newer_schema(db, current)
     applied = []
     for number, (name, step) in enumerate(MIGRATIONS, start=1):
         if number <= current:
@@ -203,6 +213,8 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
             db.execute("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction: set before BEGIN
         try:
             with transaction(db) as conn:
+                conn.execute("CREATE TABLE IF NOT EXISTS schema_version "
+                             "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
                 step(conn)
                 if rebuilds and conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
                     raise sqlite3.IntegrityError(f"migration {name} would break a reference between tables")

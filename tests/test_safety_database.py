@@ -1,0 +1,165 @@
+"""A damaged, truncated, foreign, newer-schema or read-only qcode.db: one clear message, nothing written."""
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from qcode.db import MIGRATIONS
+
+from conftest import DATA
+
+
+@pytest.fixture
+def study(cli, awkward) -> Path:
+    """A small real project: the example codebook and the awkward transcripts."""
+    cli("init", str(cli.folder), project=False)
+    cli("codebook", "load", str(DATA.parent.parent / "codebooks" / "exitstudie.yaml"))
+    assert cli("import", str(awkward)).exit_code == 0
+    return cli.folder / "qcode.db"
+
+
+def refused(result, *words: str) -> None:
+    """Exit 1 with our message, never a traceback."""
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    for word in words:
+        assert word in result.output, result.output
+
+
+def scramble_pages(database: Path, first_fraction: float = 1 / 3, pages: int = 3) -> None:
+    """Overwrite a few pages in the middle of the file (the header stays intact)."""
+    data = bytearray(database.read_bytes())
+    page = 4096
+    start = int(len(data) // page * first_fraction)
+    rng = random.Random(11)
+    for number in range(start, start + pages):
+        data[number * page:(number + 1) * page] = bytes(rng.randrange(256) for _ in range(page))
+    database.write_bytes(bytes(data))
+
+
+BAD_FILES = {
+    "text": lambda db: db.write_text("Dit is geen database maar een notitie.\n" * 20, encoding="utf-8"),
+    "zero-bytes": lambda db: db.write_bytes(b""),
+    "half": lambda db: db.write_bytes(db.read_bytes()[: db.stat().st_size // 2]),
+    "header-only": lambda db: db.write_bytes(db.read_bytes()[:60]),
+}
+
+
+@pytest.mark.parametrize("damage", BAD_FILES, ids=list(BAD_FILES))
+def test_a_file_that_is_not_a_whole_database_is_refused_by_reads_and_writes(cli, study, damage):
+    BAD_FILES[damage](study)
+    before = study.read_bytes()
+    for command in (("status",), ("fragments",), ("assign", "3", "werkdruk", "--coder", "anna"),
+                    ("codebook", "load", str(DATA.parent.parent / "codebooks" / "exitstudie.yaml"))):
+        refused(cli(*command), "qcode.db", "damaged", "backup", "qcode doctor")
+    assert study.read_bytes() == before
+    assert not study.with_name("qcode.db-wal").exists() or damage != "zero-bytes"
+
+
+def test_damaged_pages_are_found_before_the_first_write(cli, study):
+    scramble_pages(study)
+    before = study.read_bytes()
+    refused(cli("assign", "3", "werkdruk", "--coder", "anna"), "damaged", "malformed", "backup")
+    refused(cli("import", str(DATA / "awkward")), "damaged")
+    assert study.read_bytes() == before
+
+
+def test_doctor_says_what_is_damaged(cli, study):
+    assert json.loads(cli("doctor", "--json").output)["integrity check"] == "ok"
+    scramble_pages(study)
+    result = cli("doctor")
+    assert result.exit_code == 0, result.output
+    assert "integrity check" in result.output and "damaged" in result.output
+    BAD_FILES["half"](study)
+    result = cli("doctor")
+    assert result.exit_code == 0 and "cut off" in result.output and "backup" in result.output
+
+
+def test_an_old_damaged_database_is_not_upgraded(cli, tmp_path):
+    folder = Path(shutil.copytree(DATA / "schema-0001", cli.folder))
+    database = folder / "qcode.db"
+    scramble_pages(database, first_fraction=0.5, pages=2)
+    before = database.read_bytes()
+    refused(cli("status"), "damaged")
+    assert database.read_bytes() == before
+    copy = Path(shutil.copy(database, tmp_path / "copy.db"))
+    assert sqlite3.connect(copy).execute("SELECT MAX(version) FROM schema_version").fetchone() == (1,)
+
+
+def test_a_newer_schema_is_never_read_or_written(cli, study):
+    newer = len(MIGRATIONS) + 3
+    with sqlite3.connect(study) as conn:
+        conn.execute("INSERT INTO schema_version VALUES (?, '9999_future', '2030-01-01')", (newer,))
+    conn.close()
+    dump = list(sqlite3.connect(study).iterdump())
+    for command in (("status",), ("assign", "3", "werkdruk", "--coder", "anna")):
+        refused(cli(*command), f"newer qcode (schema {newer}, this qcode knows {len(MIGRATIONS)})",
+                "upgrade qcode")
+    assert list(sqlite3.connect(study).iterdump()) == dump
+
+
+def test_an_sqlite_file_that_is_not_a_project(cli):
+    cli.folder.mkdir()
+    with sqlite3.connect(cli.folder / "qcode.db") as conn:
+        conn.execute("CREATE TABLE adressen (naam TEXT)")
+    conn.close()
+    before = (cli.folder / "qcode.db").read_bytes()
+    refused(cli("status"), "not a qcode project")
+    assert (cli.folder / "qcode.db").read_bytes() == before
+
+
+# -- read-only places ------------------------------------------------------------------------------
+
+@pytest.fixture
+def read_only_view(tmp_path):
+    """A read-only bind mount of a folder (needs root); the test is skipped where that cannot be made."""
+    mounted = []
+
+    def mount(source: Path) -> Path:
+        target = tmp_path / f"alleen-lezen-{len(mounted)}"
+        target.mkdir()
+        made = subprocess.run(["mount", "--bind", str(source), str(target)], capture_output=True)
+        if made.returncode:
+            pytest.skip("cannot make a read-only mount here")
+        mounted.append(target)
+        if subprocess.run(["mount", "-o", "remount,ro,bind", str(target)], capture_output=True).returncode:
+            pytest.skip("cannot make a read-only mount here")
+        return target
+
+    yield mount
+    for target in mounted:
+        subprocess.run(["umount", "-l", str(target)], capture_output=True)
+
+
+def test_a_read_only_folder_can_be_read_but_not_written(cli, study, read_only_view):
+    view = read_only_view(study.parent)
+    result = cli("--project", str(view), "status", project=False)
+    assert result.exit_code == 0, result.output
+    assert "transcripts" in result.output
+    assert cli("--project", str(view), "search", "werkdruk", project=False).exit_code == 0
+    refused(cli("--project", str(view), "assign", "3", "werkdruk", "--coder", "anna", project=False),
+            "cannot write", "copy the project folder")
+
+
+def test_an_old_database_in_a_read_only_folder_says_it_needs_a_writable_copy(cli, tmp_path, read_only_view):
+    folder = Path(shutil.copytree(DATA / "schema-0001", tmp_path / "oud"))
+    view = read_only_view(folder)
+    refused(cli("--project", str(view), "status", project=False), "older qcode", "copy the project folder")
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "geteuid") or __import__("os").geteuid() == 0,
+                    reason="root may write a read-only file")
+def test_a_read_only_file_can_be_read_but_not_written(cli, study):
+    study.chmod(0o444)
+    try:
+        assert cli("status").exit_code == 0
+        refused(cli("assign", "3", "werkdruk", "--coder", "anna"), "cannot write", "copy the project folder")
+    finally:
+        study.chmod(0o644)
