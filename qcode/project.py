@@ -11,7 +11,7 @@ from pathlib import Path
 import sqlite_utils
 
 from qcode import codebook as cb
-from qcode import aggregate, codebook_db, coding, codings_io, queries
+from qcode import aggregate, codebook_db, coding, codings_io, outputs, queries, tables
 from qcode import agreement as agreement_mod
 from qcode import merge as merge_mod
 from qcode import team
@@ -243,11 +243,20 @@ class Project:
                output: Path | str | None = None) -> Path:
         """Write the results chapters (md, docx or html); own texts in exports/tekst/ are kept."""
         return report_render.write(self.conn, self.root, options or report_render.ReportOptions(), fmt,
-                                   Path(output) if output else None)
+                                   Path(output) if output else None, self.output_guard())
 
     def init_templates(self) -> list[Path]:
         """Copy the default report templates into the project's templates/ for editing."""
-        return report_render.init_templates(self.root / "templates")
+        return report_render.init_templates(self.root / "templates", self.output_guard())
+
+    def output_guard(self) -> outputs.Guard:
+        """What no output may overwrite: the database, imported files, templates and own texts."""
+        return outputs.Guard.of_project(self.conn, self.root)
+
+    def write_table(self, rows: Sequence[dict], columns: Sequence[str], path: Path | str,
+                    fmt: str | None = None) -> Path:
+        """Rows as .csv, .json or .xlsx, whole or not at all, never over a file of the project."""
+        return tables.write_rows(rows, columns, Path(path), fmt, self.output_guard())
 
     def themes(self, coder: str | None = None) -> list[aggregate.Theme]:
         return aggregate.themes(self.conn, aggregate.require_codings(self.conn, coder))
@@ -263,7 +272,7 @@ class Project:
         for code in codes:
             codebook_db.require_code(self.conn, code)
         return quote_sheets.write(self.quotes(coder, codes), labels, tuple(attributes), path,
-                                  (fmt or path.suffix.lstrip(".")).lower())
+                                  (fmt or path.suffix.lstrip(".")).lower(), self.output_guard())
 
     def matrices(self, *, coder: str | None = None, by: str | None = None, cooccurrence: bool = False,
                  level: str = "theme") -> list[aggregate.Matrix]:
@@ -281,7 +290,7 @@ class Project:
         if path.suffix.lower() not in chart_render.FORMATS:
             raise UsageError(f"a chart is written as .png or .svg, not {path.suffix or 'no extension'}", path=path)
         return chart_render.theme_chart(aggregate.ranked(self.themes(coder)), path,
-                                        aggregate.participant_total(self.conn), lang)
+                                        aggregate.participant_total(self.conn), lang, self.output_guard())
 
     # -- looking at the data -------------------------------------------------------------------
     def fragments(self, *, transcript: str | None = None, participant: str | None = None,

@@ -1,4 +1,8 @@
-"""Writing rows of plain values as .csv (UTF-8 with BOM, for Excel), .json or .xlsx."""
+"""Writing rows of plain values as .csv (UTF-8 with BOM, for Excel), .json or .xlsx.
+
+Every file is written whole or not at all (`outputs.writing`), and every text cell stays text: a
+string cell in .xlsx, a neutralised cell in .csv (see `qcode.outputs`).
+"""
 from __future__ import annotations
 
 import csv
@@ -8,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from qcode.errors import UsageError
+from qcode.outputs import Guard, csv_cell, plain_value, writing, xlsx_row
 
 FORMATS = ("csv", "json", "xlsx")
 
@@ -20,26 +25,37 @@ def format_of(path: Path, given: str | None = None) -> str:
     return fmt
 
 
-def write_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], path: Path, fmt: str | None = None) -> None:
+def write_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], path: Path, fmt: str | None = None,
+               guard: Guard | None = None) -> Path:
     fmt = format_of(path, fmt)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "json":
-        path.write_text(json.dumps(list(rows), ensure_ascii=False, indent=2), encoding="utf-8")
-    elif fmt == "csv":
-        with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=list(columns))
-            writer.writeheader()
-            writer.writerows(rows)
-    else:
-        import openpyxl
-        from openpyxl.styles import Font
+    with writing(path, guard) as temporary:
+        if fmt == "json":
+            temporary.write_text(json.dumps([{k: plain_value(v) for k, v in row.items()} for row in rows],
+                                            ensure_ascii=False, indent=2), encoding="utf-8", errors="replace")
+        elif fmt == "csv":
+            write_csv(rows, columns, temporary)
+        else:
+            _xlsx(rows, columns, temporary)
+    return path
 
-        workbook = openpyxl.Workbook()
-        sheet = workbook.active
-        sheet.append(list(columns))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append([row.get(c) for c in columns])
-        sheet.freeze_panes = "A2"
-        workbook.save(path)
+
+def write_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str], path: Path) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([csv_cell(c) for c in columns])
+        writer.writerows([csv_cell(row.get(c)) for c in columns] for row in rows)
+
+
+def _xlsx(rows: Sequence[dict[str, Any]], columns: Sequence[str], path: Path) -> None:
+    import openpyxl
+    from openpyxl.styles import Font
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(xlsx_row(sheet, columns))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(xlsx_row(sheet, (row.get(c) for c in columns)))
+    sheet.freeze_panes = "A2"
+    workbook.save(path)

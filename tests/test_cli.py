@@ -58,6 +58,9 @@ def test_fragments_to_csv_file(cli, awkward, tmp_path):
     cli("init", str(cli.folder), project=False)
     cli("import", str(awkward))
     target = tmp_path / "uit" / "fragmenten.csv"
+    missing = cli("fragments", "-o", str(target))  # outside the project a typo must not make folders
+    assert missing.exit_code == 1 and "does not exist" in missing.output and not target.parent.exists()
+    target.parent.mkdir()
     assert cli("fragments", "-o", str(target)).exit_code == 0
     lines = target.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "id,transcript,participant,role,speaker,turn,index,timestamp,start,end,text"

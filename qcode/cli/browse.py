@@ -13,7 +13,6 @@ from qcode.cli.common import console, open_project, print_json
 from qcode.records import seconds_as_clock
 from qcode.queries import HIT_END, HIT_START
 from qcode.records import FragmentRecord
-from qcode.tables import write_rows
 
 Transcript = Annotated[Optional[str], typer.Option(help="Only this transcript (file name, or name without extension).")]
 Participant = Annotated[Optional[str], typer.Option(help="Only this participant id.")]
@@ -40,9 +39,10 @@ def fragments(
       qcode fragments --json > fragmenten.json
       qcode fragments -o exports/fragmenten.csv
     """
-    records = open_project(ctx).fragments(transcript=transcript, participant=participant, role=role, code=code)
+    project = open_project(ctx)
+    records = project.fragments(transcript=transcript, participant=participant, role=role, code=code)
     if output is not None:
-        write_fragments(records, output)
+        project.write_table([r.model_dump(mode="json") for r in records], list(FragmentRecord.model_fields), output)
         console.print(f"Wrote {len(records)} fragments to [bold]{escape(str(output))}[/]")
     elif as_json:
         print_json(records)
@@ -53,10 +53,6 @@ def fragments(
                           str(r.index), escape(_short(r.text)))
         console.print(table)
         console.print(f"[dim]{len(records)} fragments[/]")
-
-
-def write_fragments(records: list[FragmentRecord], path: Path) -> None:
-    write_rows([r.model_dump(mode="json") for r in records], list(FragmentRecord.model_fields), path)
 
 
 def show(ctx: typer.Context,

@@ -11,7 +11,6 @@ from rich.table import Table
 from qcode.cli.common import console, open_project, print_json
 from qcode.codings_io import EXPORT_COLUMNS
 from qcode.errors import UsageError
-from qcode.tables import write_rows
 
 Coder = Annotated[str, typer.Option(help="Who codes (each coder's codings are kept apart).")]
 Codes = Annotated[list[str], typer.Argument(help="One or more code ids.")]
@@ -108,11 +107,12 @@ def export(ctx: typer.Context,
 
     Example:  qcode codings export --coder anna -o exports/codings-anna.xlsx
     """
-    rows = open_project(ctx).export_codings(coder=coder)
+    project = open_project(ctx)
+    rows = project.export_codings(coder=coder)
     if output is None:
         if fmt not in (None, "json"):
             raise UsageError(f"--format {fmt} needs a file", hint="add -o FILE")
         print_json(rows)
         return
-    write_rows(rows, EXPORT_COLUMNS, output, fmt)
+    project.write_table(rows, EXPORT_COLUMNS, output, fmt)
     console.print(f"Wrote {len(rows)} codings to [bold]{escape(str(output))}[/]")

@@ -12,7 +12,6 @@ from qcode.aggregate import Matrix
 from qcode.cli.common import console, open_project, print_json
 from qcode.errors import UsageError
 from qcode.render.report import ReportOptions
-from qcode.tables import write_rows
 
 CoderOption = Annotated[Optional[str], typer.Option(
     help="Whose codings (needed when several coders have coded; e.g. consensus).")]
@@ -118,7 +117,7 @@ def matrix(ctx: typer.Context, coder: CoderOption = None,
         raise UsageError(f"--format {fmt} needs a file", hint="add -o exports/matrix." + fmt)
     for number, found in enumerate(matrices):
         target = output if number == 0 else output.with_stem(f"{output.stem}-{number + 1}")
-        write_rows(found.as_rows(), [found.corner, *found.columns], target, fmt)
+        project.write_table(found.as_rows(), [found.corner, *found.columns], target, fmt)
         console.print(f"[green]✓[/] {escape(found.title)} → {escape(str(target))}")
 
 

@@ -12,7 +12,6 @@ from rich.table import Table
 from qcode.agreement import Agreement, Figures
 from qcode.cli.common import console, open_project, print_json
 from qcode.errors import UsageError
-from qcode.tables import write_rows
 
 Coders = Annotated[str, typer.Option(help="Two or more coders, comma-separated: anna,bram.")]
 RED, AMBER = 0.667, 0.800
@@ -130,7 +129,7 @@ def disagreements(ctx: typer.Context, coders: Coders,
                  **{f"memo {c}": d.choices[c].memo or "" for c in names}} for d in found]
         columns = ["code", "label", "fragment", "transcript", "participant", "turn", "question", "text", *names,
                    *[f"memo {c}" for c in names]]
-        write_rows(rows, columns, target, "xlsx")
+        project.write_table(rows, columns, target, "xlsx")
         console.print(f"[green]✓[/] {len(found)} disagreements → {escape(str(target))}")
         return
     if fmt != "table":

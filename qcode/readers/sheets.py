@@ -9,6 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from qcode.outputs import from_csv_cell, from_xlsx_text
 from qcode.readers.base import ReadError
 from qcode.readers.decoding import decode
 
@@ -43,8 +44,8 @@ def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(reader, [])
-    return header, ((reader.line_num, cells) for cells in reader)
+    header = [from_csv_cell(c) for c in next(reader, [])]
+    return header, ((reader.line_num, [from_csv_cell(c) for c in cells]) for cells in reader)
 
 
 def _xlsx_rows(path: Path) -> tuple[list[Any], Iterator[tuple[int, list[Any]]]]:
@@ -59,7 +60,8 @@ def _xlsx_rows(path: Path) -> tuple[list[Any], Iterator[tuple[int, list[Any]]]]:
     workbook.close()
     if not rows:
         return [], iter(())
-    return list(rows[0]), ((i, list(cells)) for i, cells in enumerate(rows[1:], start=2))
+    return ([from_xlsx_text(c) for c in rows[0]],
+            ((i, [from_xlsx_text(c) for c in cells]) for i, cells in enumerate(rows[1:], start=2)))
 
 
 def _clean(value: Any) -> Any:

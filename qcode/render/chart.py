@@ -4,11 +4,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from qcode.aggregate import CodeCount
+from qcode.outputs import Guard, writing, xml_text
 
 FORMATS = (".png", ".svg")
 
 
-def theme_chart(counts: list[CodeCount], path: Path, total: int, lang: str = "nl") -> Path:
+def theme_chart(counts: list[CodeCount], path: Path, total: int, lang: str = "nl", guard: Guard | None = None) -> Path:
     """Write the chart; the most mentioned theme on top."""
     import matplotlib
     matplotlib.use("Agg")  # no display, no network: a file only
@@ -17,7 +18,7 @@ def theme_chart(counts: list[CodeCount], path: Path, total: int, lang: str = "nl
     if path.suffix.lower() not in FORMATS:
         raise ValueError(path.suffix)
     ordered = list(reversed(counts))
-    labels = [c.label for c in ordered]
+    labels = [xml_text(c.label).replace("$", r"\$") for c in ordered]  # '$' would start mathtext
     main = [c.main for c in ordered]
     other = [c.participants - c.main for c in ordered]
     words = {"nl": ("belangrijkste reden om te vertrekken", "genoemd, niet de belangrijkste reden",
@@ -32,8 +33,11 @@ def theme_chart(counts: list[CodeCount], path: Path, total: int, lang: str = "nl
     axes.spines[["top", "right"]].set_visible(False)
     axes.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, frameon=False, fontsize=8)
     figure.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, bbox_inches="tight",  # long theme labels and the legend stay inside the image
-                   metadata={"Software": None} if path.suffix == ".png" else {"Date": None})
-    plt.close(figure)
+    try:
+        with writing(path, guard) as temporary:
+            figure.savefig(temporary, bbox_inches="tight",  # long labels and the legend stay inside the image
+                           format=path.suffix.lower().lstrip("."),
+                           metadata={"Software": None} if path.suffix.lower() == ".png" else {"Date": None})
+    finally:
+        plt.close(figure)
     return path

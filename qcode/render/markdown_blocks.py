@@ -13,9 +13,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docx import Document
-from docx.shared import Cm
-
 _IMAGE = re.compile(r"^!\[(?P<alt>[^\]]*)\]\((?P<path>[^)]+)\)$")
 _INLINE = re.compile(r"\\(?P<escaped>.)|\*\*(?P<bold>.+?)\*\*|\*(?P<italic>.+?)\*")
 
@@ -104,6 +101,9 @@ def plain(text: str) -> str:
 # -- Word ---------------------------------------------------------------------------------------
 def to_docx(blocks: list[Block], path: Path, base: Path) -> None:
     """Real Word headings (Heading 1–3), List Bullet paragraphs, and tables in a built-in style."""
+    from docx import Document
+    from docx.shared import Cm
+
     document = Document()
     for block in blocks:
         if block.kind == "heading":

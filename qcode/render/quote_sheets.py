@@ -4,15 +4,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from docx import Document
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-
 from qcode.aggregate import Quote
 from qcode.errors import UsageError
+from qcode.outputs import Guard, writing, xlsx_row, xml_text
 from qcode.records import seconds_as_clock
-from qcode.tables import write_rows
+from qcode.tables import write_csv
 
 FORMATS = ("xlsx", "csv", "docx")
 BASE_COLUMNS = ("theme", "code", "code_label", "participant")
@@ -28,25 +24,30 @@ def rows(quotes: list[Quote], labels: dict[str, str], attributes: tuple[str, ...
             for q in quotes]
 
 
-def write(quotes: list[Quote], labels: dict[str, str], attributes: tuple[str, ...], path: Path, fmt: str) -> int:
+def write(quotes: list[Quote], labels: dict[str, str], attributes: tuple[str, ...], path: Path, fmt: str,
+          guard: Guard | None = None) -> int:
     if fmt not in FORMATS:
         raise UsageError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if not quotes:
         raise UsageError("no coded fragments match", hint="check --coder and --code with 'qcode codings'")
     columns = [*BASE_COLUMNS, *attributes, *TAIL_COLUMNS]
     table = rows(quotes, labels, attributes)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "csv":
-        write_rows(table, columns, path, "csv")
-    elif fmt == "xlsx":
-        _xlsx(table, columns, path)
-    else:
-        _docx(table, path)
+    with writing(path, guard) as temporary:
+        if fmt == "csv":
+            write_csv(table, columns, temporary)
+        elif fmt == "xlsx":
+            _xlsx(table, columns, temporary)
+        else:
+            _docx(table, temporary)
     return len(table)
 
 
 def _xlsx(table: list[dict], columns: list[str], path: Path) -> None:
     """An 'alle' sheet and one per theme: frozen header, auto-filter, wrapped text."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     workbook.remove(workbook.active)
     by_theme: dict[str, list[dict]] = {}
@@ -55,9 +56,9 @@ def _xlsx(table: list[dict], columns: list[str], path: Path) -> None:
     used: set[str] = set()
     for title, sheet_rows in [("alle", table), *by_theme.items()]:
         sheet = workbook.create_sheet(_sheet_name(title, used))
-        sheet.append(columns)
+        sheet.append(xlsx_row(sheet, columns))
         for row in sheet_rows:
-            sheet.append([row[c] for c in columns])
+            sheet.append(xlsx_row(sheet, (row[c] for c in columns)))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="DCE6F2")
@@ -72,7 +73,7 @@ def _xlsx(table: list[dict], columns: list[str], path: Path) -> None:
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
-    name = re.sub(r"[\[\]:*?/\\]", "", title)[:31] or "thema"
+    name = re.sub(r"[\[\]:*?/\\\x00-\x1f\ufffe\uffff\ud800-\udfff]", "", str(title))[:31].strip("' ") or "thema"
     candidate, number = name, 2
     while candidate.lower() in used:
         suffix = f" ({number})"
@@ -82,17 +83,19 @@ def _sheet_name(title: str, used: set[str]) -> str:
 
 
 def _docx(table: list[dict], path: Path) -> None:
+    from docx import Document
+
     document = Document()
     document.add_heading("Citaten", level=1)
     theme = None
     for row in table:
         if row["theme"] != theme:
             theme = row["theme"]
-            document.add_heading(theme, level=2)
+            document.add_heading(xml_text(str(theme)), level=2)
         quote = document.add_paragraph(style="List Bullet")
-        quote.add_run(f"\u201c{row['text']}\u201d").italic = True
+        quote.add_run(xml_text(f"\u201c{row['text']}\u201d")).italic = True
         flags = [f for f, on in (("hoofdreden", row["main"]), ("★", row["star"])) if on]
         where = f"{row['transcript']}, beurt {row['turn']}" + (f" [{row['timestamp']}]" if row["timestamp"] else "")
-        meta = " · ".join([row["participant"], row["code_label"], where, *flags, row["coder"]])
-        document.add_paragraph(meta + (f"\nMemo: {row['memo']}" if row["memo"] else ""))
+        meta = " · ".join(str(part) for part in [row["participant"], row["code_label"], where, *flags, row["coder"]])
+        document.add_paragraph(xml_text(meta + (f"\nMemo: {row['memo']}" if row["memo"] else "")))
     document.save(str(path))

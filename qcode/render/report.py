@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
+import traceback
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -16,6 +16,7 @@ import jinja2
 
 from qcode import aggregate
 from qcode.errors import UsageError
+from qcode.outputs import Guard, create_text, writing, xml_text
 from qcode.render import dutch, english
 
 LANGUAGES = ("nl", "en")
@@ -82,10 +83,11 @@ class Report:
     recommendations: Section | None
     conclusion_number: str
     chart: str | None
+    missing_texts: dict[Path, str] = field(default_factory=dict)  # own-text files to make, with their hint
 
 
 def build(conn, options: ReportOptions, text_dir: Path) -> Report:
-    """Count and collect everything the report shows; create missing own-text files on the way."""
+    """Count and collect everything the report shows, and the own-text files still to be made."""
     coder = aggregate.require_codings(conn, options.coder)
     total = aggregate.participant_total(conn)
     survey = aggregate.is_survey(conn)
@@ -94,20 +96,21 @@ def build(conn, options: ReportOptions, text_dir: Path) -> Report:
         by_sub.setdefault(quote.sub, []).append(quote)
     sections, recommendations = [], None
     themes = aggregate.themes(conn, coder)
+    missing: dict[Path, str] = {}
     for theme in themes:
         recommending = theme.role == "recommendations"
         number = str(options.start + 2) if recommending else f"{options.start}.{len(sections) + 1}"
-        section = _section(theme, number, by_sub, total, survey, options, text_dir)
+        section = _section(theme, number, by_sub, total, survey, options, text_dir, missing)
         if recommending:
             recommendations = section
         else:
             sections.append(section)
     return Report(options.start, coder, total, survey, sections, aggregate.ranked(themes), recommendations,
-                  str(options.start + 1), str(options.chart) if options.chart else None)
+                  str(options.start + 1), str(options.chart) if options.chart else None, missing)
 
 
 def _section(theme: aggregate.Theme, number: str, by_sub: dict[str, list[aggregate.Quote]], total: int,
-             survey: bool, options: ReportOptions, text_dir: Path) -> Section:
+             survey: bool, options: ReportOptions, text_dir: Path, missing: dict[Path, str]) -> Section:
     words = dutch if options.lang == "nl" else english
     noun = ("respondenten", "respondent") if survey else ("deelnemers", "deelnemer")
     if options.lang == "en":
@@ -115,8 +118,11 @@ def _section(theme: aggregate.Theme, number: str, by_sub: dict[str, list[aggrega
     sentence = words.mention_sentence(theme.count.participants, theme.count.main, total, *noun)
     if survey:
         sentence = sentence.split(";")[0] + "."
-    section = Section(number, theme.id, theme.chapter or theme.label, own_text(text_dir, theme, options.lang),
-                      sentence, theme.count, _quote_items(by_sub.get(theme.id, []), options))
+    text_file = text_dir / f"{theme.id}.md"
+    if not (text_file.exists() or text_file.is_symlink()):
+        missing[text_file] = TEXT_HINT[options.lang].format(label=theme.label)
+    section = Section(number, theme.id, theme.chapter or theme.label, own_text(text_file), sentence, theme.count,
+                      _quote_items(by_sub.get(theme.id, []), options))
     for sub in theme.subs:
         quoted = _quote_items(by_sub.get(sub.id, []), options)
         if quoted or sub.participants:
@@ -124,13 +130,29 @@ def _section(theme: aggregate.Theme, number: str, by_sub: dict[str, list[aggrega
     return section
 
 
-def own_text(folder: Path, theme: aggregate.Theme, lang: str) -> str:
-    """The researcher's text for a theme; the file is made, with a hint, the first time."""
-    path = folder / f"{theme.id}.md"
-    if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        path.write_text(TEXT_HINT[lang].format(label=theme.label), encoding="utf-8")
-    return _COMMENT.sub("", path.read_text(encoding="utf-8")).strip()
+def own_text(path: Path) -> str:
+    """The researcher's text for a theme, without comments; '' while the file is not there."""
+    from qcode.readers import ReadError
+    from qcode.readers.decoding import decode
+
+    if not (path.exists() or path.is_symlink()):
+        return ""
+    if not path.is_file():
+        raise UsageError("your own text for this theme should be a file", path=path,
+                         hint="remove or rename what is there; qcode makes the file on the next report")
+    try:
+        text = decode(path.read_bytes(), path)
+    except ReadError as error:
+        raise UsageError(error.problem.message, path=path, hint="save the file as UTF-8 text") from None
+    except OSError as error:
+        raise UsageError(f"cannot read your own text: {os.strerror(error.errno or 0)}", path=path,
+                         hint="check the file's permissions") from None
+    return _COMMENT.sub("", text).strip()
+
+
+def _make_own_texts(missing: dict[Path, str], guard: Guard | None) -> None:
+    for path, hint in missing.items():
+        create_text(path, hint, guard)
 
 
 def _quote_items(quotes: list[aggregate.Quote], options: ReportOptions) -> list[QuoteItem]:
@@ -192,26 +214,74 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_#|])")
 
 
 def markdown_escape(text: str) -> str:
-    """Keep a participant's words from being read as Markdown ('*', '_', '#', '|', …), on one line."""
-    if "\n" in text:
+    """Keep a participant's words from being read as Markdown ('*', '_', '#', '|', …), on one line;
+    control characters are shown as their symbols (␛), never passed on."""
+    text = str(text)
+    if "\n" in text or "\r" in text or "\t" in text:
         text = " ".join(text.split())
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", xml_text(text))
 
 
 def render_markdown(report: Report, project_templates: Path, lang: str) -> str:
-    template = template_environment(project_templates).get_template(f"report.{lang}.md.j2")
-    return template.render(report=report)
+    """The report as Markdown; an error in an edited template is reported with its file and line."""
+    env = template_environment(project_templates)
+    name = f"report.{lang}.md.j2"
+    try:
+        return env.get_template(name).render(report=report)
+    except jinja2.TemplateSyntaxError as error:
+        where = _template_file(error.name or name, env)
+        raise UsageError(f"the template has an error: {error.message}", path=where, line=error.lineno,
+                         hint="fix the template, or delete it to use qcode's own") from None
+    except jinja2.TemplateNotFound as error:
+        raise UsageError(f"the template {error.name!r} is missing", path=project_templates,
+                         hint="run qcode report --init-templates, or remove the line that includes it") from None
+    except UnicodeDecodeError:
+        raise UsageError("the template is not UTF-8 text", path=_template_file(name, env),
+                         hint="save the template as UTF-8") from None
+    except Exception as error:  # noqa: BLE001 - an edited template can fail in any way; say where
+        where, line = _failing_line(error, env, name)
+        what = _undefined_message(error, where, line) if isinstance(error, jinja2.UndefinedError) else (
+            f"the template fails here ({type(error).__name__})")
+        raise UsageError(what, path=where, line=line,
+                         hint="fix the template, or delete it to use qcode's own") from None
 
 
-def init_templates(project_templates: Path) -> list[Path]:
+def _template_file(name: str, env: jinja2.Environment) -> Path | str:
+    try:
+        source = env.loader.get_source(env, name)  # type: ignore[union-attr]
+    except jinja2.TemplateNotFound:
+        return name
+    return Path(source[1]) if source[1] else name
+
+
+def _failing_line(error: BaseException, env: jinja2.Environment, name: str) -> tuple[Path | str, int | None]:
+    """The template file and line of the innermost template frame (Jinja rewrites frames to its lines)."""
+    files = {str(_template_file(t, env)) for t in env.list_templates() if t.endswith(".j2")}
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename in files:
+            return Path(frame.filename), frame.lineno
+    return _template_file(name, env), None
+
+
+def _undefined_message(error: jinja2.UndefinedError, where: Path | str, line: int | None) -> str:
+    """Name the unknown variable when the template spells it; a data value might be a participant's words."""
+    found = re.search(r"'([^']{1,80})' (?:is undefined|has no attribute '([^']{1,80})')", str(error.message))
+    name = (found.group(2) or found.group(1)) if found else None
+    try:
+        source = Path(where).read_text(encoding="utf-8").splitlines()[line - 1] if line else ""
+    except (OSError, UnicodeDecodeError, IndexError):
+        source = ""
+    if name and re.fullmatch(r"\w+", name) and name in source:
+        return f"the template uses {name!r}, which does not exist here"
+    return "the template uses a variable or attribute that does not exist"
+
+
+def init_templates(project_templates: Path, guard: Guard | None = None) -> list[Path]:
     """Copy qcode's default templates into the project, leaving any the researcher already has."""
-    project_templates.mkdir(parents=True, exist_ok=True)
     written = []
-    for source in DEFAULT_TEMPLATES.iterdir():
+    for source in sorted(DEFAULT_TEMPLATES.iterdir(), key=lambda s: s.name):
         target = project_templates / source.name
-        if source.name.endswith(".j2") and not target.exists():
-            with resources.as_file(source) as path:
-                shutil.copyfile(path, target)
+        if source.name.endswith(".j2") and create_text(target, source.read_text(encoding="utf-8"), guard):
             written.append(target)
     return written
 
@@ -220,8 +290,11 @@ def init_templates(project_templates: Path) -> list[Path]:
 FORMATS = ("md", "docx", "html")
 
 
-def write(conn, root: Path, options: ReportOptions, fmt: str, output: Path | None) -> Path:
-    """Build the report and write it as .md, .docx or .html; return the file written."""
+def write(conn, root: Path, options: ReportOptions, fmt: str, output: Path | None, guard: Guard | None = None) -> Path:
+    """Build the report and write it as .md, .docx or .html; return the file written.
+
+    Nothing is written until the template has rendered: then the missing own-text files, the chart
+    and the report, each whole or not at all."""
     from qcode.render import chart, markdown_blocks
 
     if fmt not in FORMATS:
@@ -232,17 +305,22 @@ def write(conn, root: Path, options: ReportOptions, fmt: str, output: Path | Non
     text_dir = options.text_dir or root / "exports" / "tekst"
     report = build(conn, options, text_dir)
     if options.chart is not None:
-        chart.theme_chart(report.ranking, options.chart, report.participants, options.lang)
         report.chart = os.path.relpath(options.chart.resolve(), output.resolve().parent)
     markdown = render_markdown(report, root / "templates", options.lang)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "md":
-        output.write_text(markdown, encoding="utf-8")
-    elif fmt == "docx":
-        markdown_blocks.to_docx(markdown_blocks.parse(markdown), output, output.parent)
-    else:
-        title = "Resultaten" if options.lang == "nl" else "Results"
-        output.write_text(markdown_blocks.to_html(markdown_blocks.parse(markdown), title, output.parent),
-                          encoding="utf-8")
+    guard = guard or Guard()
+    beside = guard.protect([output], "the report itself")
+    _make_own_texts(report.missing_texts, beside)
+    if options.chart is not None:
+        chart.theme_chart(report.ranking, options.chart, report.participants, options.lang, beside)
+    with writing(output, guard) as temporary:
+        markdown = xml_text(markdown)  # a control character in an own text or template: shown, not passed on
+        if fmt == "md":
+            temporary.write_text(markdown, encoding="utf-8", errors="replace")
+        elif fmt == "docx":
+            markdown_blocks.to_docx(markdown_blocks.parse(markdown), temporary, output.parent)
+        else:
+            title = "Resultaten" if options.lang == "nl" else "Results"
+            temporary.write_text(markdown_blocks.to_html(markdown_blocks.parse(markdown), title, output.parent),
+                                 encoding="utf-8", errors="replace")
     return output
 

@@ -1,0 +1,309 @@
+"""Writing what qcode makes: whole or not at all, never over the project's own files, cells as text.
+
+Every file qcode writes goes through `writing` (or `write_text`): the target is checked against a
+`Guard` (the project database and its side files, every file the project imported, its templates
+and own texts; a folder; a device), the content goes to a temporary file in the same folder, and only
+a complete file is renamed into place. A failure leaves the old file as it was, removes the
+temporary one, and ends in one `OutputError` that never quotes the content.
+
+Spreadsheet cells from data are text, never formulas (OWASP, "CSV injection"): `csv_cell` puts a
+single quote before text a spreadsheet would evaluate, `xlsx_text` escapes what Excel cannot store
+the way Excel does itself (`_xHHHH_`); `from_csv_cell` and `from_xlsx_text` undo both when qcode reads
+a sheet, so its own exports read back to the original text.
+"""
+from __future__ import annotations
+
+import errno
+import math
+import os
+import re
+import sqlite3
+import stat
+import tempfile
+import unicodedata
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qcode.errors import QcodeError
+
+
+class OutputError(QcodeError):
+    """A file could not, or may not, be written; nothing was changed."""
+
+
+# -- spreadsheet cells --------------------------------------------------------------------------
+# A cell opening with one of these is a formula (or DDE) in Excel, LibreOffice or Google Sheets. OWASP
+# lists = + - @ TAB CR; ASVS adds NUL; LF and the full-width forms are read the same way by some.
+FORMULA_OPENERS = frozenset("=+-@\t\r\n\0\uff1d\uff0b\uff0d\uff20")
+_LEADING_BLANKS = " \u00a0\u3000"
+_XLSX_ESCAPED = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)|[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+_XLSX_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _opens_formula(text: str) -> bool:
+    stripped = text.lstrip(_LEADING_BLANKS)
+    return bool(stripped) and stripped[0] in FORMULA_OPENERS
+
+
+def csv_cell(value: Any) -> Any:
+    """A value for a .csv cell: text a spreadsheet would evaluate gets a leading single quote.
+
+    Text already opening with quotes before such a character gets one more, so `from_csv_cell`
+    can tell qcode's quote from the writer's own."""
+    if not isinstance(value, str):
+        return plain_value(value)
+    text = _SURROGATES.sub("\ufffd", value).replace("\0", "\ufffd")
+    return "'" + text if _opens_formula(text.lstrip("'")) else text
+
+
+def from_csv_cell(value: Any) -> Any:
+    """The text `csv_cell` was given: one leading quote before a formula opener is qcode's own."""
+    if isinstance(value, str) and value[:1] == "'" and _opens_formula(value.lstrip("'")):
+        return value[1:]
+    return value
+
+
+def xlsx_text(text: str) -> str:
+    """Text an .xlsx string cell can hold: control characters and a literal `_xHHHH_` escaped as Excel does."""
+    text = _SURROGATES.sub("\ufffd", text)
+    return _XLSX_ESCAPED.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
+def from_xlsx_text(value: Any) -> Any:
+    """The text of an .xlsx string cell with Excel's `_xHHHH_` escapes undone."""
+    if isinstance(value, str) and "_x" in value:
+        return _XLSX_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
+    return value
+
+
+def plain_value(value: Any) -> Any:
+    """A cell value a sheet can hold: numbers and text as they are, anything else as its text."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, (list, tuple, dict)):
+        import json
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+def xlsx_row(sheet: Any, values: Iterable[Any]) -> list[Any]:
+    """Cells for `sheet.append`: every text a string cell (never a formula or an error value)."""
+    from openpyxl.cell.cell import Cell
+
+    cells = []
+    for value in values:
+        value = plain_value(value)
+        cell = Cell(sheet, value=xlsx_text(value) if isinstance(value, str) else value)
+        if isinstance(value, str):
+            cell.data_type = "s"
+        cells.append(cell)
+    return cells
+
+
+def xml_text(text: str) -> str:
+    """Text a Word or HTML document can hold: control characters shown as their symbols (␛, ␇)."""
+    if not _NOT_XML.search(text):
+        return text
+    return _NOT_XML.sub(lambda m: chr(0x2400 + ord(m.group())) if m.group() < " " else "\ufffd", text)
+
+
+# -- where not to write -------------------------------------------------------------------------
+_SIDE_FILES = ("", "-wal", "-shm", "-journal")
+
+
+def _key(path: Path | str) -> str:
+    """A path as compared: absolute, links resolved, case and Unicode form folded."""
+    return unicodedata.normalize("NFC", str(Path(path).resolve())).casefold()
+
+
+@dataclass(frozen=True)
+class Guard:
+    """Files that must never be written over, and the folder in which missing folders may be made."""
+
+    root: Path | None = None
+    protected: dict[str, tuple[Path, str]] = field(default_factory=dict)  # key → (path, what it is)
+
+    @classmethod
+    def of_project(cls, conn: sqlite3.Connection, root: Path) -> Guard:
+        database = next((Path(row[2]) for row in conn.execute("PRAGMA database_list")
+                         if row[1] == "main" and row[2]), root / "qcode.db")
+        guard = cls(root.resolve()).protect(
+            [database.with_name(database.name + suffix) for suffix in _SIDE_FILES], "the project database")
+        sources = list(_anchored([Path(p) for (p,) in conn.execute(
+            "SELECT DISTINCT source_path FROM transcripts")], root))
+        guard = guard.protect(sources, "a file the project imported")
+        sheets = [sheet for folder in {source.parent for source in sources} for sheet in _participants_sheets(folder)]
+        guard = guard.protect(sheets, "the participants sheet the project imported")
+        codebooks = _anchored([Path(p) for (p,) in conn.execute("SELECT DISTINCT source_path FROM codebook_versions")],
+                              root)
+        guard = guard.protect(codebooks, "a codebook the project loaded")
+        guard = guard.protect(root.glob("templates/*.j2"), "a report template")
+        return guard.protect(root.glob("exports/tekst/*.md"), "your own text for the report")
+
+    def protect(self, paths: Iterable[Path], what: str) -> Guard:
+        protected = dict(self.protected)
+        for path in paths:
+            protected.setdefault(_key(path), (path, what))
+        return Guard(self.root, protected)
+
+    def refusal(self, target: Path) -> str | None:
+        """What `target` is, when it may not be written; else None."""
+        found = self.protected.get(_key(target))
+        if found is not None:
+            return found[1]
+        try:
+            written = target.stat()
+        except OSError:
+            return None
+        for path, what in self.protected.values():  # a hard link, or a name spelled otherwise
+            try:
+                other = path.stat()
+            except OSError:
+                continue
+            if (other.st_dev, other.st_ino) == (written.st_dev, written.st_ino):
+                return what
+        return None
+
+    def may_make(self, folder: Path) -> bool:
+        """Missing folders are made inside the project only; elsewhere a typo should not make folders."""
+        if self.root is None:
+            return True
+        folder = folder.resolve()
+        return folder == self.root or self.root in folder.parents
+
+
+def _anchored(paths: Iterable[Path], root: Path) -> Iterator[Path]:
+    """Stored paths as files: absolute ones as they are, relative ones from the project and from here."""
+    for path in paths:
+        if path.is_absolute():
+            yield path
+        else:
+            yield root / path
+            yield Path.cwd() / path
+
+
+def _participants_sheets(folder: Path) -> list[Path]:
+    from qcode.readers.participants import is_participants_sheet
+
+    try:
+        return [p for p in folder.iterdir() if is_participants_sheet(p)]
+    except OSError:
+        return []
+
+
+# -- writing ------------------------------------------------------------------------------------
+_MESSAGES = {
+    errno.ENOSPC: ("the disk is full", "free some space, or write the file somewhere else"),
+    errno.EDQUOT: ("the disk is full (your quota is used up)", "free some space, or write the file somewhere else"),
+    errno.EACCES: ("no permission to write here", "choose a folder you can write to"),
+    errno.EPERM: ("no permission to write here", "choose a folder you can write to"),
+    errno.EROFS: ("this place is read-only", "choose a folder you can write to"),
+    errno.ENAMETOOLONG: ("the file name is too long", "choose a shorter name"),
+    errno.EFBIG: ("the file is too large for this place", "write it somewhere else"),
+    errno.EISDIR: ("this is a folder", "give a file name, for example exports/out.xlsx"),
+    errno.ENOTDIR: ("part of this path is a file, not a folder", "check the path"),
+    errno.ENOENT: ("the folder does not exist", "create it first, or choose another place"),
+}
+
+
+def _failure(error: OSError, path: Path) -> OutputError:
+    message, hint = _MESSAGES.get(error.errno or 0, (f"could not write the file: "
+                                                       f"{os.strerror(error.errno) if error.errno else 'error'}",
+                                                       "choose another place"))
+    return OutputError(f"{message}; nothing was written", path=path, hint=hint)
+
+
+def check_target(path: Path, guard: Guard | None = None) -> Path:
+    """The file to replace (`path` with links followed) once it is known `path` may be written."""
+    guard = guard or Guard()
+    if path.is_dir():
+        raise OutputError("this is a folder, not a file", path=path,
+                          hint="give a file name, for example exports/out.xlsx")
+    reason = guard.refusal(path)
+    if reason:
+        raise OutputError(f"this is {reason}; qcode never writes over it", path=path,
+                          hint="choose another file name, for example in exports/")
+    target = path.resolve() if path.is_symlink() else path.absolute()
+    if target.exists():
+        mode = target.stat().st_mode
+        if not stat.S_ISREG(mode):
+            raise OutputError("this is not an ordinary file", path=path, hint="choose a file name in a folder")
+        if not mode & 0o222:
+            raise OutputError("this file is read-only; it was left as it was", path=path,
+                              hint="choose another name, or make the file writable first")
+    _prepare_folder(target.parent, path, guard)
+    return target
+
+
+def _prepare_folder(folder: Path, path: Path, guard: Guard) -> None:
+    if folder.is_dir():
+        if not folder.stat().st_mode & 0o222:
+            raise OutputError("the folder is read-only; nothing was written", path=path,
+                              hint="choose a folder you can write to")
+        return
+    if folder.exists() or any(parent.exists() and not parent.is_dir() for parent in folder.parents):
+        raise OutputError("part of this path is a file, not a folder", path=path, hint="check the path")
+    if not guard.may_make(folder):
+        raise OutputError(f"the folder {folder} does not exist", path=path,
+                          hint="create it first, or choose another place")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise _failure(error, path) from None
+
+
+@contextmanager
+def writing(path: Path, guard: Guard | None = None) -> Iterator[Path]:
+    """Yield a temporary file (same folder, same suffix) to write; on success it becomes `path`.
+
+    Any failure removes the temporary file, leaves `path` as it was, and raises an `OutputError`."""
+    target = check_target(Path(path), guard)
+    mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask()
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{target.stem[:80]}.", suffix=f".qcode-tmp{target.suffix}",
+                                        dir=target.parent)
+    except OSError as error:
+        raise _failure(error, Path(path)) from None
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        with open(temporary, "rb+") as written:
+            os.fsync(written.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException as error:
+        temporary.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise _failure(error, Path(path)) from None
+        if isinstance(error, (QcodeError, KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
+        raise OutputError(f"could not write the file (an unexpected {type(error).__name__}); nothing was written",
+                          path=path, hint="run again with QCODE_DEBUG=1 for the details, and report it") from error
+
+
+def write_text(path: Path, text: str, guard: Guard | None = None) -> Path:
+    with writing(path, guard) as temporary:
+        temporary.write_text(text, encoding="utf-8", errors="replace")
+    return Path(path)
+
+
+def create_text(path: Path, text: str, guard: Guard | None = None) -> bool:
+    """Write `text` to `path` only if nothing is there yet; True when written."""
+    if path.exists() or path.is_symlink():
+        return False
+    write_text(path, text, guard)
+    return True
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
