@@ -39,7 +39,7 @@ class OutputError(QcodeError):
 # lists = + - @ TAB CR; ASVS adds NUL; LF and the full-width forms are read the same way by some.
 FORMULA_OPENERS = frozenset("=+-@\t\r\n\0\uff1d\uff0b\uff0d\uff20")
 _LEADING_BLANKS = " \u00a0\u3000"
-_XLSX_ESCAPED = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)|[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+_XLSX_ESCAPED = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)|[\x00-\x08\x0b-\x1f\ufffe\uffff]|^[\t\n]|[\t\n]$")
 _XLSX_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -69,7 +69,8 @@ def from_csv_cell(value: Any) -> Any:
 
 
 def xlsx_text(text: str) -> str:
-    """Text an .xlsx string cell can hold: control characters and a literal `_xHHHH_` escaped as Excel does."""
+    """Text an .xlsx string cell can hold: control characters and a literal `_xHHHH_` escaped as Excel does;
+    a TAB or line break at either end too, so that a reader trimming cells keeps it."""
     text = _SURROGATES.sub("\ufffd", text)
     return _XLSX_ESCAPED.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
 

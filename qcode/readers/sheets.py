@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -21,9 +21,11 @@ def read_rows(path: Path) -> tuple[list[str], list[Row]]:
     """Header names and the non-empty rows (row number as shown in Excel, header is row 1)."""
     if path.suffix.lower() == ".xlsx":
         header, rows = _xlsx_rows(path)
+        unescape = from_xlsx_text  # what qcode (or Excel) escaped in writing, undone
     else:
         header, rows = _csv_rows(path)
-    header = [str(name).strip() if name is not None else "" for name in header]
+        unescape = from_csv_cell
+    header = [unescape(str(name).strip()) if name is not None else "" for name in header]
     if not any(header):
         raise ReadError("the sheet has no header row", path=path, line=1, unit="row",
                         hint="put the column names in the first row")
@@ -33,7 +35,7 @@ def read_rows(path: Path) -> tuple[list[str], list[Row]]:
                         unit="row", hint="give every column a unique name")
     records = []
     for number, cells in rows:
-        record = {name: _clean(value) for name, value in zip(header, cells) if name}
+        record = {name: _clean(value, unescape) for name, value in zip(header, cells) if name}
         if any(value is not None for value in record.values()):
             records.append((number, record))
     return header, records
@@ -44,8 +46,8 @@ def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [from_csv_cell(c) for c in next(reader, [])]
-    return header, ((reader.line_num, [from_csv_cell(c) for c in cells]) for cells in reader)
+    header = next(reader, [])
+    return header, ((reader.line_num, cells) for cells in reader)
 
 
 def _xlsx_rows(path: Path) -> tuple[list[Any], Iterator[tuple[int, list[Any]]]]:
@@ -60,17 +62,16 @@ def _xlsx_rows(path: Path) -> tuple[list[Any], Iterator[tuple[int, list[Any]]]]:
     workbook.close()
     if not rows:
         return [], iter(())
-    return ([from_xlsx_text(c) for c in rows[0]],
-            ((i, [from_xlsx_text(c) for c in cells]) for i, cells in enumerate(rows[1:], start=2)))
+    return list(rows[0]), ((i, list(cells)) for i, cells in enumerate(rows[1:], start=2))
 
 
-def _clean(value: Any) -> Any:
+def _clean(value: Any, unescape: Callable[[str], str] = str) -> Any:
     """Cell values as a researcher means them: trimmed text, whole numbers as int, '' as None."""
     if isinstance(value, str):
         value = value.strip()
         if not value:
             return None
-        return _number(value)
+        return _number(unescape(value))
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, (datetime, date)):
