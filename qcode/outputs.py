@@ -181,13 +181,18 @@ class Guard:
 
 
 def _anchored(paths: Iterable[Path], root: Path) -> Iterator[Path]:
-    """Stored paths as files: absolute ones as they are, relative ones from the project and from here."""
+    """Stored paths as files: relative ones from the project and from here; absolute ones as they
+    are, and, for a project copied or moved since, the file at the same place under the project."""
     for path in paths:
-        if path.is_absolute():
-            yield path
-        else:
+        if not path.is_absolute():
             yield root / path
             yield Path.cwd() / path
+            continue
+        yield path
+        for depth in range(1, min(len(path.parts) - 1, 4) + 1):
+            moved = root.joinpath(*path.parts[-depth:])
+            if moved.exists():
+                yield moved
 
 
 def _participants_sheets(folder: Path) -> list[Path]:
@@ -221,8 +226,9 @@ def _failure(error: OSError, path: Path) -> OutputError:
     return OutputError(f"{message}; nothing was written", path=path, hint=hint)
 
 
-def check_target(path: Path, guard: Guard | None = None) -> Path:
-    """The file to replace (`path` with links followed) once it is known `path` may be written."""
+def check_target(path: Path, guard: Guard | None = None, make_folder: bool = False) -> Path:
+    """The file to replace (`path` with links followed) once it is known `path` may be written;
+    its missing folder is made when asked (inside the project only)."""
     guard = guard or Guard()
     if path.is_dir():
         raise OutputError("this is a folder, not a file", path=path,
@@ -239,11 +245,11 @@ def check_target(path: Path, guard: Guard | None = None) -> Path:
         if not mode & 0o222:
             raise OutputError("this file is read-only; it was left as it was", path=path,
                               hint="choose another name, or make the file writable first")
-    _prepare_folder(target.parent, path, guard)
+    _prepare_folder(target.parent, path, guard, make_folder)
     return target
 
 
-def _prepare_folder(folder: Path, path: Path, guard: Guard) -> None:
+def _prepare_folder(folder: Path, path: Path, guard: Guard, make: bool) -> None:
     if folder.is_dir():
         if not folder.stat().st_mode & 0o222:
             raise OutputError("the folder is read-only; nothing was written", path=path,
@@ -254,6 +260,8 @@ def _prepare_folder(folder: Path, path: Path, guard: Guard) -> None:
     if not guard.may_make(folder):
         raise OutputError(f"the folder {folder} does not exist", path=path,
                           hint="create it first, or choose another place")
+    if not make:
+        return
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -265,7 +273,7 @@ def writing(path: Path, guard: Guard | None = None) -> Iterator[Path]:
     """Yield a temporary file (same folder, same suffix) to write; on success it becomes `path`.
 
     Any failure removes the temporary file, leaves `path` as it was, and raises an `OutputError`."""
-    target = check_target(Path(path), guard)
+    target = check_target(Path(path), guard, make_folder=True)
     mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask()
     try:
         handle, name = tempfile.mkstemp(prefix=f".{target.stem[:80]}.", suffix=f".qcode-tmp{target.suffix}",

@@ -16,7 +16,7 @@ import jinja2
 
 from qcode import aggregate
 from qcode.errors import UsageError
-from qcode.outputs import Guard, create_text, writing, xml_text
+from qcode.outputs import Guard, check_target, create_text, writing, xml_text
 from qcode.render import dutch, english
 
 LANGUAGES = ("nl", "en")
@@ -247,11 +247,12 @@ def render_markdown(report: Report, project_templates: Path, lang: str) -> str:
 
 
 def _template_file(name: str, env: jinja2.Environment) -> Path | str:
-    try:
-        source = env.loader.get_source(env, name)  # type: ignore[union-attr]
-    except jinja2.TemplateNotFound:
-        return name
-    return Path(source[1]) if source[1] else name
+    """The file a template name is loaded from (the project's own before qcode's), without reading it."""
+    for loader in getattr(env.loader, "loaders", [env.loader]):
+        for folder in getattr(loader, "searchpath", []):
+            if (Path(folder) / name).is_file():
+                return Path(folder) / name
+    return name
 
 
 def _failing_line(error: BaseException, env: jinja2.Environment, name: str) -> tuple[Path | str, int | None]:
@@ -302,12 +303,15 @@ def write(conn, root: Path, options: ReportOptions, fmt: str, output: Path | Non
     if options.lang not in LANGUAGES:
         raise UsageError(f"language must be one of {', '.join(LANGUAGES)}, not {options.lang!r}")
     output = output or root / "exports" / f"rapport.{fmt}"
+    guard = guard or Guard()
+    check_target(output, guard)  # a refused output is known before anything is written
+    if options.chart is not None:
+        check_target(options.chart, guard.protect([output], "the report itself"))
     text_dir = options.text_dir or root / "exports" / "tekst"
     report = build(conn, options, text_dir)
     if options.chart is not None:
         report.chart = os.path.relpath(options.chart.resolve(), output.resolve().parent)
     markdown = render_markdown(report, root / "templates", options.lang)
-    guard = guard or Guard()
     beside = guard.protect([output], "the report itself")
     _make_own_texts(report.missing_texts, beside)
     if options.chart is not None:
