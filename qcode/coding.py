@@ -19,7 +19,14 @@ _CODING_FIELDS = ("id", "fragment", "transcript", "participant", "code", "coder"
                   "span_start", "span_end", "text", "updated_at")
 
 
+SQLITE_MAX_INTEGER = 2**63 - 1
+
+
 def check_fragment(conn: sqlite3.Connection, fragment_id: int) -> str:
+    """The text of a participant's fragment; a clear error for any other id (also one SQLite cannot hold)."""
+    if isinstance(fragment_id, bool) or not isinstance(fragment_id, int) or not 0 < fragment_id <= SQLITE_MAX_INTEGER:
+        raise UsageError(f"there is no fragment {str(fragment_id)[:40]}",
+                         hint="find fragment ids with 'qcode fragments'")
     row = conn.execute("SELECT f.text, t.role FROM fragments f JOIN turns t ON t.id = f.turn_id WHERE f.id = ?",
                        (fragment_id,)).fetchone()
     if row is None:
@@ -55,19 +62,25 @@ def assign(conn: sqlite3.Connection, fragment_id: int, codes: list[str], coder: 
     coder = _check_coder(coder)
     text = check_fragment(conn, fragment_id)
     _check_codes(conn, codes)
-    if span is not None and not 0 <= span[0] < span[1] <= len(text):
-        raise UsageError(f"span {span[0]}–{span[1]} lies outside fragment {fragment_id} (0–{len(text)})")
+    if span is not None:
+        check_span(span, fragment_id, text)
     apply_checked(conn, [(fragment_id, code, coder, main, star, memo) for code in codes], span)
     return len(codes)
 
 
-def apply_checked(conn: sqlite3.Connection, rows: Sequence[tuple[int, str, str, bool, bool, str | None]],
-                  span: tuple[int, int] | None = None) -> None:
+def check_span(span: tuple[int, int], fragment_id: int, text: str) -> None:
+    if not 0 <= span[0] < span[1] <= len(text):
+        raise UsageError(f"span {span[0]}–{span[1]} lies outside fragment {fragment_id} (0–{len(text)})")
+
+
+def apply_checked(conn: sqlite3.Connection, rows: Sequence[tuple], span: tuple[int, int] | None = None) -> None:
     """Write codings whose fragment, code and coder were checked, with their log entries and seen-marks.
 
-    Rows are (fragment, code, coder, main, star, memo); an existing coding gets the new flags, and
-    the new memo and span where given. One statement per table, so 100,000 rows take seconds.
+    Rows are (fragment, code, coder, main, star, memo), optionally with a 7th item, the row's own
+    span (else `span`); an existing coding gets the new flags, and the new memo and span where given.
+    One statement per table, so 100,000 rows take seconds.
     """
+    rows = [(*row[:6], row[6] if len(row) > 6 else span) for row in rows]
     now = utc_now()
     conn.executemany(
         "INSERT INTO codings (fragment_id, code_id, coder, main, star, memo, span_start, span_end, created_at,"
@@ -76,12 +89,12 @@ def apply_checked(conn: sqlite3.Connection, rows: Sequence[tuple[int, str, str, 
         " span_start = COALESCE(excluded.span_start, span_start), span_end = COALESCE(excluded.span_end, span_end),"
         " updated_at = excluded.updated_at",
         [(fragment, code, coder, int(main), int(star), memo, *(span or (None, None)), now, now)
-         for fragment, code, coder, main, star, memo in rows])
+         for fragment, code, coder, main, star, memo, span in rows])
     conn.executemany(
         "INSERT INTO coding_log (at, coder, action, fragment_id, code_id, detail) VALUES (?, ?, 'assign', ?, ?, ?)",
         [(now, coder, fragment, code, json.dumps({"main": bool(main), "star": bool(star), "memo": memo,
                                                   "span": list(span) if span else None}, ensure_ascii=False))
-         for fragment, code, coder, main, star, memo in rows])
+         for fragment, code, coder, main, star, memo, span in rows])
     conn.executemany("INSERT OR IGNORE INTO seen (fragment_id, coder, at) VALUES (?, ?, ?)",
                      sorted({(fragment, coder, now) for fragment, _, coder, *_ in rows}))
 
@@ -101,6 +114,7 @@ def unassign(conn: sqlite3.Connection, fragment_id: int, codes: list[str], coder
 
 
 def mark_seen(conn: sqlite3.Connection, fragment_id: int, coder: str) -> None:
+    check_fragment(conn, fragment_id)
     conn.execute("INSERT OR IGNORE INTO seen (fragment_id, coder, at) VALUES (?, ?, ?)",
                  (fragment_id, _check_coder(coder), utc_now()))
 
@@ -144,8 +158,8 @@ def update(conn: sqlite3.Connection, fragment_id: int, code: str, coder: str, *,
     if memo is not _UNCHANGED:
         changes["memo"] = (memo or "").strip() or None
     if span is not _UNCHANGED:
-        if span is not None and not 0 <= span[0] < span[1] <= len(text):
-            raise UsageError(f"span {span[0]}–{span[1]} lies outside fragment {fragment_id} (0–{len(text)})")
+        if span is not None:
+            check_span(span, fragment_id, text)
         changes["span_start"], changes["span_end"] = span or (None, None)
     if not changes:
         return

@@ -1,8 +1,10 @@
 """Codings to and from spreadsheets: export for sharing, import from a script or another tool.
 
 Columns: `fragment` (id) or `transcript` + `text` (the fragment whose text contains it, whitespace-
-insensitive), `code`, `coder`, `main` (0/1), `star` (0/1), `memo`. Every bad row is reported with its
-row number, and nothing is written unless the caller asks to skip bad rows.
+insensitive), `code`, `coder`, `main` (0/1), `star` (0/1), `memo`, `span_start` + `span_end`. A row
+with both an id and a text must agree: the id's fragment has that text. Two rows for the same
+fragment, code and coder must say the same. Every bad row is reported with its row number, and
+nothing is written unless the caller asks to skip bad rows.
 """
 from __future__ import annotations
 
@@ -47,6 +49,15 @@ class _Row:
     main: bool
     star: bool
     memo: str | None
+    span: tuple[int, int] | None = None
+
+    @property
+    def key(self) -> tuple[int, str, str]:
+        return self.fragment, self.code, self.coder
+
+    @property
+    def says(self) -> dict[str, Any]:
+        return {"main": self.main, "star": self.star, "memo": self.memo, "span": self.span}
 
 
 def import_codings(conn: sqlite3.Connection, path: Path, default_coder: str | None,
@@ -66,22 +77,48 @@ def import_codings(conn: sqlite3.Connection, path: Path, default_coder: str | No
             rows.append(resolver.row(number, record, default_coder))
         except UsageError as error:
             problems.append(Problem(error.problem.message, path, number, error.problem.hint, unit="row"))
+    rows = _without_conflicts(rows, path, problems)
     if problems and not skip_bad:
-        raise InputError(problems)
+        raise InputError(sorted(problems, key=lambda p: p.line or 0))
     result = CodingsImport(skipped=problems)
     existing = _existing(conn, {row.coder for row in rows})
-    changed = {}
+    changed: dict[tuple[int, str, str], _Row] = {}
     for row in rows:
-        key = (row.fragment, row.code, row.coder)
-        if existing.get(key) == (int(row.main), int(row.star), row.memo) or key in changed:
+        if row.key in changed or _unchanged(existing.get(row.key), row):
             result.unchanged += 1
             continue
-        changed[key] = (row.fragment, row.code, row.coder, row.main, row.star, row.memo)
-    coding.apply_checked(conn, list(changed.values()))
+        changed[row.key] = row
+    coding.apply_checked(conn, [(r.fragment, r.code, r.coder, r.main, r.star, r.memo, r.span)
+                                for r in changed.values()])
     result.applied = len(changed)
     if read_whole:
         result.seen_added = _mark_transcripts_seen(conn, {(row.coder, row.fragment) for row in rows})
     return result
+
+
+def _without_conflicts(rows: list[_Row], path: Path, problems: list[Problem]) -> list[_Row]:
+    """Rows that say different things about one fragment, code and coder are an error, never "first wins"."""
+    first: dict[tuple[int, str, str], _Row] = {}
+    conflicting = set()
+    for row in rows:
+        earlier = first.setdefault(row.key, row)
+        differ = [name for name, value in row.says.items() if value != earlier.says[name]]
+        if differ:
+            conflicting.add(row.key)
+            problems.append(Problem(
+                f"rows {earlier.number} and {row.number} both code fragment {row.fragment} with {row.code!r} "
+                f"for {row.coder}, with a different {' and '.join(differ)}", path, row.number,
+                "keep one of the two rows (neither is applied)", unit="row"))
+    return [row for row in rows if row.key not in conflicting]
+
+
+def _unchanged(existing: tuple | None, row: _Row) -> bool:
+    """The coding is there already as the row has it (an empty memo or span keeps what is there)."""
+    if existing is None:
+        return False
+    main, star, memo, span_start, span_end = existing
+    return ((main, star) == (int(row.main), int(row.star)) and row.memo in (None, memo)
+            and row.span in (None, (span_start, span_end)))
 
 
 def _mark_transcripts_seen(conn: sqlite3.Connection, coded: set[tuple[str, int]]) -> int:
@@ -98,9 +135,10 @@ def _mark_transcripts_seen(conn: sqlite3.Connection, coded: set[tuple[str, int]]
 def _existing(conn: sqlite3.Connection, coders: set[str]) -> dict[tuple[int, str, str], tuple]:
     found = {}
     for coder in coders:
-        for fragment, code, main, star, memo in conn.execute(
-                "SELECT fragment_id, code_id, main, star, memo FROM codings WHERE coder = ?", (coder,)):
-            found[(fragment, code, coder)] = (main, star, memo)
+        for fragment, code, *state in conn.execute(
+                "SELECT fragment_id, code_id, main, star, memo, span_start, span_end FROM codings WHERE coder = ?",
+                (coder,)):
+            found[(fragment, code, coder)] = tuple(state)
     return found
 
 
@@ -110,7 +148,7 @@ class _Resolver:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.codes = dict(conn.execute("SELECT id, active FROM codes").fetchall())
-        self.fragments: dict[str, list[tuple[int, str]]] = {}
+        self.fragments: dict[str, list[tuple[int, str, str]]] = {}  # transcript → (id, text, normalised)
 
     def row(self, number: int, record: dict[str, Any], default_coder: str | None) -> _Row:
         coder = str(record.get("coder") or default_coder or "").strip()
@@ -121,31 +159,55 @@ class _Resolver:
             raise UsageError(f"unknown code {code!r}" if code not in self.codes else f"code {code!r} is retired",
                              hint="see 'qcode codebook show --ids'")
         memo = record.get("memo")
-        return _Row(number, self._fragment(record), code, coder, _flag(record, "main"), _flag(record, "star"),
-                    None if memo is None else str(memo))
+        fragment, text = self._fragment(record)
+        return _Row(number, fragment, code, coder, _flag(record, "main"), _flag(record, "star"),
+                    None if memo is None else str(memo), _span(record, fragment, text))
 
-    def _fragment(self, record: dict[str, Any]) -> int:
+    def _fragment(self, record: dict[str, Any]) -> tuple[int, str]:
         if record.get("fragment") is not None:
-            try:
-                fragment = int(record["fragment"])
-            except (TypeError, ValueError):
-                raise UsageError(f"fragment {record['fragment']!r} is not a number") from None
-            coding.check_fragment(self.conn, fragment)
-            return fragment
+            fragment = fragment_id(record["fragment"])
+            text = coding.check_fragment(self.conn, fragment)
+            if record.get("text") is not None and normalise(str(record["text"])) != normalise(text):
+                raise UsageError(f"fragment {fragment}'s text is not this row's text — the transcript was "
+                                 "re-imported since the sheet was written?",
+                                 hint="export the codings again, or drop the id and let the text find the fragment")
+            return fragment, text
         if record.get("transcript") is None or record.get("text") is None:
             raise UsageError("give a fragment id, or a transcript and a piece of its text")
         name = resolve_transcript(self.conn, str(record["transcript"]))
         if name not in self.fragments:
-            self.fragments[name] = [(i, normalise(t)) for i, t in self.conn.execute(
+            self.fragments[name] = [(i, t, normalise(t)) for i, t in self.conn.execute(
                 "SELECT f.id, f.text FROM fragments f JOIN turns t ON t.id = f.turn_id JOIN transcripts tr "
                 "ON tr.id = f.transcript_id WHERE tr.name = ? AND t.role = 'participant' ORDER BY f.idx", (name,))]
         wanted = normalise(str(record["text"]))
-        matches = [i for i, text in self.fragments[name] if wanted in text]
+        matches = [(i, text) for i, text, normalised in self.fragments[name] if wanted in normalised]
         if len(matches) != 1:
             raise UsageError(f"the text matches {'no' if not matches else len(matches)} participant fragments of "
-                             f"{name}" + (f" ({', '.join(map(str, matches[:5]))})" if matches else ""),
+                             f"{name}" + (f" ({', '.join(str(i) for i, _ in matches[:5])})" if matches else ""),
                              hint="quote more of the fragment, or give its id in a 'fragment' column")
         return matches[0]
+
+
+def fragment_id(value: Any) -> int:
+    """A fragment id from a sheet cell: a whole number, not 1.5, -3, '12abc' or one too big for the database."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise UsageError(f"fragment {str(value)[:40]!r} is not a fragment id",
+                         hint="a fragment id is a whole number (see qcode fragments)")
+    return value
+
+
+def _span(record: dict[str, Any], fragment: int, text: str) -> tuple[int, int] | None:
+    start, end = record.get("span_start"), record.get("span_end")
+    if start is None and end is None:
+        return None
+    if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool) or isinstance(end, bool):
+        raise UsageError("span_start and span_end must both be whole numbers, or both empty")
+    coding.check_span((start, end), fragment, text)
+    return start, end
 
 
 def _flag(record: dict[str, Any], column: str) -> bool:
