@@ -38,8 +38,12 @@ class CodeNode:
 
 
 def store(conn: sqlite3.Connection, loaded: LoadedCodebook, text: str | None = None,
-          note: str | None = None) -> LoadResult:
-    """Make `loaded` the project's codebook; a changed one is recorded as a new version."""
+          note: str | None = None, source: str | None = None) -> LoadResult:
+    """Make `loaded` the project's codebook; a changed one is recorded as a new version.
+
+    `source`: where the file is, as the project remembers it (relative to the project folder when
+    it lies inside it); by default its absolute path.
+    """
     codebook = loaded.codebook
     digest = codebook.content_hash()
     latest = conn.execute("SELECT id, content_hash FROM codebook_versions ORDER BY id DESC LIMIT 1").fetchone()
@@ -48,7 +52,7 @@ def store(conn: sqlite3.Connection, loaded: LoadedCodebook, text: str | None = N
     version_id = conn.execute(
         "INSERT INTO codebook_versions (name, version, language, source_path, content_hash, yaml, loaded_at, "
         "note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (codebook.name, codebook.version, codebook.language, str(loaded.path.resolve()), digest,
+        (codebook.name, codebook.version, codebook.language, source or str(loaded.path.resolve()), digest,
          text if text is not None else loaded.text, utc_now(), note)).lastrowid
     before = {row[0] for row in conn.execute("SELECT id FROM codes")}
     rows = code_rows(codebook, version_id)
@@ -113,16 +117,17 @@ def branch(conn: sqlite3.Connection, code_id: str) -> list[str]:
         "SELECT id FROM sub", (code_id,))]
 
 
-def rename_code(conn: sqlite3.Connection, loaded: LoadedCodebook, new_text: str, old: str, new: str) -> LoadResult:
+def rename_code(conn: sqlite3.Connection, loaded: LoadedCodebook, new_text: str, old: str, new: str,
+                source: str | None = None) -> LoadResult:
     """Give code `old` the id `new`; codings and sub-codes follow through ON UPDATE CASCADE."""
     conn.execute("UPDATE codes SET id = ? WHERE id = ?", (new, old))
     conn.execute("UPDATE orphaned_codings SET code_id = ? WHERE code_id = ?", (new, old))
     log_action(conn, "", "renamed", code_id=old, to=new)
-    return _store_rewritten(conn, loaded, new_text, f"renamed {old} to {new}")
+    return _store_rewritten(conn, loaded, new_text, f"renamed {old} to {new}", source)
 
 
 def merge_codes(conn: sqlite3.Connection, loaded: LoadedCodebook, new_text: str, source: str,
-                target: str) -> LoadResult:
+                target: str, file: str | None = None) -> LoadResult:
     """Move every coding of `source` onto `target`, combining where a coder used both."""
     for coding_id, fragment_id, coder, main, star, memo in conn.execute(
             "SELECT id, fragment_id, coder, main, star, memo FROM codings WHERE code_id = ?", (source,)).fetchall():
@@ -139,10 +144,11 @@ def merge_codes(conn: sqlite3.Connection, loaded: LoadedCodebook, new_text: str,
     conn.execute("UPDATE orphaned_codings SET code_id = ? WHERE code_id = ?", (target, source))
     conn.execute("DELETE FROM codes WHERE id = ?", (source,))
     log_action(conn, "", "merged", code_id=source, into=target)
-    return _store_rewritten(conn, loaded, new_text, f"merged {source} into {target}")
+    return _store_rewritten(conn, loaded, new_text, f"merged {source} into {target}", file)
 
 
-def _store_rewritten(conn: sqlite3.Connection, loaded: LoadedCodebook, new_text: str, note: str) -> LoadResult:
+def _store_rewritten(conn: sqlite3.Connection, loaded: LoadedCodebook, new_text: str, note: str,
+                     source: str | None) -> LoadResult:
     rewritten = loaded.model_copy(update={"codebook": parse_text(new_text), "text": new_text})
-    return store(conn, rewritten, new_text, note)
+    return store(conn, rewritten, new_text, note, source)
 

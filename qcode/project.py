@@ -113,14 +113,19 @@ class Project:
     def load_codebook(self, path: Path | str) -> codebook_db.LoadResult:
         loaded = cb.read_codebook(Path(path))
         with transaction(self.db) as conn:
-            return codebook_db.store(conn, loaded)
+            return codebook_db.store(conn, loaded, source=self._remembered(loaded.path))
 
     def codebook_tree(self) -> list[codebook_db.CodeNode]:
         return codebook_db.code_tree(self.conn)
 
-    def rename_code(self, old: str, new: str, label: str | None = None) -> codebook_db.LoadResult:
-        """Rename a code's id (and optionally its label) in the project and in its YAML file."""
-        loaded = self._codebook_file()
+    def rename_code(self, old: str, new: str, label: str | None = None,
+                    codebook: Path | str | None = None) -> codebook_db.LoadResult:
+        """Rename a code's id (and optionally its label) in the project and in its YAML file.
+
+        The file is the one the codebook was loaded from, found relative to the project folder;
+        `codebook` names another (a copy of it) to rewrite instead.
+        """
+        loaded = self._codebook_file(codebook)
         codebook_db.require_code(self.conn, old)
         if not cb.is_slug(new):
             raise UsageError(f"{new!r} is not a valid code id",
@@ -128,32 +133,53 @@ class Project:
         if self.conn.execute("SELECT 1 FROM codes WHERE id = ?", (new,)).fetchone():
             raise UsageError(f"there is already a code {new!r}", hint=f"to combine them: qcode codebook merge {old} {new}")
         text = cb.rename_in_yaml(loaded, old, new, label)
-        return self._rewrite(loaded, text, lambda conn: codebook_db.rename_code(conn, loaded, text, old, new))
+        source = self._remembered(loaded.path)
+        return self._rewrite(loaded, text,
+                             lambda conn: codebook_db.rename_code(conn, loaded, text, old, new, source))
 
-    def merge_codes(self, source: str, target: str) -> codebook_db.LoadResult:
+    def merge_codes(self, source: str, target: str, codebook: Path | str | None = None) -> codebook_db.LoadResult:
         """Fold code `source` into `target`: codings, sub-codes, examples and keywords move along."""
-        loaded = self._codebook_file()
+        loaded = self._codebook_file(codebook)
         codebook_db.require_code(self.conn, source)
         codebook_db.require_code(self.conn, target)
         if source == target or self._is_ancestor(source, target):
             raise UsageError(f"cannot merge {source!r} into {target!r}: {target!r} is part of it",
                              hint="merge into a code outside this branch")
         text = cb.merge_in_yaml(loaded, source, target)
-        return self._rewrite(loaded, text, lambda conn: codebook_db.merge_codes(conn, loaded, text, source, target))
+        file = self._remembered(loaded.path)
+        return self._rewrite(loaded, text,
+                             lambda conn: codebook_db.merge_codes(conn, loaded, text, source, target, file))
 
     def _is_ancestor(self, ancestor: str, code: str) -> bool:
         parent = self.conn.execute("SELECT parent_id FROM codes WHERE id = ?", (code,)).fetchone()[0]
         return parent is not None and (parent == ancestor or self._is_ancestor(ancestor, parent))
 
-    def _codebook_file(self) -> cb.LoadedCodebook:
+    def _remembered(self, path: Path) -> str:
+        """How the project remembers a codebook file: relative to the project folder when inside it."""
+        resolved = path.resolve()
+        return resolved.relative_to(self.root).as_posix() if resolved.is_relative_to(self.root) else str(resolved)
+
+    def _codebook_file(self, codebook: Path | str | None = None) -> cb.LoadedCodebook:
+        """The codebook file a rename or merge rewrites: `codebook`, or the one loaded, if inside the project."""
         row = self.conn.execute(
             "SELECT source_path, content_hash FROM codebook_versions ORDER BY id DESC LIMIT 1").fetchone()
         if row is None:
             raise UsageError("the project has no codebook yet", hint="qcode codebook load codebooks/FILE.yaml")
-        loaded = cb.read_codebook(Path(row[0]))
-        if loaded.codebook.content_hash() != row[1]:
-            raise UsageError(f"{row[0]} was edited since it was loaded",
-                             hint=f"load it first: qcode codebook load {row[0]}")
+        remembered, digest = row
+        path = Path(codebook) if codebook is not None else self.root / remembered
+        if codebook is None and not path.resolve().is_relative_to(self.root):
+            raise UsageError(
+                f"the codebook was loaded from this file, outside the project ({self.root}); qcode "
+                "rewrites a file outside the project only when asked", path=path,
+                hint="pass --codebook FILE to name the file to rewrite, or load the codebook from inside "
+                     "the project first (e.g. copy it to codebooks/ and run 'qcode codebook load')")
+        if not path.is_file():
+            raise UsageError("the codebook file to rewrite is not there", path=path,
+                             hint="pass --codebook FILE with the codebook's YAML file, or load it again")
+        loaded = cb.read_codebook(path)
+        if loaded.codebook.content_hash() != digest:
+            raise UsageError("the codebook file was edited since it was loaded", path=path,
+                             hint=f"load it first: qcode codebook load {path}")
         return loaded
 
     def _rewrite(self, loaded: cb.LoadedCodebook, text: str, change) -> codebook_db.LoadResult:

@@ -124,7 +124,7 @@ def test_project_from_environment_variable(cli, awkward, monkeypatch, tmp_path):
 
 def test_codebook_commands(cli, tmp_path):
     cli("init", str(cli.folder), project=False)
-    path = tmp_path / "codes.yaml"
+    path = cli.folder / "codes.yaml"
     path.write_text("name: Klein\nversion: 1\ncodes:\n  - id: werkdruk\n    label: Werkdruk\n    codes:\n"
                     "      - id: werkdruk-extra\n        label: Extra taken\n", encoding="utf-8")
     assert "1 themes, 1 sub-codes — valid" in cli("codebook", "check", str(path), project=False).output

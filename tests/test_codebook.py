@@ -111,7 +111,7 @@ def test_a_code_dropped_from_the_file_is_kept_while_it_has_codings(project, tmp_
 
 
 def test_rename_carries_codings_and_rewrites_the_yaml_keeping_comments(project, tmp_path, awkward):
-    path = write(tmp_path, VALID)
+    path = write(project.root, VALID)
     project.load_codebook(path)
     project.import_paths([awkward / "bom.txt"])
     add_coding(project, project.fragments(role="participant")[0].id, "doorgroei-sollicitatie")
@@ -127,7 +127,7 @@ def test_rename_carries_codings_and_rewrites_the_yaml_keeping_comments(project, 
 
 
 def test_merge_moves_codings_and_combines_a_coders_double_coding(project, tmp_path, awkward):
-    path = write(tmp_path, VALID)
+    path = write(project.root, VALID)
     project.load_codebook(path)
     project.import_paths([awkward / "bom.txt"])
     first, second = project.fragments(role="participant")
@@ -146,7 +146,7 @@ def test_merge_moves_codings_and_combines_a_coders_double_coding(project, tmp_pa
 
 
 def test_rename_and_merge_refuse_what_cannot_be(project, tmp_path):
-    path = write(tmp_path, VALID)
+    path = write(project.root, VALID)
     project.load_codebook(path)
     with pytest.raises(UsageError, match="already a code 'werkdruk'"):
         project.rename_code("doorgroei-plafond", "werkdruk")
@@ -154,7 +154,7 @@ def test_rename_and_merge_refuse_what_cannot_be(project, tmp_path):
         project.merge_codes("bestaat-niet", "werkdruk")
     with pytest.raises(UsageError, match="is part of it"):
         project.merge_codes("doorgroeimogelijkheden", "doorgroei-plafond")
-    write(tmp_path, VALID.replace("Burn-out", "Uitval"))
+    write(project.root, VALID.replace("Burn-out", "Uitval"))
     with pytest.raises(UsageError, match="was edited since it was loaded"):
         project.rename_code("werkdruk", "werkdruk-algemeen")
     assert "Uitval" in path.read_text(encoding="utf-8")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 from rich.markup import escape
@@ -12,6 +12,10 @@ from qcode.cli.common import console, open_project, print_json
 from qcode.codebook_db import CodeNode, LoadResult
 from qcode.errors import UsageError
 from qcode.project import Project
+
+CodebookFile = Annotated[Optional[Path], typer.Option(
+    "--codebook", dir_okay=False,
+    help="The codebook YAML file to rewrite (default: the file it was loaded from, inside the project).")]
 
 app = typer.Typer(help="Load, check, show and edit the codebook (a YAML file of themes and sub-codes).",
                   no_args_is_help=True)
@@ -86,18 +90,23 @@ def _as_dict(node: CodeNode) -> dict:
 @app.command("rename")
 def rename(ctx: typer.Context, old: Annotated[str, typer.Argument(help="The current code id.")],
            new: Annotated[str, typer.Argument(help="The new code id.")],
-           label: Annotated[str | None, typer.Option(help="A new label as well.")] = None) -> None:
+           label: Annotated[str | None, typer.Option(help="A new label as well.")] = None,
+           codebook: CodebookFile = None) -> None:
     """Rename a code: its codings follow, and the YAML file is rewritten (comments kept).
+
+    The file rewritten is the one the codebook was loaded from, inside the project folder (a copied
+    project edits its own copy); a file outside the project is rewritten only when named with --codebook.
 
     Example:  qcode codebook rename doorgroei-plafond doorgroei-plafond-bereikt --label "Plafond bereikt"
     """
-    result = open_project(ctx).rename_code(old, new, label)
+    result = open_project(ctx).rename_code(old, new, label, codebook)
     _report(result, f"Renamed {old} to {new}")
 
 
 @app.command("merge")
 def merge(ctx: typer.Context, source: Annotated[str, typer.Argument(help="The code that disappears.")],
-          target: Annotated[list[str], typer.Argument(help="INTO TARGET, or just TARGET.", metavar="[INTO] TARGET")]) -> None:
+          target: Annotated[list[str], typer.Argument(help="INTO TARGET, or just TARGET.", metavar="[INTO] TARGET")],
+          codebook: CodebookFile = None) -> None:
     """Merge code A into code B: A's codings, sub-codes, examples and keywords move to B.
 
     Example:  qcode codebook merge werkdruk-extra-taken into werkdruk-productie
@@ -105,7 +114,7 @@ def merge(ctx: typer.Context, source: Annotated[str, typer.Argument(help="The co
     words = [w for w in target if w.lower() != "into"]
     if len(words) != 1:
         raise UsageError("name one target code", hint="qcode codebook merge A into B")
-    result = open_project(ctx).merge_codes(source, words[0])
+    result = open_project(ctx).merge_codes(source, words[0], codebook)
     _report(result, f"Merged {source} into {words[0]}")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime, timezone
+from pathlib import Path
 
 import sqlite_utils
 
@@ -281,3 +282,21 @@ CREATE TABLE fragments_autoincrement (
     words INTEGER NOT NULL,
     UNIQUE (transcript_id, idx)
 )"""
+
+
+@migration("0004_codebook_path_in_project")
+def _codebook_path_in_project(conn: sqlite3.Connection) -> None:
+    """A codebook file inside the project folder is remembered relative to it, so a copy edits its own.
+
+    Before, the absolute path was stored, and `codebook rename` in a copied project rewrote the
+    original project's YAML. Files outside the project keep their absolute path.
+    """
+    database = next((row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"), "")
+    if not database:
+        return
+    root = Path(database).resolve().parent
+    for version_id, source in conn.execute("SELECT id, source_path FROM codebook_versions").fetchall():
+        path = Path(source)
+        if path.is_absolute() and path.is_relative_to(root):
+            conn.execute("UPDATE codebook_versions SET source_path = ? WHERE id = ?",
+                         (path.relative_to(root).as_posix(), version_id))
