@@ -4,24 +4,20 @@ Transcription services also deliver a table with a row per turn: [time |] speake
 is read that way when at least two of its rows name a speaker shaped like a name and one speaker
 recurs; a header row (Tijd | Spreker | Tekst) is skipped, a row without a speaker continues the turn
 above, and any other table (e.g. interview details above the transcript) is read as paragraphs.
+What counts as the text (tracked changes accepted, content controls, fields) is in word_text.py.
 """
 from __future__ import annotations
 
-import zipfile
-from pathlib import Path
-
-import docx
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-from docx.document import Document
-from docx.table import Table, _Cell, _Row
-from docx.text.paragraph import Paragraph
+from pathlib import Path
 
 from qcode.readers.base import ParsedDocument, ReadError
 from qcode.readers.labels import LabelMatch, accepted_labels, match_label, name_shaped, split_timestamp
+from qcode.readers.ooxml import check_package, library_failure
 from qcode.readers.turns import TurnBuilder
+from qcode.readers.word_text import Block, Paragraph, Table, body_blocks
 
 HEADER_WORDS = frozenset({"spreker", "speaker", "naam", "name", "wie", "tekst", "text", "transcript",
                           "transcriptie", "tijd", "time", "tijdcode", "timestamp", "begin", "start"})
@@ -37,13 +33,8 @@ class Row:
 
 
 def read_docx(path: Path, extra_labels: set[str] = frozenset()) -> ParsedDocument:
-    try:
-        document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError):
-        raise ReadError("not a readable Word (.docx) file", path=path,
-                        hint="open it in Word or LibreOffice and save it again as .docx") from None
-    blocks = list(_blocks(document))
-    paragraphs = {i: (b, " ".join(b.text.split())) for i, b in enumerate(blocks) if isinstance(b, Paragraph)}
+    blocks = list(_blocks(_body(path)))
+    paragraphs = {i: (b, b.text) for i, b in enumerate(blocks) if isinstance(b, Paragraph)}
     if not any(text for _, text in paragraphs.values()) and not any(isinstance(b, Row) for b in blocks):
         raise ReadError("the document is empty", path=path,
                         hint="check that this is the right file, or leave it out")
@@ -77,18 +68,32 @@ def read_docx(path: Path, extra_labels: set[str] = frozenset()) -> ParsedDocumen
                           preamble=builder.preamble, unit="paragraph")
 
 
-def _blocks(document: Document) -> Iterator[Paragraph | Row]:
+def _body(path: Path) -> list[Block]:
+    """The document's visible blocks, after the package has been checked (see ooxml.py)."""
+    check_package(path, "docx")
+    import docx  # only needed for Word files
+
+    try:
+        document = docx.Document(str(path))
+        return body_blocks(document.element.body, document.styles.element)
+    except MemoryError:
+        raise
+    except Exception as error:  # python-docx raises many types on a damaged file; none may escape
+        raise library_failure(path, "docx", error) from None
+
+
+def _blocks(blocks: list[Block]) -> Iterator[Paragraph | Row]:
     """The body in reading order: paragraphs, and transcript tables as rows; other tables' cells
     become paragraphs."""
-    for block in document.iter_inner_content():
+    for block in blocks:
         if isinstance(block, Paragraph):
             yield block
         elif rows := _transcript_rows(block):
             yield from rows
         else:
             for row in block.rows:
-                for cell in _cells(row):
-                    yield from cell.paragraphs
+                for cell in row:
+                    yield from cell
 
 
 def _transcript_rows(table: Table) -> list[Row]:
@@ -100,9 +105,11 @@ def _transcript_rows(table: Table) -> list[Row]:
     return rows
 
 
-def _row(row: _Row) -> Row | None:
+def _row(cells: list[list[Paragraph]]) -> Row | None:
     """[time |] speaker | text, the text in the last column; None for an empty or header row."""
-    *front, text = [[" ".join(p.text.split()) for p in cell.paragraphs if p.text.strip()] for cell in _cells(row)]
+    if not cells:
+        return None
+    *front, text = [[p.text for p in cell if p.text] for cell in cells]
     front_texts = [" ".join(cell).rstrip(":").strip() for cell in front if cell]
     if not text or all(cell.lower() in HEADER_WORDS for cell in [*front_texts, " ".join(text).rstrip(":")]):
         return None
@@ -117,26 +124,15 @@ def _row(row: _Row) -> Row | None:
     return Row(names[0] if names else None, timestamp, text)
 
 
-def _cells(row: _Row) -> Iterator[_Cell]:
-    """A row's cells, each once: a merged cell is repeated in every grid column it spans."""
-    seen: set[int] = set()
-    for cell in row.cells:
-        if id(cell._tc) not in seen:
-            seen.add(id(cell._tc))
-            yield cell
-
-
 def _label_is_bold(paragraph: Paragraph, label: LabelMatch) -> bool:
-    """Whether the runs holding the label are bold (directly or through the paragraph style)."""
-    style_bold = bool(paragraph.style is not None and paragraph.style.font.bold)
+    """Whether the text holding the label is bold (directly, or through a character or paragraph style)."""
     covered = ""
-    for run in paragraph.runs:
-        if not run.text.strip() and not covered:
+    for piece in paragraph.pieces:
+        if not piece.text.strip() and not covered:
             continue
-        bold = run.bold if run.bold is not None else style_bold
-        if not bold:
+        if not piece.bold:
             return False
-        covered += run.text
+        covered += piece.text
         if ":" in covered:
             return True
     return False

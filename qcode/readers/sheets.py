@@ -3,15 +3,18 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import warnings
 import zipfile
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from qcode.outputs import from_csv_cell, from_xlsx_text
 from qcode.readers.base import ReadError
 from qcode.readers.decoding import decode
+from qcode.readers.ooxml import check_package, library_failure
 
 SHEET_SUFFIXES = (".csv", ".xlsx")
 Row = tuple[int, dict[str, Any]]
@@ -51,18 +54,76 @@ def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
 
 
 def _xlsx_rows(path: Path) -> tuple[list[Any], Iterator[tuple[int, list[Any]]]]:
+    """The first worksheet's rows from its first non-empty one, numbered as Excel shows them."""
+    check_package(path, "xlsx")
+    try:
+        with warnings.catch_warnings():  # openpyxl warns about features it drops; they are no concern here
+            warnings.simplefilter("ignore")
+            title, rows = _xlsx_values(path, data_only=True)
+            if _has_formulas(path):
+                _check_formula_values(path, title, rows)
+    except (ReadError, MemoryError):
+        raise
+    except Exception as error:  # openpyxl raises many types on a damaged file; none may escape
+        raise library_failure(path, "xlsx", error) from None
+    numbered = [(i, cells) for i, cells in enumerate(rows, start=1)]
+    while numbered and all(_clean(value) is None for value in numbered[0][1]):
+        numbered.pop(0)  # a header row below empty rows (a title above it is not cheap to tell apart)
+    if not numbered:
+        return [], iter(())
+    return list(numbered[0][1]), iter(numbered[1:])
+
+
+def _xlsx_values(path: Path, data_only: bool) -> tuple[str, list[tuple[Any, ...]]]:
+    """The first worksheet's title and its rows of cell values (or of cells, with formulas, when not
+    `data_only`)."""
     import openpyxl  # only needed for Excel files
 
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise ReadError("not a readable Excel (.xlsx) file", path=path,
-                        hint="open it in Excel or LibreOffice and save it again as .xlsx") from None
-    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
-    workbook.close()
-    if not rows:
-        return [], iter(())
-    return list(rows[0]), ((i, list(cells)) for i, cells in enumerate(rows[1:], start=2))
+        if not workbook.worksheets:
+            raise ReadError("the workbook has no worksheet", path=path,
+                            hint="put the rows on a worksheet (not only a chart sheet)")
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # a stored size is often wrong in files written by scripts: read every row
+        return sheet.title, list(sheet.iter_rows(values_only=data_only))
+    finally:
+        workbook.close()
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any part holds a formula element (a quick scan, to spare the second pass most files)."""
+    pattern = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+    with zipfile.ZipFile(path) as archive:
+        for member in archive.infolist():
+            if not member.filename.lower().endswith(".xml"):
+                continue
+            tail = b""
+            with archive.open(member) as handle:
+                while chunk := handle.read(1 << 20):
+                    if pattern.search(tail + chunk):
+                        return True
+                    tail = chunk[-64:]
+    return False
+
+
+def _check_formula_values(path: Path, title: str, values: list[tuple[Any, ...]]) -> None:
+    """Refuse formula cells without a saved value: openpyxl cannot compute them and reads them as empty."""
+    from openpyxl.utils import get_column_letter
+
+    _, cells = _xlsx_values(path, data_only=False)
+    missing = [f"{get_column_letter(column)}{row}"
+               for row, (cell_row, value_row) in enumerate(zip(cells, values), start=1)
+               for column, cell in enumerate(cell_row, start=1)
+               if getattr(cell, "data_type", None) == "f"
+               and (column > len(value_row) or value_row[column - 1] is None)]
+    if missing:
+        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        raise ReadError(f"cell {missing[0]}{more} on sheet {title!r} holds a formula whose value was never "
+                        "calculated (the file was written by a program, not saved by a spreadsheet)",
+                        path=path, line=int(re.sub(r"[A-Z]", "", missing[0])), unit="row",
+                        hint="open the file in Excel or LibreOffice and save it, so the values are stored; "
+                             "or replace the formulas by their values")
 
 
 def _clean(value: Any, unescape: Callable[[str], str] = str) -> Any:
@@ -72,11 +133,25 @@ def _clean(value: Any, unescape: Callable[[str], str] = str) -> Any:
         if not value:
             return None
         return _number(unescape(value))
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, (datetime, date)):
+    if isinstance(value, float):
+        value = float(f"{value:.15g}")  # as Excel shows it: 0.1 + 0.2 is 0.3
+        return int(value) if value.is_integer() else value
+    if isinstance(value, datetime):
+        if value.time() == time():
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, (date, time)):
         return value.isoformat()
+    if isinstance(value, timedelta):
+        return _duration(value)
     return value
+
+
+def _duration(value: timedelta) -> str:
+    """A duration cell as Excel shows it, [h]:mm:ss."""
+    seconds = round(value.total_seconds())
+    sign, seconds = ("-", -seconds) if seconds < 0 else ("", seconds)
+    return f"{sign}{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
 
 
 def _number(text: str) -> Any:
