@@ -39,9 +39,10 @@ SMALL_PART_BYTES = 10_000_000  # [Content_Types].xml and _rels/.rels are a few k
 
 OLE_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
-CHUNK = 1 << 16
+PROLOG_CHUNK = 256
+DOCTYPE_MARKERS = tuple("<!DOCTYPE".encode(encoding) for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
 
-NAMES = {"docx": ("Word", "Word Document (.docx)", "Word"), "xlsx": ("Excel", "Excel Workbook (.xlsx)", "Excel")}
+NAMES = {"docx": ("Word", "Word Document (.docx)", "a Word"), "xlsx": ("Excel", "Excel Workbook (.xlsx)", "an Excel")}
 MAIN_TYPES = {
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
@@ -135,12 +136,12 @@ def _not_a_zip_error(path: Path, kind: Kind, head: bytes) -> ReadError:
         what = f"a web page or XML file saved from {app}"
     elif _looks_like_text(head):
         suffix = ".txt" if kind == "docx" else ".csv"
-        return ReadError(f"this is a plain-text file, not a {app} file", path=path,
+        return ReadError(f"this is a plain-text file, not {NAMES[kind][2]} file", path=path,
                          hint=f"if it holds {'a transcript' if kind == 'docx' else 'comma-separated rows'}, "
                               f"rename it to {suffix}; otherwise {_resave(kind)}")
     else:
         what = "some other kind of file"
-    return ReadError(f"this is not a {app} .{kind} file: it looks like {what}", path=path, hint=_resave(kind))
+    return ReadError(f"this is not {NAMES[kind][2]} .{kind} file: it looks like {what}", path=path, hint=_resave(kind))
 
 
 def _looks_like_text(head: bytes) -> bool:
@@ -202,6 +203,8 @@ def _check_package(path: Path, kind: Kind, archive: zipfile.ZipFile) -> None:
     content_type = types.of(main)
     if content_type not in MAIN_TYPES[kind]:
         raise _wrong_kind_error(path, kind, content_type)
+    if kind == "xlsx":  # openpyxl quietly skips a worksheet whose part is missing, and reads the next
+        _check_targets(path, kind, archive, names, main, "/worksheet")
 
 
 def _not_office_error(path: Path, kind: Kind, archive: zipfile.ZipFile, names: set[str]) -> ReadError:
@@ -271,15 +274,17 @@ def _is_xml(name: str, types: _ContentTypes) -> bool:
 
 
 def _check_prolog(path: Path, kind: Kind, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
-    """Parse `member` up to its root element, and refuse a DOCTYPE (the only place entities are declared)."""
+    """Parse `member` up to its root element, and refuse a DOCTYPE (the only place entities are declared).
+
+    Fed in small pieces, so the parser stops at the root's start tag, before any entity is used."""
     from lxml import etree
 
     parser = etree.XMLPullParser(events=("start",), resolve_entities=False, load_dtd=False, no_network=True)
-    read = 0
+    fed = b""
     with archive.open(member) as handle:
-        while read <= PROLOG_BYTES:
-            chunk = handle.read(CHUNK)
-            read += len(chunk)
+        while len(fed) <= PROLOG_BYTES:
+            chunk = handle.read(PROLOG_CHUNK)
+            fed += chunk
             try:
                 if chunk:
                     parser.feed(chunk)
@@ -287,6 +292,8 @@ def _check_prolog(path: Path, kind: Kind, archive: zipfile.ZipFile, member: zipf
                     parser.close()
                 events = list(parser.read_events())
             except etree.XMLSyntaxError as error:
+                if any(marker in fed for marker in DOCTYPE_MARKERS):  # e.g. an entity used in the root tag
+                    raise _doctype_error(path, kind, member.filename) from None
                 raise _malformed(path, kind, member.filename, error) from None
             if events:
                 if events[0][1].getroottree().docinfo.doctype:
@@ -320,6 +327,22 @@ def _main_part(path: Path, kind: Kind, archive: zipfile.ZipFile, names: set[str]
                 raise _damaged(path, kind, f"its main part {target} is missing", _resave(kind))
             return target
     raise _damaged(path, kind, "it names no main document part", _resave(kind))
+
+
+def _check_targets(path: Path, kind: Kind, archive: zipfile.ZipFile, names: set[str], source: str,
+                   relationship: str) -> None:
+    """Every part that `source` relates to with `relationship` must be in the package."""
+    folder, name = posixpath.split(source)
+    rels = posixpath.join(folder, "_rels", name + ".rels")
+    if rels not in names:
+        raise _damaged(path, kind, f"its part {rels} is missing", _resave(kind))
+    for element in _parse_small(path, kind, archive, rels):
+        if (element.get("Type") or "").endswith(relationship) and element.get("TargetMode") != "External":
+            target = element.get("Target") or ""
+            base = "/" if target.startswith("/") else "/" + folder
+            part = posixpath.normpath(posixpath.join(base, target)).lstrip("/")
+            if part not in names:
+                raise _damaged(path, kind, f"its part {part} is missing", _resave(kind))
 
 
 def library_failure(path: Path, kind: Kind, error: BaseException) -> ReadError:
