@@ -14,9 +14,11 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
+from qcode import safe_yaml
 from qcode.errors import CodebookError, Problem
 
 SLUG = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"
+MAX_BYTES = 2_000_000
 
 
 class Code(BaseModel):
@@ -81,15 +83,12 @@ def _yaml() -> YAML:
 
 def read_codebook(path: Path) -> LoadedCodebook:
     """Parse and validate a codebook file; every problem is reported with its YAML line."""
+    text = _read_text(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise CodebookError([Problem("no such file", path, hint="check the path to the codebook")]) from None
-    except UnicodeDecodeError:
-        raise CodebookError([Problem("the codebook is not UTF-8 text", path,
-                                     hint="save the file as UTF-8")]) from None
-    try:
+        safe_yaml.check(text)
         document = _yaml().load(text)
+    except safe_yaml.YamlLimitError as error:
+        raise CodebookError([Problem(error.message, path, error.line, hint=error.hint)]) from None
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         opened = ""
@@ -110,6 +109,28 @@ def read_codebook(path: Path) -> LoadedCodebook:
     if problems:
         raise CodebookError(problems)
     return LoadedCodebook(path=path, codebook=codebook, document=document, text=text)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise CodebookError([Problem(f"the file is {size / 1e6:.1f} MB; a codebook may be at most "
+                                         f"{MAX_BYTES // 1_000_000} MB", path,
+                                         hint="is this the codebook? A codebook of a few hundred codes is "
+                                              "well under 1 MB")])
+        return path.read_text(encoding="utf-8-sig")
+    except (FileNotFoundError, NotADirectoryError):
+        raise CodebookError([Problem("no such file", path, hint="check the path to the codebook")]) from None
+    except IsADirectoryError:
+        raise CodebookError([Problem("this is a folder, not a codebook file", path,
+                                     hint="give the codebook's .yaml file")]) from None
+    except UnicodeDecodeError:
+        raise CodebookError([Problem("the codebook is not UTF-8 text", path,
+                                     hint="save the file as UTF-8")]) from None
+    except OSError as error:
+        raise CodebookError([Problem(f"cannot read the codebook ({error.strerror})", path,
+                                     hint="check that the file exists and that you may read it")]) from None
 
 
 def _problem(path: Path, document: CommentedMap, error: dict) -> Problem:
