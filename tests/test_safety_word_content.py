@@ -193,3 +193,12 @@ def test_a_nested_table_in_a_detail_table_is_read_as_paragraphs(cli, folder):
     with Project.open(cli.folder) as project:
         preamble = project.conn.execute("SELECT preamble FROM transcripts").fetchone()[0]
     assert preamble == "Datum: 3 maart\nLocatie: buurthuis"
+
+
+def test_a_field_that_never_ends_hides_nothing_after_its_paragraph(cli, folder):
+    broken = p(run("Respondent:", bold=True), run(" Ik ging weg"),
+               '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r>')
+    write_docx(folder / "U01.docx", QUESTION + broken + labelled("Interviewer", "En daarna?")
+               + labelled("Respondent", "Toen begon ik opnieuw."))
+    text = stored_text(cli, folder)
+    assert "Respondent: Ik ging weg" in text and "Respondent: Toen begon ik opnieuw." in text

@@ -86,6 +86,10 @@ def check_package(path: Path, kind: Kind) -> None:
     except (NotImplementedError, RuntimeError):  # unknown compression, a zip password
         raise _damaged(path, kind, "it is packed in a way qcode cannot unpack (a zip password or an "
                        "unusual compression)", _resave(kind)) from None
+    except MemoryError:
+        raise
+    except Exception:  # zipfile raises struct.error and others on some damaged headers
+        raise _damaged(path, kind, "its zip container is damaged", _resave(kind)) from None
 
 
 def _head(path: Path, kind: Kind) -> bytes:
@@ -254,13 +258,18 @@ def _parse_small(path: Path, kind: Kind, archive: zipfile.ZipFile, name: str):  
 def _content_types(path: Path, kind: Kind, archive: zipfile.ZipFile) -> _ContentTypes:
     root = _parse_small(path, kind, archive, "[Content_Types].xml")
     defaults, overrides = {}, {}
-    for element in root:
-        tag = element.tag.rsplit("}", 1)[-1] if isinstance(element.tag, str) else ""
+    for element in _elements(root):
+        tag = element.tag.rsplit("}", 1)[-1]
         if tag == "Default":
             defaults[element.get("Extension", "").lower()] = element.get("ContentType", "")
         elif tag == "Override":
             overrides[element.get("PartName", "").lstrip("/")] = element.get("ContentType", "")
     return _ContentTypes(defaults, overrides)
+
+
+def _elements(root):  # type: ignore[no-untyped-def]
+    """The root's child elements, without comments and processing instructions."""
+    return [element for element in root if isinstance(element.tag, str)]
 
 
 def _is_xml(name: str, types: _ContentTypes) -> bool:
@@ -320,7 +329,7 @@ def _main_part(path: Path, kind: Kind, archive: zipfile.ZipFile, names: set[str]
     if "_rels/.rels" not in names:
         raise _damaged(path, kind, "it has no _rels/.rels part, which says where the document is", _resave(kind))
     root = _parse_small(path, kind, archive, "_rels/.rels")
-    for element in root:
+    for element in _elements(root):
         if (element.get("Type") or "").endswith(OFFICE_DOCUMENT) and element.get("TargetMode") != "External":
             target = posixpath.normpath(posixpath.join("/", element.get("Target") or "")).lstrip("/")
             if target not in names:
@@ -336,7 +345,7 @@ def _check_targets(path: Path, kind: Kind, archive: zipfile.ZipFile, names: set[
     rels = posixpath.join(folder, "_rels", name + ".rels")
     if rels not in names:
         raise _damaged(path, kind, f"its part {rels} is missing", _resave(kind))
-    for element in _parse_small(path, kind, archive, rels):
+    for element in _elements(_parse_small(path, kind, archive, rels)):
         if (element.get("Type") or "").endswith(relationship) and element.get("TargetMode") != "External":
             target = element.get("Target") or ""
             base = "/" if target.startswith("/") else "/" + folder
@@ -355,14 +364,20 @@ def library_failure(path: Path, kind: Kind, error: BaseException) -> ReadError:
     if isinstance(error, (zipfile.BadZipFile, zlib.error, EOFError)):
         return _damaged(path, kind, "a part of its zip container is damaged", "copy or download it again, or "
                         + _resave(kind))
-    with zipfile.ZipFile(path) as archive:
-        types = _content_types(path, kind, archive)
-        parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True)
-        for member in archive.infolist():
-            if _is_xml(member.filename, types):
-                try:
-                    etree.fromstring(_read_capped(path, kind, archive, member.filename, MAX_MEMBER_BYTES), parser)
-                except etree.XMLSyntaxError as syntax:
-                    return _malformed(path, kind, member.filename, syntax)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            types = _content_types(path, kind, archive)
+            parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True)
+            for member in archive.infolist():
+                if _is_xml(member.filename, types):
+                    try:
+                        etree.fromstring(_read_capped(path, kind, archive, member.filename, MAX_MEMBER_BYTES),
+                                         parser)
+                    except etree.XMLSyntaxError as syntax:
+                        return _malformed(path, kind, member.filename, syntax)
+    except ReadError as found:
+        return found
+    except Exception:  # the file is worse than the library said: the plain message below will do
+        pass
     return _damaged(path, kind, f"{'python-docx' if kind == 'docx' else 'openpyxl'} cannot make sense of it "
                     f"({type(error).__name__})", _resave(kind))

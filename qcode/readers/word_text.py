@@ -152,6 +152,9 @@ class _Story:
         paragraph_bold = self.styles.bold(style.get(W + "val") if style is not None else None) or False
         paragraph, boxes = Paragraph(), []
         self._inline(p, paragraph_bold, paragraph.pieces, boxes)
+        # A field instruction ends with its paragraph: a `begin` never separated (a damaged file)
+        # must not hide the rest of the document.
+        self.fields = ["result"] * len(self.fields)
         return paragraph, boxes
 
     def _inline(self, element: Any, bold: bool, pieces: list[Piece], boxes: list[Block]) -> None:
