@@ -149,6 +149,7 @@ class _Resolver:
         self.conn = conn
         self.codes = dict(conn.execute("SELECT id, active FROM codes").fetchall())
         self.fragments: dict[str, list[tuple[int, str, str]]] = {}  # transcript → (id, text, normalised)
+        self.transcripts: dict[str, str] = {}  # as the sheet names it → stored name
 
     def row(self, number: int, record: dict[str, Any], default_coder: str | None) -> _Row:
         coder = str(record.get("coder") or default_coder or "").strip()
@@ -167,6 +168,8 @@ class _Resolver:
         if record.get("fragment") is not None:
             fragment = fragment_id(record["fragment"])
             text = coding.check_fragment(self.conn, fragment)
+            if record.get("transcript") is not None:
+                self._check_transcript(fragment, str(record["transcript"]))
             if record.get("text") is not None and normalise(str(record["text"])) != normalise(text):
                 raise UsageError(f"fragment {fragment}'s text is not this row's text — the transcript was "
                                  "re-imported since the sheet was written?",
@@ -174,7 +177,7 @@ class _Resolver:
             return fragment, text
         if record.get("transcript") is None or record.get("text") is None:
             raise UsageError("give a fragment id, or a transcript and a piece of its text")
-        name = resolve_transcript(self.conn, str(record["transcript"]))
+        name = self._transcript(str(record["transcript"]))
         if name not in self.fragments:
             self.fragments[name] = [(i, t, normalise(t)) for i, t in self.conn.execute(
                 "SELECT f.id, f.text FROM fragments f JOIN turns t ON t.id = f.turn_id JOIN transcripts tr "
@@ -186,6 +189,20 @@ class _Resolver:
                              f"{name}" + (f" ({', '.join(str(i) for i, _ in matches[:5])})" if matches else ""),
                              hint="quote more of the fragment, or give its id in a 'fragment' column")
         return matches[0]
+
+
+    def _transcript(self, given: str) -> str:
+        if given not in self.transcripts:
+            self.transcripts[given] = resolve_transcript(self.conn, given)
+        return self.transcripts[given]
+
+    def _check_transcript(self, fragment: int, given: str) -> None:
+        name = self._transcript(given)
+        [(actual,)] = self.conn.execute("SELECT tr.name FROM fragments f JOIN transcripts tr ON tr.id = "
+                                        "f.transcript_id WHERE f.id = ?", (fragment,)).fetchall()
+        if actual != name:
+            raise UsageError(f"fragment {fragment} is in {actual}, not in this row's transcript {name}",
+                             hint="export the codings again, or correct the id or the transcript")
 
 
 def fragment_id(value: Any) -> int:

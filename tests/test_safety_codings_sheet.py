@@ -155,3 +155,15 @@ def test_codings_import_through_the_cli_lists_bad_ids_and_writes_nothing(cli, tm
     assert result.exit_code == 1 and "row 3" in result.output and "row 4" in result.output
     assert "Traceback" not in result.output
     assert json.loads(cli("codings", "--json").output) == []
+
+
+def test_an_id_in_another_transcript_than_the_rows_is_a_row_error(study, tmp_path):
+    first = _answers(study)[0]
+    other = tmp_path / "transcripts/sanne.txt"
+    other.write_text(TRANSCRIPT.replace("Petra", "Sanne"), encoding="utf-8")
+    study.import_paths([other], interviewer=["Interviewer"])
+    sheet = _sheet(tmp_path, ["fragment,transcript,code", f"{first.id},petra,steun", f"{first.id},sanne.txt,werkdruk",
+                              f"{first.id},niemand,werkdruk"])
+    assert [m.split(": ", 1)[1] for m in _refused(study, sheet)] == [
+        f"fragment {first.id} is in petra.txt, not in this row's transcript sanne.txt",
+        "no transcript 'niemand' in this project"]

@@ -17,8 +17,9 @@ QUESTIONS = [
     ("Waarom ben je dan gestopt?", "De werkdruk werd me te veel. Ik maakte elke week overuren."),
     ("Wat had je nodig gehad?", "Een collega die meedacht over mijn caseload."),
 ]
+CODES = ("team", "leiding", "werkdruk", "steun")
 CODEBOOK = ("name: Vertrek\nversion: 1\nlanguage: nl\ncodes:\n"
-            + "".join(f"  - id: {code}\n    label: {code.title()}\n" for code in ("team", "leiding", "werkdruk", "steun")))
+            + "".join(f"  - id: {code}\n    label: {code.title()}\n" for code in CODES))
 
 
 def _write(folder: Path, pairs: list[tuple[str, str]]) -> Path:
