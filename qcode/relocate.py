@@ -46,14 +46,68 @@ def normalise(text: str) -> str:
 
 def align(old: Sequence[str], new: Sequence[str]) -> dict[int, int]:
     """For each position in `new` holding a fragment that was in `old`, that fragment's old position."""
-    matcher = SequenceMatcher(None, old, new, autojunk=False)
-    pairs = {block.b + k: block.a + k for block in matcher.get_matching_blocks() for k in range(block.size)}
+    pairs = _in_order(old, new, autojunk=True)
     old_counts, new_counts = Counter(old), Counter(new)
     matched = set(pairs.values())
     moved_from = {key: i for i, key in enumerate(old) if old_counts[key] == 1 and i not in matched}
     for j, key in enumerate(new):
         if j not in pairs and new_counts[key] == 1 and key in moved_from:
             pairs[j] = moved_from[key]
+    return pairs
+
+
+def _in_order(old: Sequence[str], new: Sequence[str], autojunk: bool) -> dict[int, int]:
+    """Identical texts paired in order (a longest common subsequence, as difflib finds it).
+
+    Texts that recur often ("Ja.", "Oké.") would make the alignment quadratic, so at first only the
+    distinctive ones anchor it (difflib's autojunk); between two anchors the stretch is aligned again
+    with every text — there, one "Ja." stays paired with the "Ja." in its own place.
+    """
+    head = 0
+    while head < min(len(old), len(new)) and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    pairs = {j: j for j in range(head)}
+    pairs.update({len(new) - 1 - k: len(old) - 1 - k for k in range(tail)})
+    middle_old, middle_new = old[head:len(old) - tail], new[head:len(new) - tail]
+    matcher = SequenceMatcher(None, middle_old, middle_new, autojunk=autojunk)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            pairs.update(zip(range(head + j1, head + j2), range(head + i1, head + i2)))
+        elif tag == "replace" and autojunk:
+            block_old, block_new = middle_old[i1:i2], middle_new[j1:j2]
+            inner = (_in_order(block_old, block_new, autojunk=False)
+                     if len(block_old) * len(block_new) <= _QUADRATIC_LIMIT else _nearby(block_old, block_new))
+            pairs.update({head + j1 + j: head + i1 + i for j, i in inner.items()})
+    return pairs
+
+
+_QUADRATIC_LIMIT = 1_000_000  # old × new fragments in one stretch without anchors: 0.3 s for difflib
+
+
+def _nearby(old: Sequence[str], new: Sequence[str], window: int = 50) -> dict[int, int]:
+    """Identical texts paired in order by a short look-ahead, linear: for thousands of "Ja."s without anchors.
+
+    Where the two differ, the nearest resumption wins: a few old fragments deleted, or a few new inserted.
+    """
+    pairs: dict[int, int] = {}
+    i = j = 0
+    while i < len(old) and j < len(new):
+        if old[i] == new[j]:
+            pairs[j] = i
+            i, j = i + 1, j + 1
+            continue
+        for step in range(1, window + 1):
+            if j + step < len(new) and new[j + step] == old[i]:
+                j += step  # new fragments inserted
+                break
+            if i + step < len(old) and old[i + step] == new[j]:
+                i += step  # old fragments deleted
+                break
+        else:
+            i, j = i + 1, j + 1  # replaced
     return pairs
 
 

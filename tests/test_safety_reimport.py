@@ -204,3 +204,34 @@ def test_a_survivor_spaced_differently_keeps_its_id_but_not_its_span(study):
     assert spans == {"werkdruk": (ids[2], None, None), "steun": (ids[3], 4, 11)}
     assert project.fragments(role="participant")[3].text == QUESTIONS[2][1]
     _assert_consistent(project)
+
+
+def test_alignment_keeps_every_short_answer_in_its_own_place_in_a_long_interview():
+    """Hundreds of "Ja."s: too common to anchor the alignment, still each paired with its own."""
+    from qcode.relocate import align
+
+    old = []
+    for n in range(400):
+        old += [f"interviewer\x1fVraag {n}?", "participant\x1f" + ("Ja." if n % 3 else f"Antwoord {n}.")]
+    inserted = ["interviewer\x1fEen tussenvraag?", "participant\x1fJa."]
+    new = ["interviewer\x1fEerst dit?", "participant\x1fJa.", *old[:402], *inserted, *old[402:]]
+    pairs = align(old, new)
+    assert pairs == {**{j + 2: j for j in range(402)}, **{j + 4: j for j in range(402, 800)}}
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_alignment_pairs_only_identical_texts_in_order(seed):
+    import random
+
+    from qcode.relocate import align
+
+    rng = random.Random(seed)
+    old = [rng.choice(["Ja.", "Nee.", "Oké."]) if rng.random() < 0.7 else f"zin {i}" for i in range(3000)]
+    new = old[:]
+    for _ in range(40):
+        new.insert(rng.randrange(len(new)), rng.choice(["Ja.", "nieuw"]))
+        del new[rng.randrange(len(new))]
+    pairs = align(old, new)
+    assert all(old[i] == new[j] for j, i in pairs.items()) and len(set(pairs.values())) == len(pairs)
+    assert len(pairs) > 0.95 * len(new)
+    assert align(old, old) == {i: i for i in range(len(old))}
