@@ -63,15 +63,13 @@ def _in_order(old: Sequence[str], new: Sequence[str], autojunk: bool) -> dict[in
     distinctive ones anchor it (difflib's autojunk); between two anchors the stretch is aligned again
     with every text — there, one "Ja." stays paired with the "Ja." in its own place.
     """
+    # The common beginning is paired at once. Not the common end: where an inserted question and answer
+    # could sit before or after an identical answer, the earliest pairing keeps each answer after its question.
     head = 0
     while head < min(len(old), len(new)) and old[head] == new[head]:
         head += 1
-    tail = 0
-    while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
-        tail += 1
     pairs = {j: j for j in range(head)}
-    pairs.update({len(new) - 1 - k: len(old) - 1 - k for k in range(tail)})
-    middle_old, middle_new = old[head:len(old) - tail], new[head:len(new) - tail]
+    middle_old, middle_new = old[head:], new[head:]
     matcher = SequenceMatcher(None, middle_old, middle_new, autojunk=autojunk)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":

@@ -235,3 +235,14 @@ def test_alignment_pairs_only_identical_texts_in_order(seed):
     assert all(old[i] == new[j] for j, i in pairs.items()) and len(set(pairs.values())) == len(pairs)
     assert len(pairs) > 0.95 * len(new)
     assert align(old, old) == {i: i for i in range(len(old))}
+
+
+def test_a_question_answered_ja_inserted_between_two_ja_answers(study):
+    project, reimport = study
+    ids = [i for i, _ in _answers(project)]
+    project.assign(ids[0], ["team"], "anna")
+    project.assign(ids[1], ["leiding"], "anna")
+    before = _placed(project)
+    reimport([QUESTIONS[0], ("Had je collega's?", "Ja."), *QUESTIONS[1:]])
+    assert _placed(project) == before
+    assert [i for i, _ in _answers(project)][:1] + [i for i, _ in _answers(project)][2:] == ids
