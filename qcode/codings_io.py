@@ -15,7 +15,7 @@ from typing import Any
 
 from qcode import coding
 from qcode.changelog import utc_now
-from qcode.errors import InputError, Problem, UsageError
+from qcode.errors import InputError, Problem, UsageError, cell
 from qcode.queries import resolve_transcript
 from qcode.readers import ReadError
 from qcode.readers.sheets import read_rows
@@ -157,7 +157,7 @@ class _Resolver:
             raise UsageError("no coder in this row", hint="fill the coder column, or pass --coder NAME")
         code = str(record.get("code") or "").strip()
         if self.codes.get(code) != 1:
-            raise UsageError(f"unknown code {code!r}" if code not in self.codes else f"code {code!r} is retired",
+            raise UsageError(f"unknown code {cell(code)}" if code not in self.codes else f"code {code!r} is retired",
                              hint="see 'qcode codebook show --ids'")
         memo = record.get("memo")
         fragment, text = self._fragment(record)
@@ -212,7 +212,7 @@ def fragment_id(value: Any) -> int:
     if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise UsageError(f"fragment {str(value)[:40]!r} is not a fragment id",
+        raise UsageError(f"fragment {cell(value)} is not a fragment id",
                          hint="a fragment id is a whole number (see qcode fragments)")
     return value
 
@@ -231,4 +231,4 @@ def _flag(record: dict[str, Any], column: str) -> bool:
     value = record.get(column)
     if value in (None, 0, 1, "0", "1"):
         return bool(int(value or 0))
-    raise UsageError(f"{column} must be 0 or 1, not {value!r}")
+    raise UsageError(f"{column} must be 0 or 1, not {cell(value)}")

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from qcode.changelog import utc_now
-from qcode.errors import InputError, Problem
+from qcode.errors import InputError, Problem, ProblemsError, QcodeError
 from qcode.readers import (
     SHEET_SUFFIXES, ParsedDocument, ParticipantRow, ReadError, assign_roles,
     find_sheet, is_participants_sheet, read_participants, read_survey, read_transcript,
@@ -90,6 +90,12 @@ def import_paths(conn: sqlite3.Connection, paths: list[Path], unit: Unit, nlp_lo
             except ReadError as error:
                 problems.append(error.problem)
                 continue
+            except QcodeError as error:  # any other refusal while reading is this input's problem too
+                problems.extend(error.problems if isinstance(error, ProblemsError) else [error.problem])
+                continue
+            except Exception as error:  # a reader's bug on a hostile file: that file's problem, no traceback
+                problems.append(unreadable(path, error))
+                continue
             report.files += 1
             for plan, document in planned:
                 if seen.setdefault(plan.name, path) != path:
@@ -103,6 +109,13 @@ def import_paths(conn: sqlite3.Connection, paths: list[Path], unit: Unit, nlp_lo
         raise InputError(problems)
     report.skipped = problems
     return report
+
+
+def unreadable(path: Path, error: Exception) -> Problem:
+    """The problem for a file a reader failed on unexpectedly: its type only, the message may quote the file."""
+    return Problem(f"could not read this file (internal error: {type(error).__name__})", path,
+                   hint="check that the file opens in its own program and save a fresh copy; leave it out "
+                        "with --skip-bad; please report the file's kind so the reader can be fixed")
 
 
 @contextmanager

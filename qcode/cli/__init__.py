@@ -2,39 +2,57 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 from typing import Annotated, Optional
 
+import click
 import typer
 from typer.core import TyperGroup
 
 from qcode.cli import browse, code_cmd, codebook_cmd, coding_cmds, import_cmd, project_cmds, report_cmds, team_cmds
-from qcode.cli.common import show_error
-from qcode.db.checks import explain
+from qcode.cli.common import show_error, show_unexpected
 from qcode.errors import QcodeError
 
 
 class QcodeGroup(TyperGroup):
-    """Turns domain errors into a short red message and exit code 1 (QCODE_DEBUG=1 re-raises)."""
+    """Every failure ends in a short red message and an exit code (QCODE_DEBUG=1 re-raises).
+
+    Domain errors print their message; anything else only its type and the command, never its text
+    (an exception's message can carry a participant's words). Click's own exits and usage errors
+    pass through to Click.
+    """
 
     def invoke(self, ctx):  # type: ignore[no-untyped-def]
         try:
             return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
         except QcodeError as error:
             if os.environ.get("QCODE_DEBUG") == "1":
                 raise
             show_error(error)
             raise typer.Exit(1) from None
-        except sqlite3.DatabaseError as error:  # a damaged page met by a read, outside any check
-            explained = explain(error, Path("qcode.db"))
-            if explained is None or os.environ.get("QCODE_DEBUG") == "1":
+        except (Exception, KeyboardInterrupt) as error:  # a damaged page met by a read is explained there
+            if os.environ.get("QCODE_DEBUG") == "1":
                 raise
-            show_error(explained)
-            raise typer.Exit(1) from None
+            code = 130 if isinstance(error, KeyboardInterrupt) else 1
+            show_unexpected(error, _command_path(ctx, error))
+            raise typer.Exit(code) from None
 
     def list_commands(self, ctx):  # type: ignore[no-untyped-def]
         return list(self.commands)  # in the order of the workflow, not alphabetical
+
+
+def _command_path(ctx: click.Context, error: BaseException) -> str:
+    """The command that was running: `qcode codebook load`, from the innermost context on the stack."""
+    path = ctx.command_path
+    trace = error.__traceback__
+    while trace is not None:
+        inner = trace.tb_frame.f_locals.get("ctx")
+        if isinstance(inner, click.Context):
+            path = inner.command_path
+        trace = trace.tb_next
+    return path
 
 
 app = typer.Typer(

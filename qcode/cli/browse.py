@@ -9,7 +9,8 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from qcode.cli.common import console, open_project, print_json
+from qcode.cli.common import console, open_project, print_json, shown, shown_name
+from qcode.display import visible
 from qcode.records import seconds_as_clock
 from qcode.queries import HIT_END, HIT_START
 from qcode.records import FragmentRecord
@@ -43,14 +44,14 @@ def fragments(
     records = project.fragments(transcript=transcript, participant=participant, role=role, code=code)
     if output is not None:
         project.write_table([r.model_dump(mode="json") for r in records], list(FragmentRecord.model_fields), output)
-        console.print(f"Wrote {len(records)} fragments to [bold]{escape(str(output))}[/]")
+        console.print(f"Wrote {len(records)} fragments to [bold]{shown_name(output)}[/]")
     elif as_json:
         print_json(records)
     else:
         table = Table("id", "transcript", "participant", "role", "turn", "#", "text")
         for r in records:
-            table.add_row(str(r.id), escape(r.transcript), escape(r.participant), r.role, str(r.turn),
-                          str(r.index), escape(_short(r.text)))
+            table.add_row(str(r.id), shown_name(r.transcript), shown_name(r.participant), r.role, str(r.turn),
+                          str(r.index), shown(_short(r.text)))
         console.print(table)
         console.print(f"[dim]{len(records)} fragments[/]")
 
@@ -67,15 +68,15 @@ def show(ctx: typer.Context,
         print_json(view)
         return
     attributes = ", ".join(f"{k}: {v}" for k, v in view.attributes.items())
-    console.print(f"[bold]{escape(view.name)}[/] — participant [bold]{escape(view.participant)}[/]"
-                  f"{' (' + escape(attributes) + ')' if attributes else ''}, {view.words} words")
+    console.print(f"[bold]{shown_name(view.name)}[/] — participant [bold]{shown_name(view.participant)}[/]"
+                  f"{' (' + shown(attributes) + ')' if attributes else ''}, {view.words} words")
     for turn in view.turns:
         style = "dim" if turn.role == "interviewer" else "bold cyan"
         clock = f"[{seconds_as_clock(turn.timestamp)}] " if turn.timestamp is not None else ""
-        console.print(f"\n[{style}]{escape(clock)}{escape(turn.speaker)}[/] [dim]({turn.role}, turn {turn.number})[/]")
+        console.print(f"\n[{style}]{escape(clock)}{shown_name(turn.speaker)}[/] [dim]({turn.role}, turn {turn.number})[/]")
         for fragment in turn.fragments:
             line = Text(f"  #{fragment.id} ", style="dim")
-            line.append(fragment.text, style="dim" if turn.role == "interviewer" else "")
+            line.append(visible(fragment.text), style="dim" if turn.role == "interviewer" else "")
             console.print(line)
 
 
@@ -102,7 +103,7 @@ def search(
         return
     for hit in hits:
         f = hit.fragment
-        console.print(f"[dim]#{f.id}[/] [bold]{escape(f.participant)}[/] [dim]{escape(f.transcript)}, "
+        console.print(f"[dim]#{f.id}[/] [bold]{shown_name(f.participant)}[/] [dim]{shown_name(f.transcript)}, "
                       f"turn {f.turn}, {f.role}[/]")
         console.print(highlight(hit.highlighted), "\n")
     console.print(f"[dim]{len(hits)} hit{'s' if len(hits) != 1 else ''}[/]")
@@ -111,7 +112,7 @@ def search(
 def highlight(marked: str) -> Text:
     text = Text("  ")
     for i, piece in enumerate(marked.replace(HIT_END, HIT_START).split(HIT_START)):
-        text.append(piece, style="bold black on yellow" if i % 2 else "")
+        text.append(visible(piece), style="bold black on yellow" if i % 2 else "")
     return text
 
 

@@ -32,4 +32,7 @@ def code(ctx: typer.Context,
 
     session = open_project(ctx).coding_session(coder, transcript=transcript, participant=participant,
                                                code=code_id, uncoded=uncoded)
-    CoderApp(session).run()
+    app = CoderApp(session)
+    app.run()
+    if app.return_code:  # the app crashed and said so
+        raise typer.Exit(1)

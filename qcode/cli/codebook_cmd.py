@@ -70,7 +70,7 @@ def _add(parent: Tree, node: CodeNode, ids: bool, definitions: bool) -> None:
     if ids:
         label += f" [dim]{escape(node.id)}[/]"
     if node.role:
-        label += f" [magenta]({node.role})[/]"
+        label += f" [magenta]({escape(node.role)})[/]"
     if not node.active:
         label += " [yellow](retired: not in the codebook file, kept for its codings)[/]"
     if node.counts:

@@ -1,21 +1,60 @@
 """What every command shares: consoles, opening the project, JSON output, error display."""
 from __future__ import annotations
 
+import errno
 import json
+import sqlite3
 import sys
 from collections.abc import Callable
 from typing import Any
 
 import typer
 from pydantic import BaseModel
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderableType
 from rich.markup import escape
+from rich.segment import Segment
+from rich.text import Text
 
+from qcode.display import is_visible, json_text, visible, visible_line
 from qcode.errors import ProblemsError, QcodeError
 from qcode.project import Project
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+
+class SafeConsole(Console):
+    """A Rich console that never passes a control character of the data on to the terminal.
+
+    Strings are made visible before markup is parsed (so tables measure what is shown), and every
+    rendered segment once more, as the net under any Text built from data without `visible`.
+    Rich's own control segments (cursor moves of the progress bar) pass unchanged. Emoji codes
+    (`:x:`) are off so that data prints as it is; markup in data is escaped at each call (`shown`).
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(highlight=False, emoji=False, **kwargs)
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:  # type: ignore[override]
+        return super().render_str(visible(text), **kwargs)
+
+    def render(self, renderable: RenderableType, options: ConsoleOptions | None = None):  # type: ignore[override]
+        for segment in super().render(renderable, options):
+            if segment.control or is_visible(segment.text):
+                yield segment
+            else:
+                yield Segment(visible(segment.text), segment.style)
+
+
+console = SafeConsole()
+err_console = SafeConsole(stderr=True)
+
+
+def shown(value: object) -> str:
+    """Data for a markup string: control characters made visible and Rich markup escaped."""
+    return escape(visible(str(value)))
+
+
+def shown_name(value: object) -> str:
+    """A name, id or file name for a markup string: on one line, visible, markup escaped."""
+    return escape(visible_line(str(value)))
 
 
 def open_project(ctx: typer.Context) -> Project:
@@ -41,17 +80,63 @@ def print_json(data: Any) -> None:
         data = data.model_dump(mode="json")
     elif isinstance(data, list):
         data = [d.model_dump(mode="json") if isinstance(d, BaseModel) else d for d in data]
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
 
 
 def show_error(error: QcodeError) -> None:
     problems = error.problems if isinstance(error, ProblemsError) else [error.problem]
     if isinstance(error, ProblemsError):
-        err_console.print(f"[bold red]Error:[/] {escape(error.summary)}")
+        err_console.print(f"[bold red]Error:[/] {shown(error.summary)}")
     for problem in problems:
-        prefix = f"[bold]{escape(problem.where)}[/]: " if problem.where else ""
+        prefix = f"[bold]{shown_name(problem.where)}[/]: " if problem.where else ""
         lead = "  • " if isinstance(error, ProblemsError) else "[bold red]Error:[/] "
-        err_console.print(f"{lead}{prefix}{escape(problem.message)}")
+        err_console.print(f"{lead}{prefix}{shown(problem.message)}")
         if problem.hint:
-            err_console.print(f"    [dim]→ {escape(problem.hint)}[/]")
+            err_console.print(f"    [dim]→ {shown(problem.hint)}[/]")
 
+
+
+NOT_SAVED = "Database writes are all-or-nothing: the one under way was not saved."
+
+
+def show_unexpected(error: BaseException, command: str) -> None:
+    """One line for an error qcode did not foresee: its type, never its text (which may quote data)."""
+    message, hint = describe_unexpected(error, command)
+    err_console.print(f"[bold red]Error:[/] {shown(message)}")
+    err_console.print(f"    [dim]→ {shown(hint)}[/]")
+
+
+def describe_unexpected(error: BaseException, command: str) -> tuple[str, str]:
+    """(message, hint) for an unexpected error: the real cause where it is known, else the type."""
+    if isinstance(error, KeyboardInterrupt):
+        return f"interrupted. {NOT_SAVED}", "run the command again when you are ready"
+    if isinstance(error, sqlite3.DatabaseError):
+        known = _database_trouble(str(error).lower())
+        if known:
+            return f"{known[0]}. {NOT_SAVED}", known[1]
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return f"the disk is full. {NOT_SAVED}", "free some space on the disk and run the command again"
+    if isinstance(error, MemoryError):
+        return (f"qcode ran out of memory in {command}. {NOT_SAVED}",
+                "close other programs, or import fewer or smaller files at a time")
+    return (f"qcode stopped on an unexpected error ({type(error).__name__}) in {command}. {NOT_SAVED}",
+            "run again with QCODE_DEBUG=1 to see the details, and please report it")
+
+
+def _database_trouble(text: str) -> tuple[str, str] | None:
+    if "disk is full" in text or "database or disk is full" in text:
+        return "the disk is full", "free some space on the disk and run the command again"
+    if "locked" in text or "busy" in text:
+        return ("the project database is busy: another qcode (an import, the coder, a colleague) kept it "
+                "locked for more than 10 seconds", "wait until the other qcode has finished and run the "
+                                                   "command again")
+    if "readonly" in text or "read-only" in text:
+        return ("the project database is read-only", "copy the project to a folder you can write to, or "
+                                                     "make qcode.db writable")
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return ("the project database is damaged", "restore qcode.db from a backup, and check it with "
+                                                   "qcode doctor")
+    if "disk i/o error" in text:
+        return ("the disk reported an error while reading or writing the project database",
+                "check the disk (a removed USB stick, a network drive gone) and run the command again")
+    return None

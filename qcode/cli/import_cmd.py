@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from qcode.cli.common import console, open_project, print_json
+from qcode.cli.common import console, open_project, print_json, shown_name
 from qcode.importer import ImportReport
 
 PROGRESS_FROM = 4  # files; fewer finish before a bar is worth drawing
@@ -51,7 +51,7 @@ def import_(
         task = bar.add_task("", total=None, visible=False)
 
         def step(done: int, total: int, name: str) -> None:
-            bar.update(task, completed=done, total=total, description=escape(name),
+            bar.update(task, completed=done, total=total, description=shown_name(name),
                        visible=total >= PROGRESS_FROM)
 
         report = project.import_paths(paths, progress=step, **kwargs)

@@ -63,7 +63,7 @@ def status(ctx: typer.Context, as_json: JSON = False) -> None:
 
 
 def render_status(status: Status) -> None:
-    table = Table(title=f"qcode project {status.project}", show_header=False, title_justify="left")
+    table = Table(title=f"qcode project {escape(str(status.project))}", show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column(justify="right")
     rows = [("transcripts", status.transcripts), ("participants", status.participants),

@@ -122,8 +122,8 @@ def matrix(ctx: typer.Context, coder: CoderOption = None,
 
 
 def _table(found: Matrix) -> Table:
-    table = Table(title=found.title, title_justify="left")
-    table.add_column(found.corner, no_wrap=True, max_width=32, overflow="ellipsis")
+    table = Table(title=escape(found.title), title_justify="left")
+    table.add_column(escape(found.corner), no_wrap=True, max_width=32, overflow="ellipsis")
     for column in found.columns:
         table.add_column(escape(column), justify="right")
     for label, values in zip(found.rows, found.cells):

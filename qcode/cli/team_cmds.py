@@ -72,7 +72,7 @@ def agreement(ctx: typer.Context, coders: Coders,
 
 
 def _table(result: Agreement) -> Table:
-    table = Table(title=f"Agreement of {', '.join(result.coders)} at the {result.level} level", title_justify="left")
+    table = Table(title=f"Agreement of {escape(', '.join(result.coders))} at the {result.level} level", title_justify="left")
     for column, justify in (("code", "left"), ("units", "right"), ("used", "right"), ("% agree", "right"),
                             ("kappa", "right"), ("alpha", "right")):
         table.add_column(column, justify=justify)
@@ -135,15 +135,15 @@ def disagreements(ctx: typer.Context, coders: Coders,
     if fmt != "table":
         raise UsageError(f"format must be table or xlsx, not {fmt!r}")
     if not found:
-        console.print(f"{', '.join(names)} agree on every fragment they have all seen.")
+        console.print(f"{escape(', '.join(names))} agree on every fragment they have all seen.")
         return
-    table = Table(title=f"{len(found)} disagreements between {', '.join(names)}", title_justify="left",
+    table = Table(title=f"{len(found)} disagreements between {escape(', '.join(names))}", title_justify="left",
                   show_lines=True)
     table.add_column("code")
     table.add_column("fragment")
     table.add_column("text", ratio=3)
     for name in names:
-        table.add_column(name)
+        table.add_column(escape(name))
     for d in found:
         context = f"[dim]I: {escape(d.question)}[/]\n" if d.question else ""
         table.add_row(escape(d.label), f"#{d.fragment} {escape(d.participant)}", context + escape(d.text),
@@ -176,7 +176,10 @@ def reconcile(ctx: typer.Context, coders: Coders,
                   f"{len(result.open)} still to settle")
     if result.open and interactive:
         from qcode.tui import CoderApp  # Textual loads only when the coder is opened
-        CoderApp(project.reconcile_session(names, result.into, result.open)).run()
+        app = CoderApp(project.reconcile_session(names, result.into, result.open))
+        app.run()
+        if app.return_code:  # the app crashed and said so
+            raise typer.Exit(1)
     elif result.open:
         console.print(f"Settle them in the coder: qcode reconcile --coders {escape(coders)} --into "
                       f"{escape(result.into)}, or give --rule.")

@@ -5,11 +5,16 @@ coding lives in the session and in `qcode.coding`.
 """
 from __future__ import annotations
 
+import os
+
+from rich.console import RenderableType
+from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Input, Tree
 
+from qcode.display import visible, visible_line
 from qcode.errors import QcodeError, UsageError
 from qcode.session import CodingSession
 from qcode.tui.code_tree import CodeTree, match_codes
@@ -51,7 +56,21 @@ class CoderApp(App[None]):
         super().__init__()
         self.session = session
         self.codes_by_id = {entry.id: entry for entry in session.codes}
-        self.sub_title = f"coder {session.coder}"
+        self.sub_title = f"coder {visible_line(session.coder)}"
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected error ends the app with one short line instead of Textual's crash screen.
+
+        Textual's own handler prints a traceback with every local variable (transcript text, memos);
+        there is no setting for it, so this replaces the handler, keeping its bookkeeping: exit code
+        1 and the error kept for the pilot, which raises it again in tests.
+        """
+        self._return_code = 1
+        if self._exception is None:
+            self._exception = error
+            self._exception_event.set()
+        self._exit_renderables.append(crash_report(error))
+        self._close_messages_no_wait()
 
     def compose(self) -> ComposeResult:
         yield InfoBar(id="info")
@@ -108,7 +127,7 @@ class CoderApp(App[None]):
 
     def _refuse(self, error: QcodeError) -> None:
         hint = f" — {error.problem.hint}" if error.problem.hint else ""
-        self.notify(error.problem.message + hint, severity="error", markup=False)
+        self.notify(visible(error.problem.message + hint), severity="error", markup=False)
 
     def _target_or_refuse(self) -> str | None:
         try:
@@ -155,11 +174,12 @@ class CoderApp(App[None]):
         if target is None:
             return
         current = self.session.applied()[target]["memo"] or ""
+        shown = visible_line(current)  # a memo from a sheet may hold control characters: kept unless edited
 
         def answer(memo: str | None) -> None:
-            if memo is not None:
+            if memo is not None and memo != shown:
                 self._run(self.session.set_memo, target, memo)
-        self.push_screen(Prompt(f"Memo on {self.codes_by_id[target].label}:", current), answer)
+        self.push_screen(Prompt(f"Memo on {self.codes_by_id[target].label}:", shown), answer)
 
     def action_span(self) -> None:
         target = self._target_or_refuse()
@@ -182,7 +202,7 @@ class CoderApp(App[None]):
 
     def action_undo(self) -> None:
         undone = self._run(self.session.undo)
-        self.notify(f"Undone: {undone}" if undone else "Nothing to undo.", timeout=1.5, markup=False)
+        self.notify(f"Undone: {visible(str(undone))}" if undone else "Nothing to undo.", timeout=1.5, markup=False)
 
     # -- the codebook -----------------------------------------------------------------------------
     def action_filter(self) -> None:
@@ -201,7 +221,7 @@ class CoderApp(App[None]):
             self.tree.select_code(matches[0].id)
             self._toggle(matches[0].id)
         elif event.value.strip():
-            self.notify(f"No code matches {event.value!r}.", severity="warning", markup=False)
+            self.notify(f"No code matches {visible_line(repr(event.value))}.", severity="warning", markup=False)
 
     def on_key(self, event) -> None:
         focused = self.focused
@@ -225,6 +245,17 @@ class CoderApp(App[None]):
         keys = [(binding.key.replace("question_mark", "?").replace("slash", "/"), binding.description)
                 for binding in self.BINDINGS if isinstance(binding, Binding)]
         self.push_screen(TextScreen(help_text(keys + TREE_KEYS)))
+
+
+def crash_report(error: BaseException) -> RenderableType:
+    """What is printed when the coder crashed: the error's type only, or with QCODE_DEBUG=1 the
+    traceback without local variables."""
+    if os.environ.get("QCODE_DEBUG") == "1":
+        from rich.traceback import Traceback
+        return Traceback.from_exception(type(error), error, error.__traceback__, show_locals=False)
+    return Text(f"The coder stopped on an unexpected error ({type(error).__name__}). Each key is saved as "
+                "you press it, so your coding up to the error is kept. Run again with QCODE_DEBUG=1 to see the details, "
+                "and please report it.", style="bold red")
 
 
 def _sentence_range(value: str) -> tuple[int | None, int | None]:

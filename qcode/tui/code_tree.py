@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import Tree
 
+from qcode.display import visible_line
 from qcode.records import CodeEntry
 
 MATCH_THRESHOLD = 70
@@ -87,8 +88,8 @@ class CodeTree(Tree[str]):
     @staticmethod
     def _label(entry: CodeEntry, applied: bool) -> Text:
         label = Text("✓ " if applied else "  ", style="bold green")
-        label.append(f"{entry.key:>5} ", style="cyan")
-        label.append(entry.label, style="bold" if applied else "")
+        label.append(f"{visible_line(entry.key):>5} ", style="cyan")
+        label.append(visible_line(entry.label), style="bold" if applied else "")
         if entry.role == "recommendations":
             label.append(" (aanbevelingen)", style="dim")
         return label

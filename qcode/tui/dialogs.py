@@ -8,6 +8,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from qcode.display import visible, visible_line
 from qcode.records import CodeEntry
 
 
@@ -28,7 +29,7 @@ class Prompt(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Text(self.question))
+            yield Label(Text(visible(self.question)))
             yield Input(value=self.value, placeholder=self.placeholder, id="answer")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -39,17 +40,17 @@ class Prompt(ModalScreen[str | None]):
 
 
 def definition_text(entry: CodeEntry) -> Text:
-    text = Text(f"{entry.label}", style="bold")
-    text.append(f"  {entry.id} · key {entry.key}\n\n", style="dim")
+    text = Text(visible_line(entry.label), style="bold")
+    text.append(f"  {visible_line(entry.id)} · key {visible_line(entry.key)}\n\n", style="dim")
     for title, body in (("Definition", entry.description), ("Use when", entry.include),
                         ("Do not use when", entry.exclude)):
         if body:
             text.append(f"{title}\n", style="bold underline")
-            text.append(body.strip() + "\n\n")
+            text.append(visible(body.strip()) + "\n\n")
     if entry.examples:
         text.append("Examples\n", style="bold underline")
         for example in entry.examples:
-            text.append(f"• {example}\n", style="italic")
+            text.append(f"• {visible(example)}\n", style="italic")
     return text
 
 

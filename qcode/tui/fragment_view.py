@@ -4,6 +4,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from qcode.display import visible, visible_line
 from qcode.records import AppliedCoding, CodeEntry, FragmentContext, FragmentRecord, seconds_as_clock
 
 KEY_ATTRIBUTES = 4  # participant attributes shown in the top line, these first where a study has them
@@ -13,14 +14,14 @@ PREFERRED_ATTRIBUTES = ("former_role", "age", "organisation_type", "destination"
 def info_line(context: FragmentContext, coder: str) -> Text:
     """Participant, key attributes and progress: `U03 · jongerenwerker · 34 …   fragment 5/31 …`."""
     fragment, progress = context.fragment, context.progress
-    line = Text(f"{fragment.participant}", style="bold", no_wrap=True, overflow="ellipsis")
-    line.append(f"  {fragment.transcript} turn {fragment.turn}")
+    line = Text(visible_line(fragment.participant), style="bold", no_wrap=True, overflow="ellipsis")
+    line.append(f"  {visible_line(fragment.transcript)} turn {fragment.turn}")
     if fragment.timestamp is not None:
         line.append(f" [{seconds_as_clock(fragment.timestamp)}]")
     shown = key_attributes(context.attributes)
     if shown:
-        line.append("  · " + " · ".join(f"{k}: {v}" for k, v in shown), style="italic")
-    line.append(f"\n{coder}: fragment {progress.position}/{progress.total} · this transcript "
+        line.append(visible_line("  · " + " · ".join(f"{k}: {v}" for k, v in shown)), style="italic")
+    line.append(f"\n{visible_line(coder)}: fragment {progress.position}/{progress.total} · this transcript "
                 f"{progress.transcript_seen}/{progress.transcript_total} seen · project "
                 f"{progress.project_seen}/{progress.project_total} seen")
     return line
@@ -37,28 +38,28 @@ def fragment_text(context: FragmentContext, codes: dict[str, CodeEntry], target:
     """Question and neighbours dimmed, the fragment with numbered sentences, then the codings."""
     text = Text()
     if context.question:
-        text.append(f"I: {context.question}\n\n", style="dim italic")
+        text.append(f"I: {visible(context.question)}\n\n", style="dim italic")
     if context.before:
         text.append(_neighbour(context.before), style="dim")
     span = next(((c.span_start, c.span_end) for c in context.codings if c.code == target
                  and c.span_start is not None), None)
     fragment = context.fragment.text
-    text.append(f"{context.fragment.speaker} ▸ ", style="bold cyan")
+    text.append(f"{visible_line(context.fragment.speaker)} ▸ ", style="bold cyan")
     for number, (start, end) in enumerate(context.sentences, start=1):
         if len(context.sentences) > 1:
             text.append(f"[{number}] ", style="dim cyan")
         inside = span is not None and span[0] <= start and end <= span[1]
-        text.append(fragment[start:end], style="bold reverse" if inside else "bold")
+        text.append(visible(fragment[start:end]), style="bold reverse" if inside else "bold")
         text.append(" ")
     if not context.sentences:
-        text.append(fragment, style="bold")
+        text.append(visible(fragment), style="bold")
     text.append("\n\n")
     if context.after:
         text.append(_neighbour(context.after), style="dim")
     text.append("\n")
     for coder, choices in context.others.items():
-        text.append(f"{coder}: ", style="bold magenta")
-        text.append(", ".join(_choice(c, codes) for c in choices) or "no code", style="magenta")
+        text.append(f"{visible_line(coder)}: ", style="bold magenta")
+        text.append(visible(", ".join(_choice(c, codes) for c in choices)) or "no code", style="magenta")
         text.append("\n")
     if context.others:
         text.append("consensus:\n", style="bold")
@@ -77,15 +78,15 @@ def _choice(applied: AppliedCoding, codes: dict[str, CodeEntry]) -> str:
 
 def _neighbour(fragment: FragmentRecord) -> str:
     who = "I" if fragment.role == "interviewer" else fragment.speaker
-    return f"{who}: {fragment.text}\n\n"
+    return f"{visible_line(who)}: {visible(fragment.text)}\n\n"
 
 
 def coding_line(applied: AppliedCoding, codes: dict[str, CodeEntry], current: bool,
                 sentences: list[tuple[int, int]]) -> Text:
     entry = codes.get(applied.code)
     line = Text("▶ " if current else "  ")
-    line.append(f"✓ {entry.label if entry else applied.code}", style="bold green")
-    line.append(f" ({applied.code})", style="dim")
+    line.append(f"✓ {visible_line(entry.label if entry else applied.code)}", style="bold green")
+    line.append(f" ({visible_line(applied.code)})", style="dim")
     if applied.main:
         line.append("  HOOFDREDEN", style="bold red")
     if applied.star:
@@ -96,7 +97,7 @@ def coding_line(applied: AppliedCoding, codes: dict[str, CodeEntry], current: bo
         line.append(f"  quote: sentence {numbers[0]}" + (f"–{numbers[-1]}" if len(numbers) > 1 else "")
                     if numbers else "  quote: part")
     if applied.memo:
-        line.append(f"  memo: {applied.memo}", style="italic")
+        line.append(f"  memo: {visible(applied.memo)}", style="italic")
     line.append("\n")
     return line
 
