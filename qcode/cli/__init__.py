@@ -5,7 +5,6 @@ import os
 from pathlib import Path
 from typing import Annotated, Optional
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -23,9 +22,10 @@ class QcodeGroup(TyperGroup):
     """
 
     def invoke(self, ctx):  # type: ignore[no-untyped-def]
+        words = [*getattr(ctx, "_protected_args", []), *ctx.args]  # Click empties them as it goes on
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        except (typer.Exit, typer.Abort, typer.TyperException):  # Typer's own: exits, usage errors
             raise
         except QcodeError as error:
             if os.environ.get("QCODE_DEBUG") == "1":
@@ -36,23 +36,24 @@ class QcodeGroup(TyperGroup):
             if os.environ.get("QCODE_DEBUG") == "1":
                 raise
             code = 130 if isinstance(error, KeyboardInterrupt) else 1
-            show_unexpected(error, _command_path(ctx, error))
+            show_unexpected(error, _command_path(ctx, self, words))
             raise typer.Exit(code) from None
 
     def list_commands(self, ctx):  # type: ignore[no-untyped-def]
         return list(self.commands)  # in the order of the workflow, not alphabetical
 
 
-def _command_path(ctx: click.Context, error: BaseException) -> str:
-    """The command that was running: `qcode codebook load`, from the innermost context on the stack."""
-    path = ctx.command_path
-    trace = error.__traceback__
-    while trace is not None:
-        inner = trace.tb_frame.f_locals.get("ctx")
-        if isinstance(inner, click.Context):
-            path = inner.command_path
-        trace = trace.tb_next
-    return path
+def _command_path(ctx: typer.Context, group: TyperGroup, words: list[str]) -> str:
+    """The command that was running, e.g. `qcode codebook load`: the leading words naming commands."""
+    path, command = [ctx.command_path], group
+    for word in words:
+        if not hasattr(command, "get_command"):  # a command, not a group
+            break
+        command = command.get_command(ctx, word)
+        if command is None:
+            break
+        path.append(word)
+    return " ".join(path)
 
 
 app = typer.Typer(

@@ -110,17 +110,27 @@ def describe_unexpected(error: BaseException, command: str) -> tuple[str, str]:
     """(message, hint) for an unexpected error: the real cause where it is known, else the type."""
     if isinstance(error, KeyboardInterrupt):
         return f"interrupted. {NOT_SAVED}", "run the command again when you are ready"
-    if isinstance(error, sqlite3.DatabaseError):
-        known = _database_trouble(str(error).lower())
-        if known:
-            return f"{known[0]}. {NOT_SAVED}", known[1]
-    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
-        return f"the disk is full. {NOT_SAVED}", "free some space on the disk and run the command again"
+    for cause in _chain(error):  # "cannot rollback" hides the real cause, a full disk, in its context
+        if isinstance(cause, sqlite3.DatabaseError):
+            known = _database_trouble(str(cause).lower())
+            if known:
+                return f"{known[0]}. {NOT_SAVED}", known[1]
+        if isinstance(cause, OSError) and cause.errno == errno.ENOSPC:
+            return f"the disk is full. {NOT_SAVED}", "free some space on the disk and run the command again"
     if isinstance(error, MemoryError):
         return (f"qcode ran out of memory in {command}. {NOT_SAVED}",
                 "close other programs, or import fewer or smaller files at a time")
     return (f"qcode stopped on an unexpected error ({type(error).__name__}) in {command}. {NOT_SAVED}",
             "run again with QCODE_DEBUG=1 to see the details, and please report it")
+
+
+def _chain(error: BaseException) -> list[BaseException]:
+    """The error and the ones it was raised from or during, innermost last."""
+    chain: list[BaseException] = []
+    while error is not None and error not in chain:
+        chain.append(error)
+        error = error.__cause__ or error.__context__  # type: ignore[assignment]
+    return chain
 
 
 def _database_trouble(text: str) -> tuple[str, str] | None:
