@@ -6,6 +6,7 @@ import json
 import sqlite3
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -15,6 +16,7 @@ from rich.markup import escape
 from rich.segment import Segment
 from rich.text import Text
 
+from qcode.db.checks import explain
 from qcode.display import is_visible, json_text, visible, visible_line
 from qcode.errors import ProblemsError, QcodeError
 from qcode.project import Project
@@ -95,12 +97,16 @@ def show_error(error: QcodeError) -> None:
             err_console.print(f"    [dim]→ {shown(problem.hint)}[/]")
 
 
-
 NOT_SAVED = "Database writes are all-or-nothing: the one under way was not saved."
 
 
 def show_unexpected(error: BaseException, command: str) -> None:
     """One line for an error qcode did not foresee: its type, never its text (which may quote data)."""
+    for cause in _chain(error):  # SQLite's own trouble, also behind a follow-up error, said as such
+        explained = explain(cause, Path("qcode.db")) if isinstance(cause, sqlite3.Error) else None
+        if explained is not None:
+            show_error(explained)
+            return
     message, hint = describe_unexpected(error, command)
     err_console.print(f"[bold red]Error:[/] {shown(message)}")
     err_console.print(f"    [dim]→ {shown(hint)}[/]")
@@ -110,11 +116,7 @@ def describe_unexpected(error: BaseException, command: str) -> tuple[str, str]:
     """(message, hint) for an unexpected error: the real cause where it is known, else the type."""
     if isinstance(error, KeyboardInterrupt):
         return f"interrupted. {NOT_SAVED}", "run the command again when you are ready"
-    for cause in _chain(error):  # "cannot rollback" hides the real cause, a full disk, in its context
-        if isinstance(cause, sqlite3.DatabaseError):
-            known = _database_trouble(str(cause).lower())
-            if known:
-                return f"{known[0]}. {NOT_SAVED}", known[1]
+    for cause in _chain(error):
         if isinstance(cause, OSError) and cause.errno == errno.ENOSPC:
             return f"the disk is full. {NOT_SAVED}", "free some space on the disk and run the command again"
     if isinstance(error, MemoryError):
@@ -131,22 +133,3 @@ def _chain(error: BaseException) -> list[BaseException]:
         chain.append(error)
         error = error.__cause__ or error.__context__  # type: ignore[assignment]
     return chain
-
-
-def _database_trouble(text: str) -> tuple[str, str] | None:
-    if "disk is full" in text or "database or disk is full" in text:
-        return "the disk is full", "free some space on the disk and run the command again"
-    if "locked" in text or "busy" in text:
-        return ("the project database is busy: another qcode (an import, the coder, a colleague) kept it "
-                "locked for more than 10 seconds", "wait until the other qcode has finished and run the "
-                                                   "command again")
-    if "readonly" in text or "read-only" in text:
-        return ("the project database is read-only", "copy the project to a folder you can write to, or "
-                                                     "make qcode.db writable")
-    if "malformed" in text or "not a database" in text or "corrupt" in text:
-        return ("the project database is damaged", "restore qcode.db from a backup, and check it with "
-                                                   "qcode doctor")
-    if "disk i/o error" in text:
-        return ("the disk reported an error while reading or writing the project database",
-                "check the disk (a removed USB stick, a network drive gone) and run the command again")
-    return None
