@@ -1,20 +1,21 @@
 """Plain-text and Markdown transcripts: optional YAML front matter, then labelled turns."""
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError
-
 from qcode.readers.base import ParsedDocument, ReadError
-from qcode.readers.decoding import decode
+from qcode.readers.decoding import decode, read_bytes
+from qcode.readers.front_matter import parse_front_matter
 from qcode.readers.labels import accepted_labels, match_label
 from qcode.readers.turns import TurnBuilder
 
+MAX_LINES = 1000
+
 
 def read_text(path: Path, extra_labels: set[str] = frozenset()) -> ParsedDocument:
-    text = decode(path.read_bytes(), path)
+    text = decode(read_bytes(path), path)
     lines = text.split("\n")
     attributes, body_start = _front_matter(lines, path)
     if not any(line.strip() for line in lines[body_start:]):
@@ -40,7 +41,7 @@ def read_text(path: Path, extra_labels: set[str] = frozenset()) -> ParsedDocumen
     participant = attributes.pop("participant", None)
     return ParsedDocument(
         name=path.name, source_path=path, format="text", turns=turns, attributes=attributes,
-        participant=None if participant is None else str(participant), preamble=builder.preamble,
+        participant=None if participant is None else unicodedata.normalize("NFC", str(participant)), preamble=builder.preamble,
     )
 
 
@@ -53,13 +54,7 @@ def _front_matter(lines: list[str], path: Path) -> tuple[dict[str, Any], int]:
     except StopIteration:
         raise ReadError("front matter opened with '---' is never closed", path=path, line=1,
                         hint="end the participant attributes with a line '---'") from None
-    try:
-        data = YAML(typ="safe", pure=True).load("\n".join(lines[1:end])) or {}
-    except MarkedYAMLError as error:
-        line = 2 + (error.problem_mark.line if error.problem_mark else 0)
-        raise ReadError(f"front matter is not valid YAML ({error.problem})", path=path, line=line,
-                        hint="write one 'key: value' per line") from None
-    if not isinstance(data, dict):
-        raise ReadError("front matter must be 'key: value' lines", path=path, line=2,
-                        hint="for example 'participant: U03' and 'age: 34'")
-    return {str(k): v for k, v in data.items()}, end + 1
+    if end > MAX_LINES:
+        raise ReadError(f"the front matter is longer than {MAX_LINES} lines", path=path, line=1,
+                        hint="close the participant attributes with a line '---'; keep them short")
+    return parse_front_matter("\n".join(lines[1:end]), path, first_line=2), end + 1
