@@ -1,9 +1,8 @@
 """Spreadsheets (.csv with ',' or ';', .xlsx) as rows of named cells, with their row numbers."""
 from __future__ import annotations
 
-import csv
-import io
 import re
+import unicodedata
 import warnings
 import zipfile
 from collections.abc import Callable, Iterator
@@ -13,7 +12,7 @@ from typing import Any
 
 from qcode.outputs import from_csv_cell, from_xlsx_text
 from qcode.readers.base import ReadError
-from qcode.readers.decoding import decode
+from qcode.readers.csv_sheet import csv_rows
 from qcode.readers.ooxml import check_package, library_failure
 
 SHEET_SUFFIXES = (".csv", ".xlsx")
@@ -21,14 +20,16 @@ Row = tuple[int, dict[str, Any]]
 
 
 def read_rows(path: Path) -> tuple[list[str], list[Row]]:
-    """Header names and the non-empty rows (row number as shown in Excel, header is row 1)."""
+    """Header names and the non-empty rows (row number as shown in Excel, header is row 1;
+    for .csv the line the row starts on)."""
     if path.suffix.lower() == ".xlsx":
         header, rows = _xlsx_rows(path)
         unescape = from_xlsx_text  # what qcode (or Excel) escaped in writing, undone
     else:
-        header, rows = _csv_rows(path)
+        header, rows = csv_rows(path)
         unescape = from_csv_cell
-    header = [unescape(str(name).strip()) if name is not None else "" for name in header]
+    header = [unicodedata.normalize("NFC", unescape(str(name).strip())) if name is not None else ""
+              for name in header]
     if not any(header):
         raise ReadError("the sheet has no header row", path=path, line=1, unit="row",
                         hint="put the column names in the first row")
@@ -38,19 +39,25 @@ def read_rows(path: Path) -> tuple[list[str], list[Row]]:
                         unit="row", hint="give every column a unique name")
     records = []
     for number, cells in rows:
+        _check_cells_have_names(header, cells, number, path)
         record = {name: _clean(value, unescape) for name, value in zip(header, cells) if name}
         if any(value is not None for value in record.values()):
             records.append((number, record))
     return header, records
 
 
-def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
-    text = decode(path.read_bytes(), path)
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(reader, [])
-    return header, ((reader.line_num, cells) for cells in reader)
+def _check_cells_have_names(header: list[str], cells: list[Any], number: int, path: Path) -> None:
+    """A value under no column name would be lost: refuse it."""
+    for column, value in enumerate(cells, start=1):
+        if _clean(value) is None or (column <= len(header) and header[column - 1]):
+            continue
+        if column > len(header):
+            message = f"the row has {len(cells)} cells but the header names only {len(header)} columns"
+            hint = "a delimiter inside an answer must be in a quoted cell; or name the extra column"
+        else:
+            message = f"column {column} has no name in the header but holds a value in this row"
+            hint = "give the column a name in the first row, or empty it"
+        raise ReadError(message, path=path, line=number, unit="row", hint=hint)
 
 
 def _xlsx_rows(path: Path) -> tuple[list[Any], Iterator[tuple[int, list[Any]]]]:
@@ -155,6 +162,6 @@ def _duration(value: timedelta) -> str:
 
 
 def _number(text: str) -> Any:
-    if text.isdigit() and not (len(text) > 1 and text.startswith("0")):
+    if text.isascii() and text.isdigit() and len(text) <= 18 and not (len(text) > 1 and text.startswith("0")):
         return int(text)
     return text
