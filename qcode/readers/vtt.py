@@ -1,53 +1,125 @@
-"""Teams WebVTT transcripts: `<v Speaker>` cues; consecutive cues of one speaker form a turn."""
+"""Teams WebVTT transcripts: `<v Speaker>` cues; consecutive cues of one speaker form a turn.
+
+Read here rather than with a WebVTT library, because a library skips a cue it cannot parse
+without saying so, and a skipped cue is a participant's words lost. Every block after the header
+is a NOTE, STYLE or REGION block, or a cue with a timing line; anything else is an error naming
+its line. SRT-style commas and short fractions in timestamps are read as meant.
+"""
 from __future__ import annotations
 
+import html
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-import webvtt
-from webvtt.errors import MalformedFileError
-
 from qcode.readers.base import ParsedDocument, ReadError, Turn
-from qcode.readers.decoding import decode
+from qcode.readers.decoding import decode, read_bytes
 from qcode.readers.labels import match_label
+
+_TIMESTAMP = r"(?:(\d{1,3}):)?([0-5]?\d):([0-5]\d)(?:[.,](\d{1,3}))?"
+_TIMING = re.compile(rf"\s*{_TIMESTAMP}\s*-->\s*{_TIMESTAMP}(?:\s+.*)?")
+_TIME_LIKE = re.compile(r"\s*\d+:\d")
+_VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:\s+([^>]*))?>")
+_TAG = re.compile(r"</?(?:v|c|i|b|u|ruby|rt|lang)(?:[.\s][^>]*)?>|<\d[\d:.]*>")  # WebVTT's own tags only
+_NOT_CUES = ("NOTE", "STYLE", "REGION")
+_TIMING_HINT = "a cue's timing line reads like '00:01:02.500 --> 00:01:05.000'; correct it or remove the cue"
+
+
+@dataclass(frozen=True)
+class Cue:
+    number: int
+    line: int  # the timing line
+    start: float
+    text: str  # with tags, as in the file
 
 
 def read_vtt(path: Path, extra_labels: set[str] = frozenset()) -> ParsedDocument:
-    text = decode(path.read_bytes(), path)
+    text = decode(read_bytes(path), path)
     if not text.strip():
         raise ReadError("the file is empty", path=path,
                         hint="check that this is the right file, or leave it out")
-    try:
-        captions = webvtt.from_string(text)
-    except MalformedFileError:
+    lines = text.split("\n")
+    if not re.match(r"WEBVTT(?:[ \t]|$)", lines[0]):
         raise ReadError("not a WebVTT file (it must start with 'WEBVTT' and hold timed cues)",
                         path=path, line=1,
-                        hint="download the transcript from Teams again as .vtt, or save it as .docx") from None
+                        hint="download the transcript from Teams again as .vtt, or save it as .docx")
     turns: list[Turn] = []
-    for number, cue in enumerate(captions, start=1):
-        speaker, words = _speaker_and_words(cue.voice, cue.text)
-        if not words:
-            continue
-        if speaker is None or (turns and turns[-1].speaker == speaker):
-            if turns:
+    preamble: list[str] = []
+    for cue in cues(lines, path):
+        for speaker, words in _voiced_parts(cue.text):
+            if not words:
+                continue
+            if speaker is not None and not (turns and turns[-1].speaker == speaker):
+                turns.append(Turn(speaker=speaker, paragraphs=[words], timestamp=cue.start, location=cue.number))
+            elif turns:
                 turns[-1].paragraphs[0] += " " + words
-            continue
-        turns.append(Turn(speaker=speaker, paragraphs=[words], timestamp=_seconds(cue), location=number))
+            else:
+                preamble.append(words)  # before the first speaker: kept, not coded
     if not turns:
-        raise ReadError("no speaker found in any cue", path=path, line=1, unit="cue",
+        raise ReadError("no speaker found in any cue", path=path, line=1,
                         hint="Teams marks speakers as <v Name>; export the transcript with speaker names")
-    return ParsedDocument(name=path.name, source_path=path, format="vtt", turns=turns, unit="cue")
+    return ParsedDocument(name=path.name, source_path=path, format="vtt", turns=turns, unit="cue",
+                          preamble="\n".join(preamble) or None)
 
 
-def _speaker_and_words(voice: str | None, text: str) -> tuple[str | None, str]:
-    words = " ".join(text.split())
-    if voice:
-        return " ".join(voice.split()), words
-    label = match_label(words)
-    if label is not None:
-        return label.label, label.rest
-    return None, words
+def cues(lines: list[str], path: Path) -> Iterator[Cue]:
+    """The timed cues after the header, in file order; a block that is neither cue nor note is an error."""
+    number = 0
+    for block in _blocks(lines):
+        first_line, first = block[0]
+        if first.split(" ", 1)[0].split("\t", 1)[0] in _NOT_CUES:
+            continue
+        timing_at = 0 if "-->" in first else 1 if len(block) > 1 and "-->" in block[1][1] else None
+        if timing_at is None and _TIME_LIKE.match(first):
+            raise ReadError("the cue timing is not 'HH:MM:SS.mmm --> HH:MM:SS.mmm'", path=path, line=first_line,
+                            hint=_TIMING_HINT)
+        if timing_at is None:
+            raise ReadError("text without a cue timing line (a blank line inside a cue?)", path=path,
+                            line=first_line, hint=_TIMING_HINT)
+        line, timing = block[timing_at]
+        found = _TIMING.fullmatch(timing)
+        if not found:
+            raise ReadError("the cue timing is not 'HH:MM:SS.mmm --> HH:MM:SS.mmm'", path=path, line=line,
+                            hint=_TIMING_HINT)
+        number += 1
+        yield Cue(number, line, _seconds(*found.groups()[:4]), "\n".join(t for _, t in block[timing_at + 1:]))
 
 
-def _seconds(cue: webvtt.Caption) -> float:
-    millis = cue.start_time.in_milliseconds
-    return (millis() if callable(millis) else millis) / 1000
+def _blocks(lines: list[str]) -> Iterator[list[tuple[int, str]]]:
+    """Blocks of (line number, line) separated by blank lines, the header block left out."""
+    block: list[tuple[int, str]] = []
+    in_header = True
+    for number, line in enumerate(lines + [""], start=1):
+        if line.strip():
+            block.append((number, line))
+            continue
+        if in_header:  # a first cue written without a blank line after the header still counts
+            block = next((block[i:] for i, (_, text) in enumerate(block) if "-->" in text), [])
+            in_header = False
+        if block:
+            yield block
+        block = []
+
+
+def _voiced_parts(text: str) -> Iterator[tuple[str | None, str]]:
+    """(speaker, words) for each `<v Speaker>` span of a cue; text before any voice has none, unless it
+    opens with a speaker label ('Sanne: ...')."""
+    voices = list(_VOICE.finditer(text))
+    before = _words(text[:voices[0].start()] if voices else text)
+    if before:
+        label = match_label(before)
+        yield (label.label, label.rest) if label is not None else (None, before)
+    for i, voice in enumerate(voices):
+        end = voices[i + 1].start() if i + 1 < len(voices) else len(text)
+        speaker = " ".join(html.unescape(voice.group(1) or "").split()) or None
+        yield speaker, _words(text[voice.end():end])
+
+
+def _words(text: str) -> str:
+    return " ".join(html.unescape(_TAG.sub("", text)).split())
+
+
+def _seconds(hours: str | None, minutes: str, seconds: str, fraction: str | None) -> float:
+    millis = int((fraction or "0").ljust(3, "0"))
+    return int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds) + millis / 1000
