@@ -87,10 +87,13 @@ def segment(paragraphs: Sequence[Paragraph], unit: Unit, nlp: Language) -> Itera
     no trimming; token attributes are read as arrays (no Token objects: they dominate the cost).
     """
     lookup = lookup_lemmas(nlp)
-    docs = nlp.pipe((p.text for p in paragraphs), batch_size=BATCH_SIZE,
-                    disable=["lemmatizer"] if lookup else [])
-    analysed = ((paragraph, lookup.analyse(doc) if lookup else analyse(doc))
-                for paragraph, doc in zip(paragraphs, docs))
+    if all(len(p.text) <= nlp.max_length for p in paragraphs):
+        docs = nlp.pipe((p.text for p in paragraphs), batch_size=BATCH_SIZE,
+                        disable=["lemmatizer"] if lookup else [])
+        analysed = ((paragraph, lookup.analyse(doc) if lookup else analyse(doc))
+                    for paragraph, doc in zip(paragraphs, docs))
+    else:
+        analysed = _analysed_in_pieces(paragraphs, nlp, lookup)
     if unit == "turn":
         yield from _turn_fragments(analysed)
         return
@@ -100,6 +103,49 @@ def segment(paragraphs: Sequence[Paragraph], unit: Unit, nlp: Language) -> Itera
             continue
         for first, last, start, end in sentences:
             yield _fragment(paragraph, start, end, lemmas[first:last], [(first, last, start, end)], forms)
+
+
+def split_long(text: str, limit: int) -> Iterator[tuple[int, str]]:
+    """(offset, piece) of a text, each piece at most `limit` characters, cut after a sentence end
+    where there is one in the piece's second half, else after a space, else anywhere."""
+    start = 0
+    while len(text) - start > limit:
+        window = text[start:start + limit]
+        cut = max(window.rfind(end) for end in (". ", "? ", "! ")) + 2
+        if cut < limit // 2:
+            cut = window.rfind(" ") + 1
+        if cut < limit // 2:
+            cut = limit
+        yield start, window[:cut]
+        start += cut
+    yield start, text[start:]
+
+
+def _analysed_in_pieces(paragraphs: Sequence[Paragraph], nlp: Language,
+                        lookup: LookupLemmas | None) -> Iterator[tuple[Paragraph, Analysis]]:
+    """Paragraphs longer than the pipeline takes (nlp.max_length: an automatic transcript without
+    blank lines), analysed in pieces and put back together with their offsets shifted."""
+    pieces = [(index, offset, piece) for index, paragraph in enumerate(paragraphs)
+              for offset, piece in split_long(paragraph.text, nlp.max_length)]
+    docs = nlp.pipe((piece for _, _, piece in pieces), batch_size=BATCH_SIZE,
+                    disable=["lemmatizer"] if lookup else [])
+    current = -1
+    lemmas: list[str | None] = []
+    forms: set[tuple[str, str]] = set()
+    sentences: list[tuple[int, int, int, int]] = []
+    for (index, offset, _), doc in zip(pieces, docs):
+        if index != current:
+            if current >= 0:
+                yield paragraphs[current], (lemmas, frozenset(forms), sentences)
+            current, lemmas, forms, sentences = index, [], set(), []
+        piece_lemmas, piece_forms, piece_sentences = lookup.analyse(doc) if lookup else analyse(doc)
+        tokens = len(lemmas)
+        sentences.extend((first + tokens, end + tokens, start + offset, stop + offset)
+                         for first, end, start, stop in piece_sentences)
+        lemmas.extend(piece_lemmas)
+        forms.update(piece_forms)
+    if current >= 0:
+        yield paragraphs[current], (lemmas, frozenset(forms), sentences)
 
 
 # Each token's lower-cased lemma (None for punctuation), the word forms that differ from their
