@@ -11,6 +11,7 @@ import gc
 import hashlib
 import json
 import sqlite3
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -72,7 +73,7 @@ def import_paths(conn: sqlite3.Connection, paths: list[Path], unit: Unit, nlp_lo
     """Import `paths` into the database behind `conn`, inside the caller's transaction."""
     report = ImportReport()
     sources, problems = _discover(paths, options, report)
-    existing = {row[0]: (row[1], row[2], row[3]) for row in
+    existing = {nfc(row[0]): (row[1], row[2], row[3]) for row in
                 conn.execute("SELECT name, id, content_hash, text_column FROM transcripts")}
     sheets: dict[Path, dict[str, ParticipantRow] | None] = {}
     seen: dict[str, Path] = {}
@@ -158,9 +159,20 @@ def _store(conn: sqlite3.Connection, plan: _Planned, document: ParsedDocument,
 
 def _discover(paths: list[Path], options: ImportOptions,
               report: ImportReport) -> tuple[list[tuple[Path, bool]], list[Problem]]:
-    """The files to read, each flagged True for a survey sheet; and the problems found already."""
+    """The files to read, each flagged True for a survey sheet; and the problems found already.
+
+    A file named twice (twice over, inside a folder also named, or through a link) is read once.
+    """
     sources: list[tuple[Path, bool]] = []
     problems: list[Problem] = []
+    taken: set[tuple[int, int]] = set()
+
+    def add(path: Path, is_survey: bool) -> None:
+        identity = _identity(path)
+        if identity not in taken:
+            taken.add(identity)
+            sources.append((path, is_survey))
+
     for path in paths:
         if not path.exists():
             problems.append(Problem("no such file or folder", path, hint="check the path"))
@@ -171,19 +183,33 @@ def _discover(paths: list[Path], options: ImportOptions,
                 if child.suffix.lower() in SHEET_SUFFIXES:
                     report.left_alone.append(child)  # survey or codings sheets are named explicitly
                 else:
-                    sources.append((child, False))
+                    add(child, False)
+        elif not path.is_file():
+            problems.append(Problem("not a regular file (a device or a pipe?)", path,
+                                    hint="name transcript files or folders that hold them"))
         elif is_participants_sheet(path):
             continue  # read with the transcripts beside it
         elif path.suffix.lower() in SHEET_SUFFIXES:
             if options.text_column and options.id_column:
-                sources.append((path, True))
+                add(path, True)
             else:
                 problems.append(Problem(
                     "a spreadsheet is imported as survey answers, which needs the columns to use",
                     path, hint="add --id-column COLUMN --text-column COLUMN"))
         else:
-            sources.append((path, False))
+            add(path, False)
     return sources, problems
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    """The same file whatever path leads to it: its device and inode (links followed)."""
+    status = path.stat()
+    return status.st_dev, status.st_ino
+
+
+def nfc(name: str) -> str:
+    """A file name in Unicode NFC: macOS writes names decomposed (NFD), most other places composed."""
+    return unicodedata.normalize("NFC", name)
 
 
 def _walk(folder: Path) -> Iterator[Path]:
@@ -195,7 +221,7 @@ def _walk(folder: Path) -> Iterator[Path]:
 
 def _read_survey(path: Path, options: ImportOptions) -> list[tuple[_Planned, ParsedDocument]]:
     documents = read_survey(path, options.id_column or "", options.text_column or "")
-    return [(_Planned(d.name, path, d.participant or "", d.attributes, set(),
+    return [(_Planned(nfc(d.name), path, d.participant or "", d.attributes, set(),
                       _content_hash(d, d.participant or "", set()), options.text_column), d) for d in documents]
 
 
@@ -208,7 +234,7 @@ def _check_survey_column(conn: sqlite3.Connection, path: Path, planned: list[tup
     column when at least one answer is unchanged.
     """
     column = planned[0][0].text_column if planned else None
-    prefix = f"{path.name}#"
+    prefix = f"{nfc(path.name)}#"
     before = [(name, known) for name, known in existing.items() if name.startswith(prefix)]
     columns = {known[2] for _, known in before}
     other = sorted(c for c in columns - {column, None})
@@ -242,12 +268,13 @@ def _sheet_for(folder: Path, cache: dict[Path, dict[str, ParticipantRow] | None]
 def _read_transcript(path: Path, sheets: dict[Path, dict[str, ParticipantRow] | None],
                      options: ImportOptions) -> tuple[_Planned, ParsedDocument]:
     rows = _sheet_for(path.parent, sheets)
-    row = rows.get(path.name)
+    name = nfc(path.name)
+    row = rows.get(name)
     interviewer = set(row.interviewer if row and row.interviewer else options.interviewer)
     document = read_transcript(path, interviewer)
     if row is None:
-        row = rows.get(document.participant or path.stem)
-    participant = row.participant if row else (document.participant or path.stem)
+        row = rows.get(document.participant or nfc(path.stem))
+    participant = row.participant if row else (document.participant or nfc(path.stem))
     if row and document.participant and document.participant != row.participant:
         raise ReadError(f"front matter says participant {document.participant!r}, but {row.sheet.name} "
                         f"row {row.row} says {row.participant!r}", path=path, line=2,
@@ -259,7 +286,7 @@ def _read_transcript(path: Path, sheets: dict[Path, dict[str, ParticipantRow] | 
                             f"row {row.row} gives {value!r}", path=path, line=2,
                             hint="make the two agree, or keep the attribute in one place")
         attributes[key] = value
-    plan = _Planned(path.name, path, participant, attributes, interviewer,
+    plan = _Planned(name, path, participant, attributes, interviewer,
                     _content_hash(document, participant, interviewer))
     return plan, document
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import unicodedata
 from collections.abc import Callable
 
 from qcode.codebook_db import branch
@@ -30,10 +31,13 @@ def resolve_transcript(conn: sqlite3.Connection, name: str) -> str:
     names = [row[0] for row in conn.execute("SELECT name FROM transcripts ORDER BY name")]
     if name in names:
         return name
-    matches = [n for n in names if n.rsplit(".", 1)[0] == name]
+    wanted = unicodedata.normalize("NFC", name)  # a name typed on macOS may come decomposed
+    matches = [n for n in names if unicodedata.normalize("NFC", n) == wanted]
+    if not matches:
+        matches = [n for n in names if unicodedata.normalize("NFC", n.rsplit(".", 1)[0]) == wanted]
     if not matches:
         matches = [row[0] for row in conn.execute(
-            "SELECT name FROM transcripts WHERE participant_id = ? ORDER BY name", (name,))]
+            "SELECT name FROM transcripts WHERE participant_id IN (?, ?) ORDER BY name", (name, wanted))]
     if len(matches) == 1:
         return matches[0]
     if matches:
@@ -49,6 +53,7 @@ def fragment_filters(conn: sqlite3.Connection, transcript: str | None, participa
         where.append("tr.name = ?")
         params.append(resolve_transcript(conn, transcript))
     if participant:
+        participant = unicodedata.normalize("NFC", participant)
         if conn.execute("SELECT 1 FROM participants WHERE id = ?", (participant,)).fetchone() is None:
             raise UsageError(f"no participant {participant!r} in this project")
         where.append("tr.participant_id = ?")

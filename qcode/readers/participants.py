@@ -1,6 +1,7 @@
 """The participants sheet beside the transcripts: ids, transcript file names, attributes."""
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +37,13 @@ def find_sheet(folder: Path) -> Path | None:
 
 
 def read_participants(path: Path) -> dict[str, ParticipantRow]:
-    """Rows keyed by transcript file name (or by participant id where no file is named)."""
+    """Rows keyed by transcript file name (or by participant id where no file is named), in Unicode
+    NFC: macOS writes file names decomposed (NFD), a sheet typed elsewhere has them composed."""
     header, rows = read_rows(path)
     if "participant" not in header:
         raise ReadError("the sheet has no 'participant' column", path=path, line=1, unit="row",
                         hint="name the column with the pseudonymous ids 'participant'")
+    files = {unicodedata.normalize("NFC", p.name) for p in path.parent.iterdir() if p.is_file()}
     by_key: dict[str, ParticipantRow] = {}
     first_row: dict[str, int] = {}
     for number, record in rows:
@@ -48,14 +51,16 @@ def read_participants(path: Path) -> dict[str, ParticipantRow]:
         if participant is None:
             raise ReadError("the participant cell is empty", path=path, line=number, unit="row",
                             hint="give every row a pseudonymous participant id")
-        participant = str(participant)
+        participant = unicodedata.normalize("NFC", str(participant))
         if participant in first_row:
             raise ReadError(
                 f"participant {participant!r} appears twice (first in row {first_row[participant]})",
                 path=path, line=number, unit="row", hint="each participant gets one row")
         first_row[participant] = number
         transcript = record.pop("transcript", None)
-        if transcript is not None and not (path.parent / str(transcript)).is_file():
+        if transcript is not None:
+            transcript = unicodedata.normalize("NFC", str(transcript))
+        if transcript is not None and transcript not in files:
             raise ReadError(f"names transcript {transcript!r}, but there is no such file in {path.parent}",
                             path=path, line=number, unit="row",
                             hint="correct the file name, or add the transcript to the folder")
