@@ -257,7 +257,13 @@ def _sheet_for(folder: Path, cache: dict[Path, dict[str, ParticipantRow] | None]
     if folder not in cache:
         cache[folder] = None
         sheet = find_sheet(folder)
-        cache[folder] = read_participants(sheet) if sheet is not None else {}
+        try:
+            cache[folder] = read_participants(sheet) if sheet is not None else {}
+        except QcodeError:
+            raise
+        except Exception as error:  # a reader's bug: name the sheet, not the transcript that needed it
+            problem = unreadable(sheet, error)
+            raise ReadError(problem.message, path=problem.path, hint=problem.hint) from None
     rows = cache[folder]
     if rows is None:
         raise ReadError("not imported: the participants sheet beside it is invalid (see above)", path=folder,

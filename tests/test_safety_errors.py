@@ -102,6 +102,19 @@ def test_every_bad_file_is_listed_with_the_one_a_reader_failed_on(study, monkeyp
     assert "U01.txt: could not read" in result.output and "leeg.pdf" in result.output
 
 
+def test_a_reader_bug_on_the_participants_sheet_names_the_sheet(study, monkeypatch):
+    sheet = study.parent / "in" / "participants.csv"
+    sheet.write_text(f"file,participant,former_role\nU01.txt,U01,{WORDS}\n", encoding="utf-8")
+    monkeypatch.setattr(importer_module, "read_participants", reader_bug)
+    before = dump(study)
+    result = qcode(study, "import", str(study.parent / "in"))
+    assert result.exit_code == 1
+    assert "participants.csv: could not read this file (internal error: ValidationError)" in result.output
+    assert "participants sheet beside it is invalid" in result.output
+    assert WORDS not in result.output and "Traceback" not in result.output
+    assert dump(study) == before
+
+
 # -- the CLI edge ---------------------------------------------------------------------------------
 
 def fail_while_writing(error: BaseException):
