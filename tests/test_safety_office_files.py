@@ -278,3 +278,13 @@ def test_too_many_parts_are_refused(cli, tmp_path):
     crowded = write_zip(tmp_path / "vol.docx", parts, compression=zipfile.ZIP_STORED)
     _assert_refused(cli("import", str(crowded)), "vol.docx", ["10,006 parts", "the limit is 10,000"])
     assert _dump(cli) == before
+
+
+@pytest.mark.parametrize("name, advice", [("U03.doc", "save it as Word Document (.docx)"),
+                                          ("U03.odt", "save it as Word Document (.docx)"),
+                                          ("enquete.xls", "save it as Excel Workbook (.xlsx)")])
+def test_an_older_or_other_office_format_says_how_to_save_it(cli, tmp_path, name, advice):
+    before = _imported(cli, tmp_path)
+    bad = _write(tmp_path / "nieuw", name, ole("WordDocument"))
+    _assert_refused(cli("import", str(bad.parent)), name, [f"cannot read {bad.suffix} files", advice])
+    assert _dump(cli) == before

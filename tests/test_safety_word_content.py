@@ -202,3 +202,15 @@ def test_a_field_that_never_ends_hides_nothing_after_its_paragraph(cli, folder):
                + labelled("Respondent", "Toen begon ik opnieuw."))
     text = stored_text(cli, folder)
     assert "Respondent: Ik ging weg" in text and "Respondent: Toen begon ik opnieuw." in text
+
+
+def test_labels_after_soft_line_breaks_open_turns(cli, folder):
+    """A transcript pasted with Shift+Enter between turns: each line is read like a line of a text file."""
+    soft = p("<w:r><w:t>I: Hoe lang werkte je daar?</w:t><w:br/><w:t>R: Zes jaar, bij het wijkteam.</w:t>"
+             "<w:br/><w:t>Daarvoor bij een school.</w:t><w:br/><w:t>I: En waarom stopte je?</w:t><w:br/>"
+             "<w:t>R: Ik zei: zo gaat het niet langer.</w:t></w:r>")
+    write_docx(folder / "U01.docx", soft)
+    stored_text(cli, folder)
+    assert turns(cli) == [("I", "Hoe lang werkte je daar?"),
+                          ("R", "Zes jaar, bij het wijkteam. Daarvoor bij een school."),
+                          ("I", "En waarom stopte je?"), ("R", "Ik zei: zo gaat het niet langer.")]

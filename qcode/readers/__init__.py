@@ -14,6 +14,11 @@ from qcode.readers.text import read_text
 from qcode.readers.vtt import read_vtt
 
 Reader = Callable[[Path, set[str]], ParsedDocument]
+_AS_DOCX = "open it in Word or LibreOffice and save it as Word Document (.docx)"
+_AS_XLSX = "open it in Excel or LibreOffice and save it as Excel Workbook (.xlsx), then import it with " \
+           "--id-column and --text-column"
+OTHER_OFFICE_FORMATS = {**dict.fromkeys((".doc", ".docm", ".dot", ".dotx", ".dotm", ".rtf", ".odt", ".wpd"), _AS_DOCX),
+                        **dict.fromkeys((".xls", ".xlsm", ".xlsb", ".ods"), _AS_XLSX)}
 TRANSCRIPT_READERS: dict[str, Reader] = {
     ".txt": read_text, ".md": read_text, ".docx": read_docx, ".vtt": read_vtt,
 }
@@ -23,8 +28,9 @@ def read_transcript(path: Path, interviewer_labels: set[str] = frozenset()) -> P
     reader = TRANSCRIPT_READERS.get(path.suffix.lower())
     if reader is None:
         raise ReadError(f"qcode cannot read {path.suffix or 'extension-less'} files", path=path,
-                        hint="use .txt, .md, .docx or .vtt for transcripts, or .csv/.xlsx with "
-                             "--text-column for survey answers")
+                        hint=OTHER_OFFICE_FORMATS.get(path.suffix.lower(),
+                                                      "use .txt, .md, .docx or .vtt for transcripts, or .csv/.xlsx "
+                                                      "with --text-column for survey answers"))
     return reader(path, interviewer_labels)
 
 

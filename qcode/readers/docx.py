@@ -34,12 +34,15 @@ class Row:
 
 def read_docx(path: Path, extra_labels: set[str] = frozenset()) -> ParsedDocument:
     blocks = list(_blocks(_body(path)))
-    paragraphs = {i: (b, b.text) for i, b in enumerate(blocks) if isinstance(b, Paragraph)}
-    if not any(text for _, text in paragraphs.values()) and not any(isinstance(b, Row) for b in blocks):
+    if not any(block.text for block in blocks if isinstance(block, Paragraph)) \
+            and not any(isinstance(b, Row) for b in blocks):
         raise ReadError("the document is empty", path=path,
                         hint="check that this is the right file, or leave it out")
-    candidates = {i: m for i, (_, text) in paragraphs.items() if (m := match_label(text))}
-    bold_labels = {m.label.lower() for i, m in candidates.items() if _label_is_bold(paragraphs[i][0], m)}
+    # A paragraph's lines (split at Shift+Enter breaks) may each open a turn, as lines of a text file do.
+    lines = {i: block.lines() for i, block in enumerate(blocks) if isinstance(block, Paragraph)}
+    candidates = {(i, j): m for i, paragraph in lines.items() for j, line in enumerate(paragraph)
+                  if (m := match_label(line.text))}
+    bold_labels = {m.label.lower() for (i, j), m in candidates.items() if _label_is_bold(lines[i][j], m)}
     labels = accepted_labels(candidates.values(), extra_labels | bold_labels)
     builder = TurnBuilder()
     for i, block in enumerate(blocks):
@@ -49,13 +52,15 @@ def read_docx(path: Path, extra_labels: set[str] = frozenset()) -> ParsedDocumen
             for text in block.paragraphs:
                 builder.add_paragraph(text)
             continue
-        text = paragraphs[i][1]
-        label = candidates.get(i)
-        if label is not None and label.label.lower() in labels:
-            builder.start_turn(label.label, label.timestamp, i + 1)
-            builder.add_paragraph(label.rest)
-        else:
-            builder.add_paragraph(text)
+        builder.add_line("")  # a Word paragraph is a paragraph; its lines are joined, as wrapped lines are
+        for j, line in enumerate(lines[i]):
+            label = candidates.get((i, j))
+            if label is not None and label.label.lower() in labels:
+                builder.start_turn(label.label, label.timestamp, i + 1)
+                builder.add_line(label.rest)
+            else:
+                builder.add_line(line.text)
+        builder.add_line("")
     turns = builder.finish()
     if not turns:
         raise ReadError(

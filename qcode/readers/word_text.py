@@ -48,6 +48,17 @@ class Paragraph:
         """The visible text, whitespace collapsed."""
         return " ".join("".join(piece.text for piece in self.pieces).split())
 
+    def lines(self) -> list[Paragraph]:
+        """The paragraph split at its line breaks (Shift+Enter), each line a Paragraph of its own."""
+        lines = [Paragraph()]
+        for piece in self.pieces:
+            for number, part in enumerate(piece.text.split("\n")):
+                if number:
+                    lines.append(Paragraph())
+                if part:
+                    lines[-1].pieces.append(Piece(part, piece.bold))
+        return lines
+
 
 @dataclass
 class Table:
