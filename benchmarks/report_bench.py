@@ -51,6 +51,7 @@ def main() -> None:
         print(f"synthetic project: {args.transcripts:,} transcripts, {args.fragments:,} fragments, "
               f"{args.codings:,} codings")
         out = Path(scratch) / "out"
+        out.mkdir()  # outside the project qcode makes no missing folders
 
         def floor_report() -> None:
             out.mkdir(exist_ok=True)

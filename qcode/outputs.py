@@ -39,10 +39,12 @@ class OutputError(QcodeError):
 # lists = + - @ TAB CR; ASVS adds NUL; LF and the full-width forms are read the same way by some.
 FORMULA_OPENERS = frozenset("=+-@\t\r\n\0\uff1d\uff0b\uff0d\uff20")
 _LEADING_BLANKS = " \u00a0\u3000"
-_XLSX_ESCAPED = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)|[\x00-\x08\x0b-\x1f\ufffe\uffff]|^[\t\n]|[\t\n]$")
+_XLSX_ESCAPED = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)|[\x00-\x08\x0b-\x1f\ufffe\uffff\ud800-\udfff]|^[\t\n]|[\t\n]$")
 _XLSX_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-_SURROGATES = re.compile(r"[\ud800-\udfff]")
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+_CAREFUL = FORMULA_OPENERS | frozenset("'" + _LEADING_BLANKS)  # first characters worth a closer look
 
 
 def _opens_formula(text: str) -> bool:
@@ -54,11 +56,14 @@ def csv_cell(value: Any) -> Any:
     """A value for a .csv cell: text a spreadsheet would evaluate gets a leading single quote.
 
     Text already opening with quotes before such a character gets one more, so `from_csv_cell`
-    can tell qcode's quote from the writer's own."""
+    can tell qcode's quote from the writer's own. (Write the file with errors="replace".)"""
     if not isinstance(value, str):
         return plain_value(value)
-    text = _SURROGATES.sub("\ufffd", value).replace("\0", "\ufffd")
-    return "'" + text if _opens_formula(text.lstrip("'")) else text
+    if "\0" in value:
+        value = value.replace("\0", "\ufffd")
+    if value[:1] in _CAREFUL and _opens_formula(value.lstrip("'")):
+        return "'" + value
+    return value
 
 
 def from_csv_cell(value: Any) -> Any:
@@ -71,8 +76,12 @@ def from_csv_cell(value: Any) -> Any:
 def xlsx_text(text: str) -> str:
     """Text an .xlsx string cell can hold: control characters and a literal `_xHHHH_` escaped as Excel does;
     a TAB or line break at either end too, so that a reader trimming cells keeps it."""
-    text = _SURROGATES.sub("\ufffd", text)
-    return _XLSX_ESCAPED.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+    return _XLSX_ESCAPED.sub(_xlsx_escape, text)
+
+
+def _xlsx_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return "\ufffd" if 0xD800 <= code <= 0xDFFF else f"_x{code:04X}_"  # a lone surrogate has no escape
 
 
 def from_xlsx_text(value: Any) -> Any:

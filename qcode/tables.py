@@ -40,7 +40,7 @@ def write_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], path: Pat
 
 
 def write_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str], path: Path) -> None:
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+    with path.open("w", encoding="utf-8-sig", errors="replace", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow([csv_cell(c) for c in columns])
         writer.writerows([csv_cell(row.get(c)) for c in columns] for row in rows)

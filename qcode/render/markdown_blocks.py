@@ -126,7 +126,7 @@ def to_docx(blocks: list[Block], path: Path, base: Path) -> None:
             document.add_paragraph()
         elif block.kind == "image":
             image = _resolve(block.items[0], base)
-            if image.exists():
+            if image.is_file():
                 document.add_picture(str(image), width=Cm(15))
     document.save(str(path))
 
@@ -161,7 +161,7 @@ def to_html(blocks: list[Block], title: str, base: Path) -> str:
                         + "</tbody></table>")
         elif block.kind == "image":
             image = _resolve(block.items[0], base)
-            if image.exists():
+            if image.is_file():
                 kind = mimetypes.guess_type(image.name)[0] or "image/png"
                 data = base64.b64encode(image.read_bytes()).decode("ascii")
                 body.append(f'<p><img alt="{html.escape(block.text)}" src="data:{kind};base64,{data}"></p>')

@@ -74,6 +74,8 @@ def _xlsx(table: list[dict], columns: list[str], path: Path) -> None:
 
 def _sheet_name(title: str, used: set[str]) -> str:
     name = re.sub(r"[\[\]:*?/\\\x00-\x1f\ufffe\uffff\ud800-\udfff]", "", str(title))[:31].strip("' ") or "thema"
+    if name.lower() == "history":  # a name Excel keeps for itself
+        name = "History (thema)"
     candidate, number = name, 2
     while candidate.lower() in used:
         suffix = f" ({number})"

@@ -233,8 +233,10 @@ def render_markdown(report: Report, project_templates: Path, lang: str) -> str:
         raise UsageError(f"the template has an error: {error.message}", path=where, line=error.lineno,
                          hint="fix the template, or delete it to use qcode's own") from None
     except jinja2.TemplateNotFound as error:
-        raise UsageError(f"the template {error.name!r} is missing", path=project_templates,
-                         hint="run qcode report --init-templates, or remove the line that includes it") from None
+        where, line = _failing_line(error, env, name)
+        missing = repr(error.name) if _spelled_in(str(error.name), where, line) else "a template"
+        raise UsageError(f"the template includes {missing}, which is not there", path=where, line=line,
+                         hint="remove or correct the line that includes it") from None
     except UnicodeDecodeError:
         raise UsageError("the template is not UTF-8 text", path=_template_file(name, env),
                          hint="save the template as UTF-8") from None
@@ -268,13 +270,18 @@ def _undefined_message(error: jinja2.UndefinedError, where: Path | str, line: in
     """Name the unknown variable when the template spells it; a data value might be a participant's words."""
     found = re.search(r"'([^']{1,80})' (?:is undefined|has no attribute '([^']{1,80})')", str(error.message))
     name = (found.group(2) or found.group(1)) if found else None
+    if name and re.fullmatch(r"\w+", name) and _spelled_in(name, where, line):
+        return f"the template uses {name!r}, which does not exist here"
+    return "the template uses a variable or attribute that does not exist"
+
+
+def _spelled_in(name: str, where: Path | str, line: int | None) -> bool:
+    """Whether the template's line spells `name` itself (so it is no participant's words)."""
     try:
         source = Path(where).read_text(encoding="utf-8").splitlines()[line - 1] if line else ""
     except (OSError, UnicodeDecodeError, IndexError):
-        source = ""
-    if name and re.fullmatch(r"\w+", name) and name in source:
-        return f"the template uses {name!r}, which does not exist here"
-    return "the template uses a variable or attribute that does not exist"
+        return False
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", source) is not None
 
 
 def init_templates(project_templates: Path, guard: Guard | None = None) -> list[Path]:
