@@ -128,9 +128,17 @@ def xml_text(text: str) -> str:
 _SIDE_FILES = ("", "-wal", "-shm", "-journal")
 
 
-def _key(path: Path | str) -> str:
-    """A path as compared: absolute, links resolved, case and Unicode form folded."""
-    return unicodedata.normalize("NFC", str(Path(path).resolve())).casefold()
+def _key(path: Path | str, folders: dict[Path, str] | None = None) -> str:
+    """A path as compared: absolute, links resolved, case and Unicode form folded.
+
+    With `folders`, each folder is resolved once (a project's transcripts share a few); a protected
+    file that is itself a link is still caught by `Guard.refusal`'s same-file check."""
+    path = Path(path)
+    if folders is None:
+        return unicodedata.normalize("NFC", str(path.resolve())).casefold()
+    if path.parent not in folders:
+        folders[path.parent] = str(path.parent.resolve())
+    return unicodedata.normalize("NFC", os.path.join(folders[path.parent], path.name)).casefold()
 
 
 @dataclass(frozen=True)
@@ -158,9 +166,9 @@ class Guard:
         return guard.protect(root.glob("exports/tekst/*.md"), "your own text for the report")
 
     def protect(self, paths: Iterable[Path], what: str) -> Guard:
-        protected = dict(self.protected)
+        protected, folders = dict(self.protected), {}
         for path in paths:
-            protected.setdefault(_key(path), (path, what))
+            protected.setdefault(_key(path, folders), (path, what))
         return Guard(self.root, protected)
 
     def refusal(self, target: Path) -> str | None:
@@ -269,6 +277,10 @@ def _prepare_folder(folder: Path, path: Path, guard: Guard, make: bool) -> None:
     if not guard.may_make(folder):
         raise OutputError(f"the folder {folder} does not exist", path=path,
                           hint="create it first, or choose another place")
+    existing = next((parent for parent in folder.parents if parent.is_dir()), None)
+    if existing is not None and not existing.stat().st_mode & 0o222:
+        raise OutputError("the folder is read-only; nothing was written", path=path,
+                          hint="choose a folder you can write to")
     if not make:
         return
     try:

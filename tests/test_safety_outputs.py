@@ -251,3 +251,35 @@ def test_templates_and_own_texts_in_the_way_get_a_message(studie, cli):
     result = cli("report", "--coder", "anna")
     assert result.exit_code == 1 and "not a folder" in result.output
     assert _state(studie) == before
+
+
+def test_a_report_in_a_read_only_project_says_so(studie, cli):
+    shutil.rmtree(studie / "exports", ignore_errors=True)
+    before = _state(studie)
+    studie.chmod(0o555)
+    try:
+        result = cli("report", "--coder", "anna")
+    finally:
+        studie.chmod(0o755)
+    assert result.exit_code == 1 and "read-only" in _said(result) and "Traceback" not in result.output
+    assert _state(studie) == before
+
+
+def test_a_process_killed_while_writing_leaves_the_old_file(studie, tmp_path):
+    """SIGKILL at the moment the new file is complete but not yet in place: the old one is untouched."""
+    import signal
+    import subprocess
+    import sys
+
+    target = tmp_path / "fragmenten.csv"
+    target.write_text("de vorige versie\n", encoding="utf-8")
+    script = ("import os, signal, sys\n"
+              "os.fsync = lambda fd: os.kill(os.getpid(), signal.SIGKILL)\n"
+              "from qcode.cli import app\n"
+              "sys.argv = ['qcode', '--project', sys.argv[1], 'fragments', '-o', sys.argv[2]]\n"
+              "app()\n")
+    done = subprocess.run([sys.executable, "-c", script, str(studie), str(target)], capture_output=True)
+    assert done.returncode == -signal.SIGKILL
+    assert target.read_text(encoding="utf-8") == "de vorige versie\n"
+    left = [p for p in tmp_path.iterdir() if p.is_file() and p.name != target.name]
+    assert len(left) == 1 and left[0].name.startswith(".fragmenten.") and "qcode-tmp" in left[0].name  # hidden

@@ -310,11 +310,11 @@ def write(conn, root: Path, options: ReportOptions, fmt: str, output: Path | Non
     if options.lang not in LANGUAGES:
         raise UsageError(f"language must be one of {', '.join(LANGUAGES)}, not {options.lang!r}")
     output = output or root / "exports" / f"rapport.{fmt}"
-    guard = guard or Guard()
+    text_dir = options.text_dir or root / "exports" / "tekst"
+    guard = (guard or Guard()).protect(text_dir.glob("*.md"), "your own text for the report")
     check_target(output, guard)  # a refused output is known before anything is written
     if options.chart is not None:
         check_target(options.chart, guard.protect([output], "the report itself"))
-    text_dir = options.text_dir or root / "exports" / "tekst"
     report = build(conn, options, text_dir)
     if options.chart is not None:
         report.chart = os.path.relpath(options.chart.resolve(), output.resolve().parent)
