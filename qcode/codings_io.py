@@ -16,6 +16,7 @@ from typing import Any
 from qcode import coding
 from qcode.changelog import utc_now
 from qcode.errors import InputError, Problem, UsageError, cell
+from qcode.outputs import same_text, uncut
 from qcode.queries import resolve_transcript
 from qcode.readers import ReadError
 from qcode.readers.sheets import read_rows
@@ -170,7 +171,7 @@ class _Resolver:
             text = coding.check_fragment(self.conn, fragment)
             if record.get("transcript") is not None:
                 self._check_transcript(fragment, str(record["transcript"]))
-            if record.get("text") is not None and normalise(str(record["text"])) != normalise(text):
+            if record.get("text") is not None and not same_text(str(record["text"]), text):
                 raise UsageError(f"fragment {fragment}'s text is not this row's text — the transcript was "
                                  "re-imported since the sheet was written?",
                                  hint="export the codings again, or drop the id and let the text find the fragment")
@@ -182,7 +183,7 @@ class _Resolver:
             self.fragments[name] = [(i, t, normalise(t)) for i, t in self.conn.execute(
                 "SELECT f.id, f.text FROM fragments f JOIN turns t ON t.id = f.turn_id JOIN transcripts tr "
                 "ON tr.id = f.transcript_id WHERE tr.name = ? AND t.role = 'participant' ORDER BY f.idx", (name,))]
-        wanted = normalise(str(record["text"]))
+        wanted = normalise(uncut(str(record["text"])))
         matches = [(i, text) for i, text, normalised in self.fragments[name] if wanted in normalised]
         if len(matches) != 1:
             raise UsageError(f"the text matches {'no' if not matches else len(matches)} participant fragments of "

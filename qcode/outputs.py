@@ -73,10 +73,31 @@ def from_csv_cell(value: Any) -> Any:
     return value
 
 
+XLSX_CELL_LIMIT = 32_767  # characters in one Excel cell
+CUT_MARK = " …[afgekapt: een Excel-cel houdt 32.767 tekens]"
+_PARTIAL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{0,4})?$")
+
+
 def xlsx_text(text: str) -> str:
     """Text an .xlsx string cell can hold: control characters and a literal `_xHHHH_` escaped as Excel does;
-    a TAB or line break at either end too, so that a reader trimming cells keeps it."""
-    return _XLSX_ESCAPED.sub(_xlsx_escape, text)
+    a TAB or line break at either end too, so that a reader trimming cells keeps it. Text longer than
+    a cell holds is cut visibly (`CUT_MARK`), never silently as openpyxl would."""
+    escaped = _XLSX_ESCAPED.sub(_xlsx_escape, text)
+    if len(escaped) <= XLSX_CELL_LIMIT:
+        return escaped
+    return _PARTIAL_ESCAPE.sub("", escaped[:XLSX_CELL_LIMIT - len(CUT_MARK)]) + CUT_MARK
+
+
+def uncut(cell: str) -> str:
+    """A cell's text without qcode's mark of a cut."""
+    return cell[:-len(CUT_MARK)] if cell.endswith(CUT_MARK) else cell
+
+
+def same_text(cell: str, text: str) -> bool:
+    """Whether a sheet's cell holds `text` (whitespace aside), or its start when qcode cut it to fit."""
+    if cell.endswith(CUT_MARK):
+        return " ".join(text.split()).startswith(" ".join(uncut(cell).split()))
+    return " ".join(cell.split()) == " ".join(text.split())
 
 
 def _xlsx_escape(match: re.Match[str]) -> str:

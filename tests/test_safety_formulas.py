@@ -185,3 +185,22 @@ def test_participant_text_with_control_characters_is_written_and_no_error_quotes
         result = cli("report", "--coder", CODERS[0], "--format", fmt, "-o", str(tmp_path / f"r.{fmt}"))
         assert result.exit_code == 0, result.output
     assert "\x1b" not in (tmp_path / "r.md").read_text(encoding="utf-8")
+
+
+def test_text_longer_than_an_excel_cell_is_cut_visibly_and_still_reads_back(hostile, cli, tmp_path):
+    long_answer = " ".join(["Ik had veertig jongeren op mijn lijst en geen tijd_x0041_ om ze te zien."] * 600)
+    assert len(long_answer) > 40_000
+    with Project.open(hostile) as project:
+        project.conn.execute("UPDATE fragments SET text = ? WHERE id = (SELECT MIN(fragment_id) FROM codings)",
+                             (long_answer,))
+        codings = len(project.export_codings())
+    sheet = tmp_path / "codings.xlsx"
+    assert cli("codings", "export", "-o", str(sheet)).exit_code == 0
+    cells = [c.value for row in openpyxl.load_workbook(sheet).active.iter_rows() for c in row
+             if isinstance(c.value, str) and c.value.startswith("Ik had veertig")]
+    assert cells and all(len(v) <= 32_767 and v.endswith("tekens]") for v in cells)
+    assert all(long_answer.startswith(from_xlsx_text(v).split(" …[afgekapt")[0]) for v in cells)
+    with Project.open(hostile) as project:
+        project.conn.execute("DELETE FROM codings")
+    restored = cli("codings", "import", str(sheet), "--json")
+    assert restored.exit_code == 0 and json.loads(restored.output)["applied"] == codings, restored.output
