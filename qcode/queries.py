@@ -127,6 +127,9 @@ def fts_query(conn: sqlite3.Connection, query: str, lemmatise: Callable[[str], l
 def search(conn: sqlite3.Connection, query: str, lemmatise: Callable[[str], list[str]],
            transcript: str | None = None, participant: str | None = None, role: str | None = None,
            code: str | None = None, limit: int = 50) -> list[SearchHit]:
+    if limit < 1:
+        raise UsageError(f"the limit must be 1 or more, not {limit}", hint="e.g. --limit 50")
+    limit = min(limit, 2**63 - 1)  # SQLite's largest integer
     where, params = fragment_filters(conn, transcript, participant, role, code)
     sql = (FRAGMENT_SELECT.replace("SELECT f.id", f"SELECT highlight(fragments_fts, 0, '{HIT_START}', "
                                     f"'{HIT_END}'), bm25(fragments_fts), f.id")

@@ -167,3 +167,13 @@ def test_an_id_in_another_transcript_than_the_rows_is_a_row_error(study, tmp_pat
     assert [m.split(": ", 1)[1] for m in _refused(study, sheet)] == [
         f"fragment {first.id} is in petra.txt, not in this row's transcript sanne.txt",
         "no transcript 'niemand' in this project"]
+
+
+@pytest.mark.parametrize("limit, shown", [("100000000000000000000000", "1 hit"), ("0", "the limit must be 1 or more")])
+def test_search_limit_out_of_range(cli, tmp_path, limit, shown):
+    assert cli("init", str(cli.folder), project=False).exit_code == 0
+    (tmp_path / "petra.txt").write_text(TRANSCRIPT, encoding="utf-8")
+    cli("import", str(tmp_path / "petra.txt"), "--interviewer", "Interviewer")
+    result = cli("search", "werkdruk", "--limit", limit)
+    assert shown in result.output and "Traceback" not in result.output
+    assert result.exit_code == (0 if shown == "1 hit" else 1)
