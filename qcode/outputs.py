@@ -156,10 +156,17 @@ def _key(path: Path | str, folders: dict[Path, str] | None = None) -> str:
     file that is itself a link is still caught by `Guard.refusal`'s same-file check."""
     path = Path(path)
     if folders is None:
-        return unicodedata.normalize("NFC", str(path.resolve())).casefold()
+        return unicodedata.normalize("NFC", _resolved(path)).casefold()
     if path.parent not in folders:
-        folders[path.parent] = str(path.parent.resolve())
+        folders[path.parent] = _resolved(path.parent)
     return unicodedata.normalize("NFC", os.path.join(folders[path.parent], path.name)).casefold()
+
+
+def _resolved(path: Path) -> str:
+    try:
+        return str(path.resolve())
+    except (OSError, RuntimeError):  # a link loop, or a folder we may not look into
+        return os.path.abspath(path)
 
 
 @dataclass(frozen=True)
@@ -267,7 +274,15 @@ def _failure(error: OSError, path: Path) -> OutputError:
 def check_target(path: Path, guard: Guard | None = None, make_folder: bool = False) -> Path:
     """The file to replace (`path` with links followed) once it is known `path` may be written;
     its missing folder is made when asked (inside the project only)."""
-    guard = guard or Guard()
+    try:
+        return _checked(path, guard or Guard(), make_folder)
+    except (OSError, RuntimeError) as error:  # a folder we may not look into, a name too long, a link loop
+        if isinstance(error, OSError):
+            raise _failure(error, path) from None
+        raise OutputError("this path is a loop of links", path=path, hint="choose another file name") from None
+
+
+def _checked(path: Path, guard: Guard, make_folder: bool) -> Path:
     if path.is_dir():
         raise OutputError("this is a folder, not a file", path=path,
                           hint="give a file name, for example exports/out.xlsx")
@@ -318,7 +333,7 @@ def writing(path: Path, guard: Guard | None = None) -> Iterator[Path]:
     target = check_target(Path(path), guard, make_folder=True)
     mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask()
     try:
-        handle, name = tempfile.mkstemp(prefix=f".{target.stem[:80]}.", suffix=f".qcode-tmp{target.suffix}",
+        handle, name = tempfile.mkstemp(prefix=f".{target.stem[:80]}.", suffix=f".qcode-tmp{target.suffix[:16]}",
                                         dir=target.parent)
     except OSError as error:
         raise _failure(error, Path(path)) from None

@@ -283,3 +283,11 @@ def test_a_process_killed_while_writing_leaves_the_old_file(studie, tmp_path):
     assert target.read_text(encoding="utf-8") == "de vorige versie\n"
     left = [p for p in tmp_path.iterdir() if p.is_file() and p.name != target.name]
     assert len(left) == 1 and left[0].name.startswith(".fragmenten.") and "qcode-tmp" in left[0].name  # hidden
+
+
+def test_odd_paths_get_a_message(studie, cli, tmp_path):
+    (tmp_path / "rond").symlink_to(tmp_path / "rond")
+    for target, said in ((tmp_path / "rond", "loop of links"), (tmp_path / "rond" / "r.md", "loop of links"),
+                         (tmp_path / ("lang" * 80 + ".md"), "too long")):
+        result = _run(cli, "report md", target)
+        assert result.exit_code == 1 and said in _said(result) and "Traceback" not in result.output, result.output
