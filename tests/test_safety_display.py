@@ -160,8 +160,11 @@ def test_import_summary_and_errors_show_hostile_file_names(study, tmp_path):
     assert_clean(missing.output)
     with Project.open(study) as project:
         assert list(project.conn.iterdump()) == before
-    skipped = qcode(study, "import", "--skip-bad", str(bad))
+    two_lines = tmp_path / "kapot\nregel.pdf"
+    two_lines.write_bytes(b"%PDF-1.4")
+    skipped = qcode(study, "import", "--skip-bad", str(bad), str(two_lines))
     assert skipped.exit_code == 0 and "kapot␛[2J" in skipped.output
+    assert "kapot␊regel.pdf: " in skipped.output  # a file name stays on its line
     assert_clean(skipped.output)
 
 

@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from qcode.cli.common import console, open_project, print_json
+from qcode.cli.common import console, open_project, print_json, problem_text
 from qcode.codings_io import EXPORT_COLUMNS
 from qcode.errors import UsageError
 
@@ -95,7 +95,7 @@ def import_(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="A .cs
     console.print(f"[green]✓[/] {result.applied} codings applied, {result.unchanged} already there"
                   + (f", {result.seen_added} fragments marked seen." if read_whole else "."))
     for problem in result.skipped:
-        console.print(f"[yellow]skipped[/] {escape(str(problem))}")
+        console.print(f"[yellow]skipped[/] {problem_text(problem)}")
 
 
 @codings_app.command("export")

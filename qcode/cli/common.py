@@ -18,7 +18,7 @@ from rich.text import Text
 
 from qcode.db.checks import explain
 from qcode.display import is_visible, json_text, visible, visible_line
-from qcode.errors import ProblemsError, QcodeError
+from qcode.errors import Problem, ProblemsError, QcodeError
 from qcode.project import Project
 
 
@@ -83,6 +83,13 @@ def print_json(data: Any) -> None:
     elif isinstance(data, list):
         data = [d.model_dump(mode="json") if isinstance(d, BaseModel) else d for d in data]
     sys.stdout.write(json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
+
+
+def problem_text(problem: Problem) -> str:
+    """A problem as markup: where (on one line), what, and the hint on a line of its own."""
+    where = f"{shown_name(problem.where)}: " if problem.where else ""
+    hint = f"\n    [dim]→ {shown(problem.hint)}[/]" if problem.hint else ""
+    return f"{where}{shown(problem.message)}{hint}"
 
 
 def show_error(error: QcodeError) -> None:

@@ -5,11 +5,10 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from qcode.cli.common import console, open_project, print_json, shown_name
+from qcode.cli.common import console, open_project, print_json, problem_text, shown_name
 from qcode.importer import ImportReport
 
 PROGRESS_FROM = 4  # files; fewer finish before a bar is worth drawing
@@ -79,7 +78,7 @@ def render_report(report: ImportReport) -> None:
         console.print(f"Codings kept on changed transcripts: {report.codings_moved} moved to the same text, "
                       f"[yellow]{report.codings_orphaned} orphaned[/] (see qcode status).")
     for problem in report.skipped:
-        console.print(f"[yellow]skipped[/] {escape(str(problem))}")
+        console.print(f"[yellow]skipped[/] {problem_text(problem)}")
     for path in report.left_alone:
-        console.print(f"[dim]left alone: {escape(str(path))} (a sheet: import survey answers with "
+        console.print(f"[dim]left alone: {shown_name(path)} (a sheet: import survey answers with "
                       "--id-column and --text-column)[/]")
