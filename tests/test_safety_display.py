@@ -33,7 +33,7 @@ ATTACKS = [TITLE, CLEAR, HIDDEN, RLO, CSI8, "\r", "\x08"]
 TRANSCRIPT = (
     "I: Waarom ben je vertrokken?\n\n"
     f"R: De werkdruk{TITLE} was te hoog{CLEAR} en het team{HIDDEN} viel uit{RESET}. Ik bleef\rIk ging weg.\n\n"
-    f"Dit is {RLO}omgekeerd{PDF} en {CSI8}2J acht-bit, met [bold red]ALARM[/] en [link=http://example.org]klik[/link].\n\n"
+    f"Dit is {RLO}omgekeerd{PDF} en {CSI8}2J acht-bit, met [bold red]ALARM[/] en [link=http://example.org]klik[/link] :smile:.\n\n"
     "I: En daarna?\n\n"
     "R: Daarna ben ik bij de gemeente gaan werken.\n"
 )
@@ -50,7 +50,7 @@ codes:
         label: "Registratie\u202E en verantwoording"
         examples: ["Elke \e[2J activiteit moest in het systeem."]
   - id: groei
-    label: Geen doorgroei
+    label: "Geen doorgroei :smile:"
 '''
 
 # a raw control character: C0 except newline, DEL, C1, bidi controls, line separators, surrogates
@@ -132,6 +132,8 @@ def test_markup_in_data_prints_literally(study):
         assert "[bold red]ALARM[/]" in output
         assert "[link=http://example.org]klik[/link]" in output or "[link=http://example.org]" in output
     assert "[bold red]ALARM[/]" in qcode(study, "codebook", "show").output
+    assert ":smile:" in qcode(study, "show", "U01").output  # no emoji codes replaced in data
+    assert "Geen doorgroei :smile:" in qcode(study, "codebook", "show").output
 
 
 def test_json_escapes_every_control_and_keeps_the_data(study):
