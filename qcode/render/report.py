@@ -214,12 +214,12 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_#|])")
 
 
 def markdown_escape(text: str) -> str:
-    """Keep a participant's words from being read as Markdown ('*', '_', '#', '|', …), on one line;
-    control characters are shown as their symbols (␛), never passed on."""
+    """Keep a participant's words from being read as Markdown ('*', '_', '#', '|', …), on one line.
+    (Control characters are made visible in the whole report as it is written, by `xml_text`.)"""
     text = str(text)
-    if "\n" in text or "\r" in text or "\t" in text:
+    if "\n" in text or "\r" in text:
         text = " ".join(text.split())
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", xml_text(text))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def render_markdown(report: Report, project_templates: Path, lang: str) -> str:
