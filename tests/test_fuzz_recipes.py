@@ -1,0 +1,170 @@
+"""The smallest inputs of every failure class the fuzzers found, kept as fixed cases.
+
+Random search may not meet a class again on the next run; these always do. Each one goes through the
+real CLI and must end cleanly (exit 0 with a valid import, or exit 1 naming the file with the
+database unchanged); where the right outcome is known, it is asserted too.
+"""
+from __future__ import annotations
+
+import io
+import resource
+import shutil
+import zipfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from test_fuzz_import import (
+    MARKER, MARKER_WORD, assert_clean_ending, assert_valid_database, docx_bytes, fresh_project, run, scratch,
+    sheet_bytes,
+)
+
+SURVEY = ("--id-column", "respondent", "--text-column", "antwoord")
+TURNS = [("I", ["Waarom ben je gestopt?"]), ("R", ["De werkdruk.", MARKER]), ("I", ["En verder?"]), ("R", ["Ja."])]
+
+
+def _docx_with(member_text) -> bytes:
+    """A valid Word transcript whose document.xml is changed by `member_text`."""
+    source = zipfile.ZipFile(io.BytesIO(docx_bytes(TURNS, table=False, bold=True)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "word/document.xml":
+                content = member_text(content.decode("utf-8")).encode("utf-8")
+            target.writestr(info, content)
+    return out.getvalue()
+
+
+def _xlsx_with(member_text, rows=None) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(sheet_bytes(["respondent", "functie", "antwoord"],
+                                                    rows or [["R1", "wijkcoach", MARKER]], ".xlsx")))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                if member_text is None:
+                    continue
+                content = member_text(content.decode("utf-8")).encode("utf-8")
+            target.writestr(info, content)
+    return out.getvalue()
+
+
+# (id, file name, content, extra arguments, expected exit code or None for either)
+IMPORT_RECIPES = [
+    ("F1-docx-empty", "x.docx", b"", (), 1),
+    ("F1-docx-not-a-zip", "x.docx", b"I: dit is geen Word-bestand\nR: nee\n", (), 1),
+    ("F2-docx-nul-in-xml", "x.docx", lambda: _docx_with(lambda t: t.replace("</w:t>", "\x00</w:t>", 1)), (), 1),
+    ("F2-docx-unclosed-tag", "x.docx", lambda: _docx_with(lambda t: t.replace("</w:t>", "<x></w:t>", 1)), (), 1),
+    ("F6-esc-in-csv-header", "x.csv", b"\x1b]0;gehackt\x07respondent;functie;antwoord\r\nR1;x;y\r\n", SURVEY, 1),
+    ("F7-xlsx-bad-sheet-xml", "x.xlsx", lambda: _xlsx_with(lambda t: t.replace("<c ", "<x><c ", 1)), SURVEY, 1),
+    ("F11-xlsx-without-sheet", "x.xlsx", lambda: _xlsx_with(None), SURVEY, 1),
+]
+
+
+def _content(content) -> bytes:
+    return content() if callable(content) else content
+
+
+@pytest.mark.parametrize("name, content, extra, expected", [r[1:] for r in IMPORT_RECIPES],
+                         ids=[r[0] for r in IMPORT_RECIPES])
+@pytest.mark.parametrize("kind", ["fresh", "prefilled"])
+def test_import_recipes_end_cleanly(name, content, extra, expected, kind):
+    check_recipe(name, content, extra, expected, kind)
+
+
+def check_recipe(name, content, extra, expected, kind):
+    workdir = scratch()
+    try:
+        folder = fresh_project(kind, workdir)
+        path = workdir / name
+        path.write_bytes(_content(content))
+        outcome = run(folder, "import", str(path), *extra)
+        assert_clean_ending(outcome, [name])
+        if outcome.exit_code == 0:
+            assert_valid_database(folder)
+        assert expected is None or outcome.exit_code == expected, outcome.output
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+CODEBOOK_RECIPES = [
+    ("F13-nested-400-deep", ("name: x\nversion: 1\ncodes:\n" + "".join(
+        f"{'  ' * (2 * d)}  - id: c{d}\n{'  ' * (2 * d)}    label: L\n{'  ' * (2 * d)}    codes:\n" for d in range(400))
+        + f"{'  ' * 800}  - id: bodem\n{'  ' * 800}    label: B\n").encode()),
+    ("F13-flow-1000-deep", b"name: x\nversion: 1\ncodes: " + b"[" * 1000 + b"]" * 1000 + b"\n"),
+]
+
+
+@pytest.mark.parametrize("content", [r[1] for r in CODEBOOK_RECIPES], ids=[r[0] for r in CODEBOOK_RECIPES])
+def test_codebook_recipes_end_cleanly(content):
+    check_codebook_recipe(content)
+
+
+def check_codebook_recipe(content):
+    workdir = scratch()
+    try:
+        folder = fresh_project("prefilled", workdir)
+        path = workdir / "codeboek.yaml"
+        path.write_bytes(content)
+        outcome = run(folder, "codebook", "load", str(path))
+        assert_clean_ending(outcome, [path.name], marker=None)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+CODINGS_RECIPES = [
+    ("F14-fragment-id-10-22", "fragment;code;coder\n10000000000000000000000;werkdruk;anna\n", 1),
+    ("F15-conflicting-duplicates", "fragment;code;coder;main\n2;salaris;anna;1\n2;salaris;anna;0\n", 1),
+    ("F15-conflicting-memos", "fragment;code;coder;memo\n2;salaris;anna;eerst\n2;salaris;anna;daarna\n", 1),
+]
+
+
+@pytest.mark.parametrize("content, expected", [r[1:] for r in CODINGS_RECIPES], ids=[r[0] for r in CODINGS_RECIPES])
+def test_codings_recipes_end_cleanly(content, expected):
+    workdir = scratch()
+    try:
+        folder = fresh_project("prefilled", workdir)
+        path = workdir / "codings.csv"
+        path.write_text(content, encoding="utf-8")
+        outcome = run(folder, "codings", "import", str(path))
+        assert_clean_ending(outcome, [path.name])
+        assert outcome.exit_code == expected, outcome.output
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@contextmanager
+def memory_bound(extra: int = 1_500_000_000):
+    """Cap this process's address space, so an unbounded input fails this test instead of the machine."""
+    size = next(int(line.split()[1]) * 1024 for line in open("/proc/self/status") if line.startswith("VmSize:"))
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (size + extra, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def test_docx_zip_bomb_is_refused():
+    """F18: a small Word file whose document.xml unpacks to 300 MB of short paragraphs."""
+    workdir = scratch()
+    try:
+        folder = fresh_project("fresh", workdir)
+        path = workdir / "bom.docx"
+        paragraph = "<w:p><w:r><w:t>Ja.</w:t></w:r></w:p>"
+        path.write_bytes(_docx_with(lambda t: t.replace("</w:body>", paragraph * 8_000_000 + "</w:body>", 1)))
+        assert path.stat().st_size < 1_000_000
+        with memory_bound():
+            outcome = run(folder, "import", str(path))
+        assert_clean_ending(outcome, [path.name])
+        assert outcome.exit_code == 1
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def test_marker_is_planted():
+    """The privacy check would be empty if the marker sentence lost its marker word."""
+    assert MARKER_WORD in MARKER and Path(__file__).name.startswith("test_fuzz_")
