@@ -108,3 +108,11 @@ def test_skip_bad_skips_an_undecodable_file(cli, tmp_path):
     summary = imported(cli, "--skip-bad", str(folder))
     assert summary["new"] == 1 and "nul.txt:5: the file contains NUL bytes" in summary["skipped"][0]
     assert stored(cli.folder, "SELECT name FROM transcripts") == [("goed.txt",)]
+
+
+def test_long_runs_of_spaces_are_tidied_in_linear_time(cli, tmp_path):
+    """A trailing-space regex over the whole text backtracked quadratically: 200,000 spaces took hours."""
+    init(cli)
+    spaced = INTERVIEW.replace("De registratie.", "De registratie." + " " * 200_000 + "Echt. \t ")
+    imported(cli, str(write_bytes(tmp_path / "in", "spaties.txt", spaced.encode())))
+    assert fragments(cli)[-1]["text"] == "De registratie. Echt. Ik schrijf meer dan ik zorg."

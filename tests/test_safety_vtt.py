@@ -95,3 +95,11 @@ def test_skip_bad_skips_a_broken_vtt(cli, tmp_path):
     write(tmp_path / "in", "WEBVTT\n\n" + CUES.replace("00:00:10.000 -->", "00:00:1O.000 -->"), "kapot.vtt")
     summary = imported(cli, "--skip-bad", str(tmp_path / "in"))
     assert summary["new"] == 1 and "kapot.vtt:9: the cue timing is not" in summary["skipped"][0]
+
+
+def test_a_cue_full_of_unclosed_tags_is_read_in_linear_time(cli, tmp_path):
+    init(cli)
+    noise = "<c " * 100_000 + "<v " * 100_000
+    text = "WEBVTT\n\n" + CUES.replace("Huisbezoeken tot de lunch.", f"Huisbezoeken {noise}tot de lunch.")
+    imported(cli, str(write(tmp_path, text)))
+    assert fragments(cli)[-1]["text"].startswith("Huisbezoeken <c <c")

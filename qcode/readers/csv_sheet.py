@@ -95,7 +95,7 @@ def _csv_problem(reason: str, start: int, line: int, path: Path) -> ReadError:
 
 def _check_not_merged(cells: list[str], start: int, width: int, delimiter: str, path: Path) -> None:
     """Refuse a cell whose later lines start like new rows: a quote closed rows too late."""
-    if width < 2 or not cells:
+    if width < 2 or not any("\n" in cell for cell in cells):
         return
     own_shape = _shape(cells[0].strip())
     newlines_before = 0

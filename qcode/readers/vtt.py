@@ -20,8 +20,9 @@ from qcode.readers.labels import match_label
 _TIMESTAMP = r"(?:(\d{1,3}):)?([0-5]?\d):([0-5]\d)(?:[.,](\d{1,3}))?"
 _TIMING = re.compile(rf"\s*{_TIMESTAMP}\s*-->\s*{_TIMESTAMP}(?:\s+.*)?")
 _TIME_LIKE = re.compile(r"\s*\d+:\d")
-_VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:\s+([^>]*))?>")
-_TAG = re.compile(r"</?(?:v|c|i|b|u|ruby|rt|lang)(?:[.\s][^>]*)?>|<\d[\d:.]*>")  # WebVTT's own tags only
+# Bounded, so that a cue full of '<' without '>' cannot make the search quadratic.
+_VOICE = re.compile(r"<v(?:\.[^\s<>]{0,100})?(?:\s+([^<>\n]{0,500}))?>")
+_TAG = re.compile(r"</?(?:v|c|i|b|u|ruby|rt|lang)(?:[.\s][^<>\n]{0,500})?>|<\d[\d:.]{0,20}>")  # WebVTT's own tags
 _NOT_CUES = ("NOTE", "STYLE", "REGION")
 _TIMING_HINT = "a cue's timing line reads like '00:01:02.500 --> 00:01:05.000'; correct it or remove the cue"
 
