@@ -130,3 +130,15 @@ def test_short_rows_empty_columns_and_number_lookalikes_are_read(cli, tmp_path):
     assert attributes(cli.folder, "R2") == {"code": "9" * 5000}
     assert attributes(cli.folder, "R3") == {"code": "²³"}
     assert [f["text"] for f in fragments(cli)] == ["Ja, graag.", "Liever niet.", "Misschien."]
+
+
+def test_a_broken_participants_sheet_stops_its_transcripts_and_skip_bad_skips_them(cli, tmp_path):
+    init(cli)
+    broken, good = tmp_path / "team-a", tmp_path / "team-b"
+    write(broken, "U01.txt", INTERVIEW)
+    write(broken, "participants.csv", 'participant;transcript;functie\nU01;U01.txt;"wijkverpleegkundige\nU02;U02.txt;verzorgende\n')
+    write(good, "U03.txt", INTERVIEW)
+    message = refused(cli, str(broken), str(good))
+    assert f"{broken / 'participants.csv'}:2: a quoted cell is never closed" in message
+    summary = imported(cli, "--skip-bad", str(broken), str(good))
+    assert summary["new"] == 1 and stored(cli.folder, "SELECT name FROM transcripts") == [("U03.txt",)]
