@@ -14,6 +14,7 @@ import sqlite_utils
 
 from qcode import coding
 from qcode.db import transaction
+from qcode.db.connection import OnWait, prepare_to_write, set_on_wait
 from qcode.errors import UsageError
 from qcode.queries import (FRAGMENT_SELECT, fragment_filters, fragment_record, preceding_question,
                            resolve_transcript)
@@ -74,6 +75,11 @@ class CodingSession:
         unseen = (i for i, fragment_id in enumerate(self.queue) if fragment_id not in self.seen)
         self.position = next(unseen, 0)
         self.history: list[list[_Change]] = []
+        prepare_to_write(db)  # a read-only or damaged project is refused now, not at the first key
+
+    def when_waiting(self, on_wait: OnWait | None) -> None:
+        """Whom to tell when a write waits for another command's lock (it keeps retrying meanwhile)."""
+        set_on_wait(self.db, on_wait)
 
     @property
     def conn(self) -> sqlite3.Connection:

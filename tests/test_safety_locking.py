@@ -112,3 +112,51 @@ def test_the_coding_session_waits_and_says_so(cli, study):
             assert session.toggle("werkdruk") is True
         assert told == [True, False]
         assert [c.code for c in project.codings(coder="anna")] == ["werkdruk"]
+
+
+def test_the_coder_keeps_every_key_pressed_while_waiting_and_says_it_waits(cli, study):
+    """Keys pressed while an "import" holds the lock: the screen says so, then all apply, in order."""
+    import asyncio
+    import time
+
+    from qcode import Project
+    from qcode.tui import CoderApp
+
+    writer = Writer(study)
+    shown: list[str] = []
+
+    def release_once_the_screen_says_so(info) -> None:
+        for _ in range(600):
+            if "Waiting for another qcode command" in info.text.plain:
+                shown.append(info.text.plain)
+                break
+            time.sleep(0.05)
+        time.sleep(0.3)
+        writer.release.set()
+
+    async def scenario():
+        with Project.open(cli.folder) as project:
+            session = project.coding_session("anna")
+            app = CoderApp(session)
+            first = session.fragment_id
+            async with app.run_test(size=(150, 50)) as pilot:
+                await pilot.pause()
+                with writer:
+                    threading.Thread(target=release_once_the_screen_says_so, args=(app.query_one("#info"),),
+                                     daemon=True).start()
+                    await pilot.press("slash", "1", ".", "1", "enter")  # waits for the lock
+                    await pilot.press("n", "slash", "2", ".", "1", "enter")  # pressed while waiting
+                    for _ in range(200):
+                        if len(project.codings(coder="anna")) == 2:
+                            break
+                        await pilot.pause(0.05)
+                await pilot.pause()
+                second = session.fragment_id
+                assert "Waiting" not in app.query_one("#info").text.plain  # the fragment's info is back
+            codes = {entry.key: entry.id for entry in session.codes}
+            return first, second, codes, [(c.fragment, c.code) for c in project.codings(coder="anna")]
+
+    first, second, codes, applied = asyncio.run(scenario())
+    assert shown, "the coder never said it was waiting"
+    assert second != first
+    assert sorted(applied) == sorted([(first, codes["1.1"]), (second, codes["2.1"])])

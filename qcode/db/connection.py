@@ -114,6 +114,21 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
         raise
 
 
+def set_on_wait(db: sqlite_utils.Database, on_wait: OnWait | None) -> None:
+    """Whom a write on this database tells when it has to wait for another command's lock."""
+    if isinstance(db.conn, Connection):
+        db.conn.on_wait = on_wait
+
+
+def prepare_to_write(db: sqlite_utils.Database) -> None:
+    """The checks of a first write (read-only? damaged?) now, for a command that will write later."""
+    conn = db.conn
+    try:
+        _before_first_write(conn, getattr(conn, "path", Path("qcode.db")))
+    except sqlite3.Error as error:
+        _reraise(error, conn.path)
+
+
 def use_wal(db: sqlite_utils.Database) -> None:
     """Switch a sound, writable database to WAL mode (qcode makes every database so; a copy may not be)."""
     conn = db.conn

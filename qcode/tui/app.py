@@ -5,6 +5,7 @@ coding lives in the session and in `qcode.coding`.
 """
 from __future__ import annotations
 
+import asyncio
 import os
 
 from rich.console import RenderableType
@@ -83,6 +84,7 @@ class CoderApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.session.when_waiting(self._waiting_for_lock)
         tree = self.query_one(CodeTree)
         tree.fill(self.session.codes, set())
         tree.focus()
@@ -115,15 +117,38 @@ class CoderApp(App[None]):
             raise UsageError("apply a code to this fragment first", hint="Enter on a code in the tree")
         return target
 
-    def _run(self, action, *args) -> object:
-        """Call the session, show a refusal as a message instead of a crash, and redraw."""
+    async def _run(self, action, *args) -> object:
+        """Call the session, show a refusal as a message instead of a crash, and redraw.
+
+        The call runs in a thread and is awaited: while a write waits for another command's lock
+        (an import), the screen stays drawn and says so, and the keys pressed meanwhile wait in
+        the app's queue and are applied in order once the lock is free.
+        """
         try:
-            result = action(*args)
+            result = await asyncio.to_thread(action, *args)
         except QcodeError as error:
             self._refuse(error)
             return None
         self.show_fragment()
         return result
+
+    def _waiting_for_lock(self, waiting: bool) -> None:
+        """Told by a session write (in its thread) when it starts or stops waiting for a lock."""
+        try:
+            self.call_from_thread(self._show_waiting, waiting)
+        except RuntimeError:  # called from the app's own thread
+            self._show_waiting(waiting)
+
+    def _show_waiting(self, waiting: bool) -> None:
+        """Say it on the info bar: the screen redraws it while the app itself waits for the write."""
+        info = self.query_one(InfoBar)
+        if waiting:
+            self._info_before_waiting = info.text
+            info.show(Text("Waiting for another qcode command to finish writing (an import?)…\n"
+                           "The keys you press are kept, and applied in order once it has finished.",
+                           style="bold yellow"))
+        elif getattr(self, "_info_before_waiting", None) is not None:
+            info.show(self._info_before_waiting)
 
     def _refuse(self, error: QcodeError) -> None:
         hint = f" — {error.problem.hint}" if error.problem.hint else ""
@@ -137,37 +162,39 @@ class CoderApp(App[None]):
             return None
 
     # -- moving -----------------------------------------------------------------------------------
-    def action_next(self) -> None:
-        if self._run(self.session.next) is False:
+    async def action_next(self) -> None:
+        if await self._run(self.session.next) is False:
             self.notify("That was the last fragment of this session.", markup=False)
 
-    def action_previous(self) -> None:
-        self._run(self.session.previous)
+    async def action_previous(self) -> None:
+        await self._run(self.session.previous)
 
-    def action_next_uncoded(self) -> None:
-        if self._run(self.session.next_uncoded) is False:
+    async def action_next_uncoded(self) -> None:
+        if await self._run(self.session.next_uncoded) is False:
             self.notify("Every fragment of this session has a code from you.", markup=False)
 
     def action_goto(self) -> None:
-        def answer(name: str | None) -> None:
+        async def answer(name: str | None) -> None:
             if name:
-                self._run(self.session.jump, name.strip())
+                await self._run(self.session.jump, name.strip())
         self.push_screen(Prompt("Go to transcript (file name, name or participant id):"), answer)
 
     # -- coding -----------------------------------------------------------------------------------
-    def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
+    async def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
         event.stop()
         if event.node.data:
-            self._toggle(event.node.data)
+            await self._toggle(event.node.data)
 
-    def _toggle(self, code: str) -> None:
-        self._run(self.session.toggle, code)  # the ✓ in the tree and the coding line show the result
+    async def _toggle(self, code: str) -> None:
+        await self._run(self.session.toggle, code)  # the ✓ in the tree and the coding line show the result
 
-    def action_main(self) -> None:
-        self._run(lambda: self.session.toggle_main(self._current_target()))
+    async def action_main(self) -> None:
+        target = self._target_or_refuse()
+        if target is not None:
+            await self._run(self.session.toggle_main, target)
 
-    def action_star(self) -> None:
-        self._run(self.session.toggle_star)
+    async def action_star(self) -> None:
+        await self._run(self.session.toggle_star)
 
     def action_memo(self) -> None:
         target = self._target_or_refuse()
@@ -176,9 +203,9 @@ class CoderApp(App[None]):
         current = self.session.applied()[target]["memo"] or ""
         shown = visible_line(current)  # a memo from a sheet may hold control characters: kept unless edited
 
-        def answer(memo: str | None) -> None:
+        async def answer(memo: str | None) -> None:
             if memo is not None and memo != shown:
-                self._run(self.session.set_memo, target, memo)
+                await self._run(self.session.set_memo, target, memo)
         self.push_screen(Prompt(f"Memo on {self.codes_by_id[target].label}:", shown), answer)
 
     def action_span(self) -> None:
@@ -187,7 +214,7 @@ class CoderApp(App[None]):
             return
         count = len(self.session.sentences())
 
-        def answer(value: str | None) -> None:
+        async def answer(value: str | None) -> None:
             if value is None:
                 return
             try:
@@ -196,12 +223,12 @@ class CoderApp(App[None]):
                 self.notify(f"Type a sentence number or a range like 2-3 (1–{count}).", severity="error",
                             markup=False)
                 return
-            self._run(self.session.set_span, target, first, last)
+            await self._run(self.session.set_span, target, first, last)
         self.push_screen(Prompt(f"Quote only sentences (1–{count}, e.g. 2-3; empty = whole fragment):",
                                 placeholder="2-3"), answer)
 
-    def action_undo(self) -> None:
-        undone = self._run(self.session.undo)
+    async def action_undo(self) -> None:
+        undone = await self._run(self.session.undo)
         self.notify(f"Undone: {visible(str(undone))}" if undone else "Nothing to undo.", timeout=1.5, markup=False)
 
     # -- the codebook -----------------------------------------------------------------------------
@@ -212,14 +239,14 @@ class CoderApp(App[None]):
         if event.input.id == "filter":
             self.tree.fill(match_codes(self.session.codes, event.value), set(self.session.applied()))
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id != "filter":
             return
         matches = match_codes(self.session.codes, event.value)
         self._leave_filter(event.input)
         if event.value.strip() and matches:
             self.tree.select_code(matches[0].id)
-            self._toggle(matches[0].id)
+            await self._toggle(matches[0].id)
         elif event.value.strip():
             self.notify(f"No code matches {visible_line(repr(event.value))}.", severity="warning", markup=False)
 
