@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import resource
 import shutil
+import sqlite3
 import zipfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +18,7 @@ import pytest
 
 from test_fuzz_import import (
     MARKER, MARKER_WORD, assert_clean_ending, assert_valid_database, docx_bytes, fresh_project, run, scratch,
-    sheet_bytes,
+    sheet_bytes, squash, stored_texts,
 )
 
 SURVEY = ("--id-column", "respondent", "--text-column", "antwoord")
@@ -53,6 +54,9 @@ def _xlsx_with(member_text, rows=None) -> bytes:
 
 
 # (id, file name, content, extra arguments, expected exit code or None for either)
+BOMB_FRONT_MATTER = "---\n" + "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
+    f"{b}: &{b} [{', '.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdefg", "bcdefgh")) + "---\nI: vraag\nR: antwoord\n"
+
 IMPORT_RECIPES = [
     ("F1-docx-empty", "x.docx", b"", (), 1),
     ("F1-docx-not-a-zip", "x.docx", b"I: dit is geen Word-bestand\nR: nee\n", (), 1),
@@ -61,6 +65,14 @@ IMPORT_RECIPES = [
     ("F6-esc-in-csv-header", "x.csv", b"\x1b]0;gehackt\x07respondent;functie;antwoord\r\nR1;x;y\r\n", SURVEY, 1),
     ("F7-xlsx-bad-sheet-xml", "x.xlsx", lambda: _xlsx_with(lambda t: t.replace("<c ", "<x><c ", 1)), SURVEY, 1),
     ("F11-xlsx-without-sheet", "x.xlsx", lambda: _xlsx_with(None), SURVEY, 1),
+    ("F3-utf16-truncated", "x.txt", "I: vraag\nR: antwoord\n".encode("utf-16")[:-1], (), None),
+    ("F3-utf16-lone-surrogate", "x.txt", "I: vraag\nR: ".encode("utf-16") + b"\x00\xd8" + "ja\n".encode("utf-16-le"),
+     (), None),
+    ("F4-date-in-front-matter", "x.md", b"---\nparticipant: P01\ndatum: 2026-01-10\n---\nI: vraag\nR: antwoord\n", (), 0),
+    ("F5-csv-cell-over-128k", "x.csv", b"respondent;functie;antwoord\r\nR1;wijkcoach;" + b"lang " * 30_000 + b"\r\n",
+     SURVEY, None),
+    ("F10-control-char-in-front-matter", "x.md", b"---\nparticipant: P1\nnaam: a\x01b\n---\nI: vraag\nR: antwoord\n",
+     (), None),
 ]
 
 
@@ -88,6 +100,89 @@ def check_recipe(name, content, extra, expected, kind):
         assert expected is None or outcome.exit_code == expected, outcome.output
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def test_front_matter_date_is_kept_as_iso_text():
+    workdir = scratch()
+    try:
+        folder = fresh_project("fresh", workdir)
+        path = workdir / "u07.md"
+        path.write_text("---\nparticipant: U07\ndatum: 2026-01-10\n---\nI: vraag\nR: antwoord\n", encoding="utf-8")
+        outcome = run(folder, "import", str(path))
+        assert_clean_ending(outcome, [path.name])
+        assert outcome.exit_code == 0, outcome.output
+        conn = sqlite3.connect(folder / "qcode.db")
+        attributes = conn.execute("SELECT attributes FROM participants WHERE id = 'U07'").fetchone()[0]
+        conn.close()
+        assert '"2026-01-10"' in attributes
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def test_same_file_named_twice_ends_cleanly():
+    """F12: the same transcript given twice, directly and through its folder."""
+    workdir = scratch()
+    try:
+        folder = fresh_project("prefilled", workdir)
+        source = workdir / "interviews"
+        source.mkdir()
+        (source / "a.txt").write_text("I: vraag\nR: antwoord\nI: nog een\nR: ja\n", encoding="utf-8")
+        for args in ([source / "a.txt", source / "a.txt"], [source, source / "a.txt"],
+                     [source / "a.txt", source / ".." / "interviews" / "a.txt"]):
+            outcome = run(folder, "import", *map(str, args))
+            assert_clean_ending(outcome, ["a.txt"])
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def test_participants_sheet_with_a_very_long_file_name_ends_cleanly():
+    """F8: a transcript cell longer than the file system allows for a name."""
+    workdir = scratch()
+    try:
+        folder = fresh_project("fresh", workdir)
+        source = workdir / "interviews"
+        source.mkdir()
+        (source / "a.txt").write_text("I: vraag\nR: antwoord\nI: nog een\nR: ja\n", encoding="utf-8")
+        (source / "participants.csv").write_text(f"participant,transcript\nW01,{'a' * 300}.txt\n", encoding="utf-8")
+        outcome = run(folder, "import", str(source))
+        assert_clean_ending(outcome, ["participants.csv"])
+        assert outcome.exit_code == 1
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def test_paragraph_over_spacys_limit_is_imported_whole():
+    """F16: an auto-transcript with no blank lines: one paragraph longer than spaCy takes at once."""
+    workdir = scratch()
+    try:
+        folder = fresh_project("fresh", workdir)
+        path = workdir / "auto.txt"
+        long_turn = "Ik werkte daar lang. " * 52_000
+        path.write_text(f"I: Vertel eens.\nR: {long_turn}{MARKER}\nI: Dank je.\nR: Graag.\n", encoding="utf-8")
+        outcome = run(folder, "import", str(path))
+        assert_clean_ending(outcome, [path.name])
+        assert outcome.exit_code == 0, outcome.output
+        assert_valid_database(folder)
+        assert squash(MARKER) in squash(stored_texts(folder)["auto.txt"])
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def test_alias_bomb_in_front_matter_is_refused():
+    """F17: 300 bytes of front matter whose aliases expand to 43 million values."""
+    workdir = scratch()
+    try:
+        folder = fresh_project("fresh", workdir)
+        path = workdir / "bom.md"
+        path.write_text(BOMB_FRONT_MATTER, encoding="utf-8")
+        with memory_bound():
+            outcome = run(folder, "import", str(path))
+        assert_clean_ending(outcome, [path.name])
+        assert outcome.exit_code == 1
+        assert (folder / "qcode.db").stat().st_size < 5_000_000
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
 
 
 CODEBOOK_RECIPES = [
