@@ -214,3 +214,24 @@ def test_labels_after_soft_line_breaks_open_turns(cli, folder):
     assert turns(cli) == [("I", "Hoe lang werkte je daar?"),
                           ("R", "Zes jaar, bij het wijkteam. Daarvoor bij een school."),
                           ("I", "En waarom stopte je?"), ("R", "Ik zei: zo gaat het niet langer.")]
+
+
+def test_a_content_control_still_showing_its_placeholder_is_left_out(cli, folder):
+    placeholder = ('<w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent><w:r><w:t>Klik of tik om tekst in '
+                   'te voeren.</w:t></w:r></w:sdtContent></w:sdt>')
+    write_docx(folder / "U01.docx", p(run("Locatie: "), placeholder) + QUESTION
+               + labelled("Respondent", "Ik wilde meer tijd voor cliënten."))
+    text = stored_text(cli, folder)
+    assert "Klik" not in text
+    with Project.open(cli.folder) as project:
+        assert project.conn.execute("SELECT preamble FROM transcripts").fetchone()[0] == "Locatie:"
+
+
+def test_a_word_file_without_a_body_in_the_usual_form_is_refused(cli, folder):
+    strict = word_parts("")
+    strict["word/document.xml"] = ('<?xml version="1.0"?><w:document xmlns:w="http://purl.oclc.org/ooxml/'
+                                   'wordprocessingml/main"><w:body><w:p/></w:body></w:document>')
+    write_zip(folder / "U01.docx", strict)
+    result = cli("import", str(folder))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "U01.docx" in result.output and "Strict Open XML" in result.output

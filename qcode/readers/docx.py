@@ -80,7 +80,13 @@ def _body(path: Path) -> list[Block]:
 
     try:
         document = docx.Document(str(path))
+        if getattr(document.element, "body", None) is None:
+            raise ReadError("cannot read this Word file: its main part has no document body in the usual "
+                            "form (a Strict Open XML file?)", path=path,
+                            hint="open it in Word or LibreOffice and save it as Word Document (.docx)")
         return body_blocks(document.element.body, document.styles.element)
+    except ReadError:
+        raise
     except MemoryError:
         raise
     except Exception as error:  # python-docx raises many types on a damaged file; none may escape

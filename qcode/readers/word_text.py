@@ -8,7 +8,8 @@ cell and inline), smart tags, custom XML, hyperlinks and simple fields are read 
 complex field only the result shows (not the instruction between `begin` and `separate`). Text in
 a text box becomes paragraphs after the paragraph it is anchored in, read once (of Word's two
 copies in `mc:AlternateContent` only the first choice). Left out, as a reader does not see them in
-the body: comments, footnotes and endnotes, headers and footers, hidden text (`w:vanish`).
+the body or nobody wrote them: comments, footnotes and endnotes, headers and footers, hidden text
+(`w:vanish`), and content controls still showing their placeholder.
 Each piece of text carries whether it is bold, for speaker-label detection.
 """
 from __future__ import annotations
@@ -130,7 +131,7 @@ class _Story:
                 yield self.table(element)
             elif tag == MC + "AlternateContent":
                 yield from self.blocks(_chosen(element))
-            elif tag and tag not in SKIPPED:  # sdt, sdtContent, customXml, ins at block level…
+            elif tag and tag not in SKIPPED and not _placeholder(element):  # sdt, customXml, ins…
                 yield from self.blocks(element)
         if carried:
             yield Paragraph(carried)
@@ -175,7 +176,7 @@ class _Story:
                 self._run(child, bold, pieces, boxes)
             elif tag == MC + "AlternateContent":
                 self._inline(_chosen(child), bold, pieces, boxes)
-            elif tag and tag not in SKIPPED:  # ins, moveTo, hyperlink, sdt, smartTag, fldSimple, …
+            elif tag and tag not in SKIPPED and not _placeholder(child):  # ins, moveTo, hyperlink, sdt, …
                 self._inline(child, bold, pieces, boxes)
 
     def _run(self, run: Any, paragraph_bold: bool, pieces: list[Piece], boxes: list[Block]) -> None:
@@ -250,6 +251,11 @@ def _find(element: Any, tag: str, stop: str) -> Iterator[Any]:
                 yield from _find(chosen, tag, stop)
         elif child_tag and child_tag != stop and child_tag not in SKIPPED:
             yield from _find(child, tag, stop)
+
+
+def _placeholder(element: Any) -> bool:
+    """A content control still showing its placeholder ("Klik of tik om tekst in te voeren."): nobody wrote it."""
+    return element.tag == W + "sdt" and _has(element, W + "sdtPr", W + "showingPlcHdr")
 
 
 def _has(element: Any, properties: str, mark: str) -> bool:
