@@ -12,6 +12,7 @@ harness defined here.
 from __future__ import annotations
 
 import atexit
+import codecs
 import contextlib
 import csv
 import io
@@ -29,7 +30,7 @@ from unittest import mock
 import pytest
 import typer
 import typer.testing
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -577,8 +578,9 @@ def import_one(data: bytes, suffix: str, kind: str = "fresh", extra: tuple[str, 
 
 
 def check_import(data: bytes | Blob, suffix: str, kind: str, expected: list[str] | None = None,
-                 extra: tuple[str, ...] = ()) -> Outcome:
-    """Import and check the ending; a valid-shaped input (`expected` given) must import, with all its text."""
+                 extra: tuple[str, ...] = (), expected_if_imported: list[str] | None = None) -> Outcome:
+    """Import and check the ending; a valid-shaped input (`expected` given) must import, with all its text;
+    a damaged one whose text must survive if it is imported at all gives `expected_if_imported`."""
     outcome, folder = import_one(data.data if isinstance(data, Blob) else data, suffix, kind, extra)
     try:
         assert_clean_ending(outcome, [f"interview{suffix}"])
@@ -586,9 +588,10 @@ def check_import(data: bytes | Blob, suffix: str, kind: str, expected: list[str]
             assert_valid_database(folder)
         if expected is not None:
             assert outcome.exit_code == 0, f"a valid {suffix} file was refused: {outcome.output[-2000:]}"
+        if outcome.exit_code == 0 and (expected or expected_if_imported):
             stored = squash(" ".join(stored_texts(folder).values()))
-            for paragraph in expected:
-                assert squash(paragraph) in stored, "text lost on import"
+            for paragraph in expected or expected_if_imported:
+                assert squash(paragraph) in stored, "text lost or garbled on import"
         return outcome
     finally:
         shutil.rmtree(folder.parent, ignore_errors=True)
@@ -848,3 +851,57 @@ def test_reimport_of_changed_transcripts_keeps_every_coding(data):
             assert codings + orphaned == before[0] + before[1], "a coding was lost on re-import"
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+# -- one damaged place: the rest is either all kept or the file refused --------------------------
+
+TIMING_DAMAGE = [("00:00:", "00:0x:"), (".", ","), (" --> ", " -> "), (" --> ", "-->"), ("0", ""), (":", ";"),
+                 (" --> ", " --> 99:99:99.999 --> ")]
+
+
+@fuzz_settings(25)
+@given(made=vtt_transcript(), damage=st.sampled_from(TIMING_DAMAGE), which=st.integers(0, 30), kind=KINDS)
+def test_vtt_with_one_damaged_timing_loses_no_cue(made, damage, which, kind):
+    """A malformed cue timing: an error naming the file, or every cue's words imported."""
+    lines = made.data.decode("utf-8-sig").replace("\r\n", "\n").split("\n")
+    timings = [n for n, line in enumerate(lines) if "-->" in line]
+    at = timings[which % len(timings)]
+    lines[at] = lines[at].replace(*damage) if damage[0] in lines[at] else lines[at]
+    check_import("\n".join(lines).encode("utf-8"), ".vtt", kind, expected_if_imported=made.paragraphs)
+
+
+@fuzz_settings(25)
+@given(data=st.data(), kind=KINDS)
+def test_survey_csv_with_one_stray_quote_merges_no_rows(data, kind):
+    """An unterminated quote: an error naming the file, or each respondent's answer on its own."""
+    made = data.draw(survey_sheet(".csv"))
+    text = made.data.decode("utf-8-sig")
+    delimiter = ";" if text.split("\r\n", 1)[0].count(";") else ","
+    answered = {row[0] for row in list(csv.reader(io.StringIO(text), delimiter=delimiter))[1:] if row[2].strip()}
+    lines = text.split("\r\n")
+    row = data.draw(st.integers(1, max(1, len(lines) - 2)))
+    cells = lines[row].split(delimiter)
+    column = data.draw(st.integers(0, len(cells) - 1))
+    cells[column] = '"' + cells[column].lstrip('"')
+    lines[row] = delimiter.join(cells)
+    outcome, folder = import_one("\r\n".join(lines).encode("utf-8"), ".csv", kind, SURVEY_ARGS)
+    try:
+        assert_clean_ending(outcome, ["interview.csv"])
+        if outcome.exit_code == 0:
+            assert_valid_database(folder)
+            imported = {name.split("#", 1)[1] for name in stored_texts(folder) if name.startswith("interview.csv#")}
+            assert imported == answered, "rows merged or lost"
+    finally:
+        shutil.rmtree(folder.parent, ignore_errors=True)
+
+
+@fuzz_settings(25)
+@given(made=text_transcript(front_matter=False), line=st.integers(0, 40), kind=KINDS)
+def test_utf8_transcript_with_one_windows_line_is_not_garbled(made, line, kind):
+    """One Windows-1252 line in a UTF-8 file: the other lines' accents must survive, or a clear error."""
+    assume(made.paragraphs and made.data[:2] not in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    lines = made.data.decode("utf-8-sig").replace("\r\n", "\n").split("\n")
+    at = line % len(lines)
+    windows_line = "Café en reële zaken.".encode("cp1252")
+    data = b"\n".join([*(x.encode("utf-8") for x in lines[:at]), windows_line, *(x.encode("utf-8") for x in lines[at:])])
+    check_import(data, ".txt", kind, expected_if_imported=made.paragraphs)
