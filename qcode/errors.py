@@ -87,7 +87,7 @@ class DatabaseError(QcodeError):
 
 
 class DamagedDatabaseError(DatabaseError):
-    pass
+    reason: str = ""  # what is wrong with the file, without "the project database is damaged" around it
 
 
 class ReadOnlyDatabaseError(DatabaseError):

@@ -10,9 +10,12 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.request import pathname2url
 
 from qcode.changelog import log_action
-from qcode.errors import UsageError
+from qcode.db.checks import quick_check, sniff
+from qcode.db.migrations import MIGRATIONS
+from qcode.errors import DatabaseError, UsageError
 
 _CODING_COLUMNS = ("fragment_id", "code_id", "coder", "main", "star", "memo", "span_start", "span_end",
                    "created_at", "updated_at")
@@ -36,19 +39,40 @@ class MergeResult:
 
 
 def open_other(path: Path) -> sqlite3.Connection:
-    """The other copy's database, read-only: a project folder or the qcode.db itself."""
+    """The other copy's database, read-only and checked whole: a project folder or the qcode.db itself."""
     database = path / "qcode.db" if path.is_dir() else path
     if not database.is_file():
         raise UsageError(f"no qcode project at {path}", path=path, hint="give the other copy's folder or its qcode.db")
-    other = sqlite3.connect(f"file:{database.resolve()}?mode=ro", uri=True)
     try:
+        sniff(database)
+        other = _connect_read_only(database)
+        quick_check(other, database)
         version = other.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0
-    except sqlite3.DatabaseError:
-        raise UsageError("that file is not a qcode project database", path=database) from None
+    except (DatabaseError, sqlite3.DatabaseError) as error:
+        reason = (getattr(error, "reason", "") or error.problem.message) if isinstance(error, DatabaseError) else str(error)
+        raise UsageError(f"that file is not a qcode project database, or a damaged one: {reason}", path=database,
+                         hint="ask for a sound copy of the other project (or restore it from a backup)") from None
     if version < 2:
         raise UsageError("the other copy has an older database layout", path=database,
                          hint="open it once with this qcode (e.g. 'qcode --project DIR status'), then merge")
+    if version > len(MIGRATIONS):
+        raise UsageError(f"the other copy was made by a newer qcode (schema {version}, this qcode knows "
+                         f"{len(MIGRATIONS)})", path=database, hint="upgrade qcode, then merge")
     return other
+
+
+def _connect_read_only(database: Path) -> sqlite3.Connection:
+    """mode=ro, or immutable where SQLite cannot make its -shm file beside a copy in a read-only place."""
+    url = pathname2url(str(database.resolve()))
+    for mode in ("mode=ro", "immutable=1"):
+        other = sqlite3.connect(f"file:{url}?{mode}", uri=True)
+        try:
+            other.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            return other
+        except sqlite3.OperationalError:
+            other.close()
+    raise UsageError("cannot open the other copy's database read-only", path=database,
+                     hint="copy the other project's folder to a place you can write to, then merge from there")
 
 
 def merge(conn: sqlite3.Connection, other: sqlite3.Connection, source: str) -> MergeResult:

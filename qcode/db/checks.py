@@ -21,8 +21,10 @@ _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8
 
 
 def damaged(path: Path, reason: str) -> DamagedDatabaseError:
-    return DamagedDatabaseError(f"the project database is damaged ({reason}); nothing was changed",
-                                path=path, hint=DAMAGED_HINT)
+    error = DamagedDatabaseError(f"the project database is damaged ({reason}); nothing was changed",
+                                 path=path, hint=DAMAGED_HINT)
+    error.reason = reason
+    return error
 
 
 def read_only(path: Path, reason: str = "the file or its folder is read-only") -> ReadOnlyDatabaseError:
