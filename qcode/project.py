@@ -43,7 +43,11 @@ class Project:
         if unit not in UNITS:
             raise UsageError(f"unit must be one of {', '.join(UNITS)}, not {unit!r}")
         root = Path(path).resolve()
-        if (root / DB_NAME).exists():
+        database = root / DB_NAME
+        _refuse_a_non_file(database)
+        if _left_empty_by_an_interrupted_init(database):
+            database.unlink()
+        if database.exists():
             project = cls.open(root, on_wait)
             if project.unit != unit:
                 raise ProjectExistsError(
@@ -51,9 +55,13 @@ class Project:
                     hint="the unit is chosen once; make a new project for another unit")
             return project
         root.mkdir(parents=True, exist_ok=True)
-        db = create_database(root / DB_NAME, on_wait)
-        with transaction(db) as conn:
-            conn.execute("INSERT INTO settings (key, value) VALUES ('unit', ?)", (unit,))
+        try:
+            db = create_database(database, on_wait)
+            with transaction(db) as conn:
+                conn.execute("INSERT INTO settings (key, value) VALUES ('unit', ?)", (unit,))
+        except BaseException:  # a full disk: leave no half-made qcode.db that would later look damaged
+            _remove_database_files(database)
+            raise
         return cls(root, db)
 
     @classmethod
@@ -74,6 +82,7 @@ class Project:
         if start.is_file() and start.name == DB_NAME:
             return start.parent
         for folder in (start, *start.parents) if walk_up else (start,):
+            _refuse_a_non_file(folder / DB_NAME)
             if (folder / DB_NAME).is_file():
                 return folder
         raise NotAProjectError(f"no qcode project in {start}" + (" or any folder above it" if walk_up else ""),
@@ -373,3 +382,22 @@ def environment() -> dict[str, str]:
 
 def _lemmatise(text: str) -> list[str]:
     return [t.lemma_.lower() or t.lower_ for t in load_pipeline()(text) if not t.is_space]
+
+
+def _refuse_a_non_file(database: Path) -> None:
+    if database.exists() and not database.is_file():
+        kind = "a folder" if database.is_dir() else "not a regular file"
+        raise NotAProjectError(f"{DB_NAME} here is {kind}, not a project database", path=database,
+                               hint=f"move it away or rename it, then run the command again")
+
+
+def _left_empty_by_an_interrupted_init(database: Path) -> bool:
+    """A 0-byte qcode.db with no -wal beside it holds nothing: an init that failed (a full disk) left it."""
+    wal = database.with_name(DB_NAME + "-wal")
+    return (database.is_file() and database.stat().st_size == 0
+            and not (wal.exists() and wal.stat().st_size))
+
+
+def _remove_database_files(database: Path) -> None:
+    for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", f"{DB_NAME}-journal"):
+        database.with_name(name).unlink(missing_ok=True)

@@ -24,6 +24,14 @@ def study(cli, awkward) -> Path:
     return cli.folder / "qcode.db"
 
 
+def sqlite_dump(database: Path) -> list[str]:
+    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
 def refused(result, *words: str) -> None:
     """Exit 1 with our message, never a traceback."""
     assert result.exit_code == 1, result.output
@@ -154,8 +162,6 @@ def test_an_old_database_in_a_read_only_folder_says_it_needs_a_writable_copy(cli
     refused(cli("--project", str(view), "status", project=False), "older qcode", "copy the project folder")
 
 
-@pytest.mark.skipif(not hasattr(__import__("os"), "geteuid") or __import__("os").geteuid() == 0,
-                    reason="root may write a read-only file")
 def test_a_read_only_file_can_be_read_but_not_written(cli, study):
     study.chmod(0o444)
     try:
@@ -163,3 +169,49 @@ def test_a_read_only_file_can_be_read_but_not_written(cli, study):
         refused(cli("assign", "3", "werkdruk", "--coder", "anna"), "cannot write", "copy the project folder")
     finally:
         study.chmod(0o644)
+
+
+def test_a_read_only_folder_by_its_permission_bits_is_not_written(cli, study):
+    """chmod 555 on the folder: refused for writing even where the user (root) could write anyway."""
+    study.parent.chmod(0o555)
+    try:
+        before = sqlite_dump(study)
+        assert cli("status").exit_code == 0
+        refused(cli("assign", "3", "werkdruk", "--coder", "anna"), "cannot write", "copy the project folder")
+        assert sqlite_dump(study) == before
+    finally:
+        study.parent.chmod(0o755)
+
+
+def test_an_emptied_schema_record_is_called_damage_not_a_new_project(cli, study):
+    conn = sqlite3.connect(study)
+    conn.execute("DELETE FROM schema_version")
+    conn.commit()
+    conn.close()
+    before = sqlite_dump(study)
+    refused(cli("status"), "damaged", "schema version", "restore qcode.db")
+    refused(cli("assign", "3", "werkdruk", "--coder", "anna"), "damaged")
+    assert sqlite_dump(study) == before
+
+
+def test_a_missing_table_is_called_damage(cli, study):
+    conn = sqlite3.connect(study)
+    conn.execute("DROP TABLE codings")
+    conn.commit()
+    conn.close()
+    refused(cli("status"), "damaged", "codings", "restore qcode.db")
+
+
+def test_a_folder_named_qcode_db_is_named_for_what_it_is(cli, tmp_path):
+    folder = tmp_path / "studie"
+    (folder / "qcode.db").mkdir(parents=True)
+    refused(cli("init", str(folder), project=False), "is a folder", "move it")
+    refused(cli("--project", str(folder), "status", project=False), "is a folder", "move it")
+
+
+def test_an_empty_qcode_db_left_by_an_interrupted_init_is_made_anew(cli, tmp_path):
+    folder = tmp_path / "studie"
+    folder.mkdir()
+    (folder / "qcode.db").write_bytes(b"")
+    assert cli("init", str(folder), project=False).exit_code == 0
+    assert cli("--project", str(folder), "status", project=False).exit_code == 0

@@ -81,3 +81,26 @@ def test_import_on_a_really_full_disk_through_the_cli(cli, small_disk, awkward):
     assert "the disk is full" in result.output and "rollback" not in result.output
     with Project.open(folder) as project:
         assert database_dump(project) == before
+
+
+def test_init_on_a_full_disk_leaves_no_half_made_project(cli, small_disk):
+    folder = small_disk / "studie"
+    folder.mkdir()
+    leave_free(small_disk, 0)
+    result = cli("init", str(folder), project=False)
+    assert result.exit_code == 1, result.output
+    assert "the disk is full" in " ".join(result.output.split())
+    assert not list(folder.iterdir())  # no qcode.db that would later look damaged
+    (small_disk / "opvulling.bin").unlink()
+    assert cli("init", str(folder), project=False).exit_code == 0
+
+
+def test_a_reading_command_on_a_full_disk_says_so(cli, small_disk, awkward):
+    folder = small_disk / "studie"
+    assert cli("init", str(folder), project=False).exit_code == 0
+    for name in ("qcode.db-shm", "qcode.db-wal"):
+        (folder / name).unlink(missing_ok=True)
+    leave_free(small_disk, 0)
+    result = cli("--project", str(folder), "status", project=False)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "the disk is full" in " ".join(result.output.split()), result.output

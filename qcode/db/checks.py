@@ -17,7 +17,7 @@ DAMAGED_HINT = ("restore qcode.db from your backup, or copy the project folder a
 READ_ONLY_HINT = "copy the project folder to a place you can write to, and run the command there"
 
 # SQLite's primary result codes (the low byte of sqlite_errorcode)
-_BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
+_ERROR, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 1, 5, 6, 8, 10, 11, 13, 14, 26
 
 
 def damaged(path: Path, reason: str) -> DamagedDatabaseError:
@@ -67,6 +67,8 @@ def explain(error: sqlite3.Error, path: Path) -> DatabaseError | None:
     code = (getattr(error, "sqlite_errorcode", None) or 0) & 0xFF
     if code in (_CORRUPT, _NOTADB):
         return damaged(path, str(error))
+    if code == _IOERR and _disk_is_full(path):  # e.g. SQLite could not grow its -shm file
+        code = _FULL
     if code == _FULL:
         return DiskFullError("the disk is full: free some space and run the command again; nothing was written",
                              path=path, hint="see how much space is left with 'df -h' (or the Explorer/Finder)")
@@ -80,12 +82,23 @@ def explain(error: sqlite3.Error, path: Path) -> DatabaseError | None:
         return DatabaseError(f"the disk failed while reading or writing the project database ({error}); "
                              "nothing was written", path=path,
                              hint="check the disk or network drive, then run the command again")
+    if code == _ERROR and str(error).startswith(("no such table", "no such column")):
+        return damaged(path, f"part of qcode's layout is missing: {error}")
     if code in (_BUSY, _LOCKED):
         return DatabaseBusyError("another qcode command kept the project database locked too long; "
                                  "nothing was written", path=path,
                                  hint="wait until the other command (an import?) has finished, then run "
                                       "this one again")
     return None
+
+
+def _disk_is_full(path: Path) -> bool:
+    import shutil
+
+    try:
+        return shutil.disk_usage(path.parent if path.parent.exists() else ".").free < 64 * 1024
+    except OSError:
+        return False
 
 
 def diagnose(path: Path) -> str:

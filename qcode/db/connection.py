@@ -67,7 +67,13 @@ def _connect(target: str, uri: bool = False) -> Connection:
 
 
 def _writable(path: Path) -> bool:
-    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    """May we write the file and its folder? Judged by the permission bits too, since root ignores them."""
+    return all(os.access(place, os.W_OK) and (not _is_root() or place.stat().st_mode & 0o222)
+               for place in (path, path.parent))
+
+
+def _is_root() -> bool:
+    return getattr(os, "geteuid", lambda: -1)() == 0
 
 
 def _connect_read_only(path: Path) -> Connection:

@@ -51,6 +51,9 @@ def _schema_version(db: sqlite_utils.Database, path: Path) -> int:
                 "this SQLite database is not a qcode project (it has no schema_version table)", path=path,
                 hint="point --project at the project's folder; if 'qcode init' was interrupted here, "
                      "delete this qcode.db and run 'qcode init' again")
-        return schema_version(db)
+        version = schema_version(db)
+        if version == 0 and "settings" in db.table_names():
+            raise damaged(path, "its record of the schema version is empty, though it holds qcode's tables")
+        return version
     except sqlite3.Error as error:
         raise explain(error, path) or damaged(path, str(error)) from error
