@@ -103,3 +103,22 @@ def test_a_cue_full_of_unclosed_tags_is_read_in_linear_time(cli, tmp_path):
     text = "WEBVTT\n\n" + CUES.replace("Huisbezoeken tot de lunch.", f"Huisbezoeken {noise}tot de lunch.")
     imported(cli, str(write(tmp_path, text)))
     assert fragments(cli)[-1]["text"].startswith("Huisbezoeken <c <c")
+
+
+def test_a_cue_without_a_blank_line_before_it_is_a_cue_not_words(cli, tmp_path):
+    init(cli)
+    text = ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Marieke de Vries>Wat deed de doorslag?</v>\n\n"
+            "00:00:03.000 --> 00:00:04.000\n<v Karin Jansen>Het eerste deel van mijn antwoord</v>\n"
+            "00:00:05.000 --> 00:00:06.000\n<v Karin Jansen>en het tweede deel.</v>\n")
+    imported(cli, str(write(tmp_path, text)), "--interviewer", "Marieke de Vries")
+    texts = [row[0] for row in stored(cli.folder, "SELECT text FROM fragments ORDER BY idx")]
+    assert texts == ["Wat deed de doorslag?", "Het eerste deel van mijn antwoord en het tweede deel."]
+    assert turns(cli.folder) == [("Marieke de Vries", 1.0, 1), ("Karin Jansen", 3.0, 2)]  # cue numbers
+
+
+def test_an_arrow_inside_cue_text_is_an_error_naming_the_line(cli, tmp_path):
+    init(cli)
+    text = "WEBVTT\n\n" + CUES.replace("Met drie overdrachten", "Met drie overdrachten\nen toen --> crisis,")
+    path = write(tmp_path, text)
+    message = refused(cli, str(path))
+    assert f"{path}:8: a line inside a cue holds '-->'" in message

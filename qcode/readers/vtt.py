@@ -78,13 +78,28 @@ def cues(lines: list[str], path: Path) -> Iterator[Cue]:
         if timing_at is None:
             raise ReadError("text without a cue timing line (a blank line inside a cue?)", path=path,
                             line=first_line, hint=_TIMING_HINT)
-        line, timing = block[timing_at]
-        found = _TIMING.fullmatch(timing)
-        if not found:
-            raise ReadError("the cue timing is not 'HH:MM:SS.mmm --> HH:MM:SS.mmm'", path=path, line=line,
-                            hint=_TIMING_HINT)
-        number += 1
-        yield Cue(number, line, _seconds(*found.groups()[:4]), "\n".join(t for _, t in block[timing_at + 1:]))
+        for part, timed in enumerate(_split_at_timings(block[timing_at:])):
+            line, timing = timed[0]
+            found = _TIMING.fullmatch(timing)
+            if not found and (part == 0 or _TIME_LIKE.match(timing)):
+                raise ReadError("the cue timing is not 'HH:MM:SS.mmm --> HH:MM:SS.mmm'", path=path, line=line,
+                                hint=_TIMING_HINT)
+            if not found:
+                raise ReadError("a line inside a cue holds '-->', which WebVTT reads as the timing of a new cue",
+                                path=path, line=line,
+                                hint="write the arrow another way (→), or correct the timing line")
+            number += 1
+            yield Cue(number, line, _seconds(*found.groups()[:4]), "\n".join(t for _, t in timed[1:]))
+
+
+def _split_at_timings(block: list[tuple[int, str]]) -> Iterator[list[tuple[int, str]]]:
+    """A block from its timing line on, cut before every later line holding '-->': WebVTT ends a cue's
+    text there, so a cue written without a blank line before it is a cue of its own, not words."""
+    start = 0
+    for i in range(1, len(block) + 1):
+        if i == len(block) or "-->" in block[i][1]:
+            yield block[start:i]
+            start = i
 
 
 def _blocks(lines: list[str]) -> Iterator[list[tuple[int, str]]]:
