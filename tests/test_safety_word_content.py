@@ -235,3 +235,15 @@ def test_a_word_file_without_a_body_in_the_usual_form_is_refused(cli, folder):
     result = cli("import", str(folder))
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "U01.docx" in result.output and "Strict Open XML" in result.output
+
+
+def test_an_equation_and_ruby_base_text_are_read_as_seen(cli, folder):
+    math = ('<m:oMath xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math">'
+            "<m:r><m:t>38 + 2 = 40</m:t></m:r></m:oMath>")
+    ruby = ("<w:r><w:ruby><w:rubyPr/><w:rt><w:r><w:t>uitspraak</w:t></w:r></w:rt>"
+            "<w:rubyBase><w:r><w:t>uren</w:t></w:r></w:rubyBase></w:ruby></w:r>")
+    body = QUESTION + p(run("Respondent:", bold=True), run(" Ik werkte "), math, run(" "), ruby, run(" per week."))
+    write_docx(folder / "U01.docx", body)
+    text = stored_text(cli, folder)
+    assert "Respondent: Ik werkte 38 + 2 = 40 uren per week." in text
+    assert "uitspraak" not in text

@@ -20,6 +20,7 @@ from typing import Any
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
 FALSE_VALUES = frozenset({"0", "false", "off", "none"})
 
 # Elements whose content a reader never sees in the body: revisions taken away, properties,
@@ -176,6 +177,8 @@ class _Story:
                 self._run(child, bold, pieces, boxes)
             elif tag == MC + "AlternateContent":
                 self._inline(_chosen(child), bold, pieces, boxes)
+            elif tag == M + "t":  # the text of an equation (m:oMath), as Word shows it in the line
+                pieces.append(Piece(child.text or "", bold))
             elif tag and tag not in SKIPPED and not _placeholder(child):  # ins, moveTo, hyperlink, sdt, …
                 self._inline(child, bold, pieces, boxes)
 
@@ -204,6 +207,9 @@ class _Story:
                 pieces.append(Piece("-", bold))
             elif tag == W + "sym":
                 pieces.append(Piece(_symbol(child), bold))
+            elif tag == W + "ruby":  # the base text is what one reads; the guide text above it (w:rt) is not
+                for base in child.iter(W + "rubyBase"):
+                    self._inline(base, bold, pieces, boxes)
             elif tag == MC + "AlternateContent":
                 boxes.extend(self._text_boxes(_chosen(child)))
             elif tag and tag not in SKIPPED:  # drawing, pict, object: text boxes inside
