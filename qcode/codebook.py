@@ -81,9 +81,23 @@ def _yaml() -> YAML:
     return yaml
 
 
+# What YAML does not allow in a file: C0 controls but tab, LF and CR; DEL; C1 but NEL; surrogates; U+FFFE/F.
+_NOT_YAML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _refuse_control_characters(text: str, path: Path) -> None:
+    found = _NOT_YAML.search(text)
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        raise CodebookError([Problem(f"the codebook holds a control character (U+{ord(found.group()):04X}) "
+                                     "that YAML does not allow", path, line,
+                                     hint="remove it; an editor that shows invisible characters helps")])
+
+
 def read_codebook(path: Path) -> LoadedCodebook:
     """Parse and validate a codebook file; every problem is reported with its YAML line."""
     text = _read_text(path)
+    _refuse_control_characters(text, path)
     try:
         safe_yaml.check(text)
         document = _yaml().load(text)

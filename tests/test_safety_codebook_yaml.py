@@ -78,3 +78,16 @@ def test_modest_anchors_and_a_few_levels_still_load(cli, tmp_path):
                     encoding="utf-8")
     result = cli("codebook", "check", str(path), project=False)
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("control", ["\x1b[31m", "\x00", "\x07", "\x9b", "\x7f"])
+def test_a_control_character_in_a_codebook_is_named_with_its_line(cli, tmp_path, control):
+    cli("init", str(cli.folder), project=False)
+    path = tmp_path / "codeboek.yaml"
+    path.write_text(f'name: Exitstudie\nversion: "1"\ncodes:\n  - id: werkdruk\n    label: Werk{control}druk\n',
+                    encoding="utf-8")
+    for command in (("codebook", "check", str(path)), ("codebook", "load", str(path))):
+        result = cli(*command)
+        assert result.exit_code == 1, result.output
+        assert f"{path}:5" in result.output and "control character" in result.output
+        assert "unexpected" not in result.output and "\x1b" not in result.output and "\x00" not in result.output
