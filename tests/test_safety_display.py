@@ -228,3 +228,19 @@ def rendered_screen(coder) -> str:
                       color_system="truecolor", legacy_windows=False)
     console.print(coder.screen._compositor.render_update(full=True, screen_stack=coder._background_screens))
     return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", console.export_text(styles=False))
+
+
+def test_the_chart_draws_controls_as_symbols_and_prints_no_warnings(study, tmp_path, capfd):
+    import warnings
+
+    chart = tmp_path / "themas.png"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = qcode(study, "chart", "--coder", "anna", "-o", str(chart))
+    assert result.exit_code == 0, result.output
+    assert not caught  # matplotlib's glyph warnings would print on the terminal, control characters and all
+    captured = capfd.readouterr()
+    for output in (result.output, captured.out, captured.err):
+        assert_clean(output)
+        assert "Warning" not in output and "Glyph" not in output
+    assert chart.stat().st_size > 1000

@@ -4,13 +4,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from qcode.aggregate import CodeCount
-from qcode.outputs import Guard, writing, xml_text
+from qcode.display import visible_line
+from qcode.outputs import Guard, writing
 
 FORMATS = (".png", ".svg")
 
 
 def theme_chart(counts: list[CodeCount], path: Path, total: int, lang: str = "nl", guard: Guard | None = None) -> Path:
     """Write the chart; the most mentioned theme on top."""
+    import warnings
+
+    with warnings.catch_warnings():  # a glyph missing from the font is drawn as a box, not told on the terminal
+        warnings.simplefilter("ignore")
+        return _draw(counts, path, total, lang, guard)
+
+
+def _draw(counts: list[CodeCount], path: Path, total: int, lang: str, guard: Guard | None) -> Path:
     import matplotlib
     matplotlib.use("Agg")  # no display, no network: a file only
     import matplotlib.pyplot as plt
@@ -18,7 +27,7 @@ def theme_chart(counts: list[CodeCount], path: Path, total: int, lang: str = "nl
     if path.suffix.lower() not in FORMATS:
         raise ValueError(path.suffix)
     ordered = list(reversed(counts))
-    labels = [xml_text(c.label).replace("$", r"\$") for c in ordered]  # '$' would start mathtext
+    labels = [visible_line(c.label).replace("$", r"\$") for c in ordered]  # '$' would start mathtext
     main = [c.main for c in ordered]
     other = [c.participants - c.main for c in ordered]
     words = {"nl": ("belangrijkste reden om te vertrekken", "genoemd, niet de belangrijkste reden",
