@@ -121,3 +121,16 @@ def test_valid_codebooks_load(made, kind):
     check_load(made.data, kind, made.paragraphs)
 
 
+@fuzz_settings(60)
+@given(data=st.data(), kind=KINDS)
+def test_damaged_codebooks_end_cleanly(data, kind):
+    made = data.draw(codebook_yaml())
+    check_load(data.draw(yaml_mutated(made.data)), kind)
+
+
+@fuzz_settings(30)
+@given(data=st.one_of(st.binary(max_size=2000),
+                      st.text(max_size=1500).map(lambda t: t.encode("utf-8", errors="surrogatepass"))),
+       kind=KINDS)
+def test_random_codebook_bytes_end_cleanly(data, kind):
+    check_load(data, kind)

@@ -186,6 +186,8 @@ def test_alias_bomb_in_front_matter_is_refused():
 
 
 CODEBOOK_RECIPES = [
+    ("F9-nul", b"name: a\x00\nversion: 1\ncodes:\n  - id: a\n    label: A\n"),
+    ("F9-control-char", b"name: Exit\x01studie\nversion: 1\ncodes:\n  - id: a\n    label: A\n"),
     ("F13-nested-400-deep", ("name: x\nversion: 1\ncodes:\n" + "".join(
         f"{'  ' * (2 * d)}  - id: c{d}\n{'  ' * (2 * d)}    label: L\n{'  ' * (2 * d)}    codes:\n" for d in range(400))
         + f"{'  ' * 800}  - id: bodem\n{'  ' * 800}    label: B\n").encode()),
