@@ -13,8 +13,16 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-_IMAGE = re.compile(r"^!\[(?P<alt>[^\]]*)\]\((?P<path>[^)]+)\)$")
-_INLINE = re.compile(r"\\(?P<escaped>.)|\*\*(?P<bold>.+?)\*\*|\*(?P<italic>.+?)\*")
+from qcode.render.markdown_text import ESCAPABLE, link_target, unescape
+
+_IMAGE = re.compile(r"^!\[(?P<alt>(?:\\.|[^\]\\])*)\]\((?P<path>(?:\\.|[^)\\])+)\)$")
+# An escape is one unit everywhere, so an escaped `*` or `|` inside a quote never ends it.
+_ESCAPE = rf"\\{ESCAPABLE}"
+_PLAIN = rf"(?:{_ESCAPE}|[^*\\]|\\(?!{ESCAPABLE}))"
+_BOLD = rf"\*\*(?P<bold>(?:{_PLAIN}|\*(?!\*))+?)\*\*"
+_ITALIC = rf"\*(?P<italic>(?:{_PLAIN}|\*\*{_PLAIN}+?\*\*)+?)\*"
+_INLINE = re.compile(rf"\\(?P<escaped>{ESCAPABLE})|{_BOLD}|{_ITALIC}")
+_CELL_TOKEN = re.compile(r"\\.|[^|\\]+|\\|\|")
 
 
 @dataclass
@@ -35,7 +43,7 @@ def parse(markdown: str) -> list[Block]:
             blocks.append(Block("paragraph", " ".join(paragraph)))
             paragraph.clear()
 
-    for raw in markdown.splitlines():
+    for raw in markdown.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = raw.strip()
         if not line:
             flush()
@@ -47,7 +55,7 @@ def parse(markdown: str) -> list[Block]:
             blocks.append(Block("heading", heading.group(2).strip(), level=len(heading.group(1))))
         elif image:
             flush()
-            blocks.append(Block("image", image.group("alt"), items=[image.group("path")]))
+            blocks.append(Block("image", unescape(image.group("alt")), items=[link_target(image.group("path"))]))
         elif line.startswith("- "):
             flush()
             if not blocks or blocks[-1].kind != "bullets":
@@ -55,7 +63,7 @@ def parse(markdown: str) -> list[Block]:
             blocks[-1].items.append(line[2:].strip())
         elif line.startswith("|"):
             flush()
-            cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", line.strip("|"))]
+            cells = _cells(line)
             if all(re.fullmatch(r":?-{3,}:?", cell) for cell in cells):
                 continue
             if not blocks or blocks[-1].kind != "table":
@@ -67,6 +75,21 @@ def parse(markdown: str) -> list[Block]:
             paragraph.append(line)
     flush()
     return blocks
+
+
+def _cells(line: str) -> list[str]:
+    """A table row's cells, split at the pipes that are not escaped (`\\|` is a pipe in a cell)."""
+    cells, current = [], []
+    for token in _CELL_TOKEN.findall(line):
+        if token == "|":
+            cells.append("".join(current))
+            current = []
+        else:
+            current.append(token)
+    cells.append("".join(current))
+    if not cells[-1].strip():  # the row's closing pipe
+        cells.pop()
+    return [cell.strip() for cell in cells[1:]]
 
 
 def runs(text: str) -> list[tuple[str, bool, bool]]:

@@ -13,11 +13,13 @@ from importlib import resources
 from pathlib import Path
 
 import jinja2
+import markupsafe
 
 from qcode import aggregate
 from qcode.errors import UsageError
 from qcode.outputs import Guard, check_target, create_text, writing, xml_text
 from qcode.render import dutch, english
+from qcode.render.markdown_text import Markdown, escape, link
 
 LANGUAGES = ("nl", "en")
 DEFAULT_TEMPLATES = resources.files("qcode.render") / "templates"
@@ -33,7 +35,8 @@ AGE_KEYS = {"age", "leeftijd"}
 
 @dataclass(slots=True)
 class QuoteItem:
-    """A quote as the template shows it; text and attribution are already escaped for Markdown."""
+    """A quote as the template shows it. `text` is the participants' words escaped (adjacent ones joined with
+    qcode's ' […] '); the attribution is data, escaped by the template as it writes it."""
     text: str
     attribution: str
     star: bool
@@ -99,14 +102,14 @@ def build(conn, options: ReportOptions, text_dir: Path) -> Report:
     missing: dict[Path, str] = {}
     for theme in themes:
         recommending = theme.role == "recommendations"
-        number = str(options.start + 2) if recommending else f"{options.start}.{len(sections) + 1}"
+        number = Markdown(options.start + 2 if recommending else f"{options.start}.{len(sections) + 1}")
         section = _section(theme, number, by_sub, total, survey, options, text_dir, missing)
         if recommending:
             recommendations = section
         else:
             sections.append(section)
     return Report(options.start, coder, total, survey, sections, aggregate.ranked(themes), recommendations,
-                  str(options.start + 1), str(options.chart) if options.chart else None, missing)
+                  Markdown(options.start + 1), link(str(options.chart)) if options.chart else None, missing)
 
 
 def _section(theme: aggregate.Theme, number: str, by_sub: dict[str, list[aggregate.Quote]], total: int,
@@ -118,6 +121,7 @@ def _section(theme: aggregate.Theme, number: str, by_sub: dict[str, list[aggrega
     sentence = words.mention_sentence(theme.count.participants, theme.count.main, total, *noun)
     if survey:
         sentence = sentence.split(";")[0] + "."
+    sentence = Markdown(sentence)  # qcode's own words and numbers
     text_file = text_dir / f"{theme.id}.md"
     if not (text_file.exists() or text_file.is_symlink()):
         missing[text_file] = TEXT_HINT[options.lang].format(label=theme.label)
@@ -126,17 +130,19 @@ def _section(theme: aggregate.Theme, number: str, by_sub: dict[str, list[aggrega
     for sub in theme.subs:
         quoted = _quote_items(by_sub.get(sub.id, []), options)
         if quoted or sub.participants:
-            section.subs.append(SubSection(f"{number}.{len(section.subs) + 1}", sub.id, sub.label, sub, quoted))
+            section.subs.append(SubSection(Markdown(f"{number}.{len(section.subs) + 1}"), sub.id, sub.label, sub,
+                                           quoted))
     return section
 
 
-def own_text(path: Path) -> str:
-    """The researcher's text for a theme, without comments; '' while the file is not there."""
+def own_text(path: Path) -> Markdown:
+    """The researcher's text for a theme, without comments; '' while the file is not there.
+    It is Markdown on purpose, so the template writes it as it is."""
     from qcode.readers import ReadError
     from qcode.readers.decoding import decode
 
     if not (path.exists() or path.is_symlink()):
-        return ""
+        return Markdown()
     if not path.is_file():
         raise UsageError("your own text for this theme should be a file", path=path,
                          hint="remove or rename what is there; qcode makes the file on the next report")
@@ -147,7 +153,7 @@ def own_text(path: Path) -> str:
     except OSError as error:
         raise UsageError(f"cannot read your own text: {os.strerror(error.errno or 0)}", path=path,
                          hint="check the file's permissions") from None
-    return _COMMENT.sub("", text).strip()
+    return Markdown(_COMMENT.sub("", text).strip())
 
 
 def _make_own_texts(missing: dict[Path, str], guard: Guard | None) -> None:
@@ -162,8 +168,8 @@ def _quote_items(quotes: list[aggregate.Quote], options: ReportOptions) -> list[
     order = sorted(range(len(groups)), key=lambda i: (not flags[i][0], not flags[i][1]))
     if options.max_quotes:
         order = order[:options.max_quotes]
-    return [QuoteItem(markdown_escape(" […] ".join([q.text for q in groups[i]])),
-                      markdown_escape(attribution(groups[i][0], options)), *flags[i]) for i in order]
+    return [QuoteItem(Markdown(" […] ".join([escape(q.text) for q in groups[i]])), attribution(groups[i][0], options),
+                      *flags[i]) for i in order]
 
 
 def _adjacent_groups(quotes: list[aggregate.Quote]) -> list[list[aggregate.Quote]]:
@@ -202,24 +208,31 @@ def attribution(quote: aggregate.Quote, options: ReportOptions) -> str:
 def template_environment(project_templates: Path) -> jinja2.Environment:
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(project_templates)),
                                   jinja2.FileSystemLoader(str(DEFAULT_TEMPLATES))])
+    # Every {{ value }} passes `_markdown_output`: data is escaped however a template is edited.
+    # Autoescaping marks what the template itself made (a macro's or a block's output) as written.
     env = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                             trim_blocks=True, lstrip_blocks=True)
+                             trim_blocks=True, lstrip_blocks=True, autoescape=True, finalize=_markdown_output)
     env.filters["number"] = dutch.number
     env.filters["capitalise"] = dutch.capitalise
-    env.filters["md"] = markdown_escape
+    env.filters["md"] = _as_text  # escaping happens on output, once; kept so older templates still run
+    env.filters["safe"] = _as_text  # data never becomes live Markdown, not even on request
     return env
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_#|])")
+def _markdown_output(value: object) -> object:
+    """A value as the template writes it: the template's own output as it is, data escaped for Markdown."""
+    if hasattr(value, "__html__"):  # a macro's, caller's or {% set %} block's output: already escaped
+        return value
+    if isinstance(value, Markdown):
+        return markupsafe.Markup(value)
+    return markupsafe.Markup(escape(value))
 
 
-def markdown_escape(text: str) -> str:
-    """Keep a participant's words from being read as Markdown ('*', '_', '#', '|', …), on one line.
-    (Control characters are made visible in the whole report as it is written, by `xml_text`.)"""
-    text = str(text)
-    if "\n" in text or "\r" in text:
-        text = " ".join(text.split())
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+def _as_text(value: object) -> object:
+    return value if isinstance(value, str | int | float) else str(value)
+
+
+markdown_escape = escape  # the one escaping rule for data in Markdown (markdown_text.escape)
 
 
 def render_markdown(report: Report, project_templates: Path, lang: str) -> str:
@@ -317,7 +330,7 @@ def write(conn, root: Path, options: ReportOptions, fmt: str, output: Path | Non
         check_target(options.chart, guard.protect([output], "the report itself"))
     report = build(conn, options, text_dir)
     if options.chart is not None:
-        report.chart = os.path.relpath(options.chart.resolve(), output.resolve().parent)
+        report.chart = link(os.path.relpath(options.chart.resolve(), output.resolve().parent))
     markdown = render_markdown(report, root / "templates", options.lang)
     beside = guard.protect([output], "the report itself")
     _make_own_texts(report.missing_texts, beside)
