@@ -124,7 +124,8 @@ def _section(theme: aggregate.Theme, number: str, by_sub: dict[str, list[aggrega
     sentence = Markdown(sentence)  # qcode's own words and numbers
     text_file = text_dir / f"{theme.id}.md"
     if not (text_file.exists() or text_file.is_symlink()):
-        missing[text_file] = TEXT_HINT[options.lang].format(label=theme.label)
+        # no '--' from a label: it could end the comment and leave the rest live in the researcher's text
+        missing[text_file] = TEXT_HINT[options.lang].format(label=re.sub(r"-{2,}", "-", theme.label))
     section = Section(number, theme.id, theme.chapter or theme.label, own_text(text_file), sentence, theme.count,
                       _quote_items(by_sub.get(theme.id, []), options))
     for sub in theme.subs:
