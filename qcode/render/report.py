@@ -221,12 +221,11 @@ def template_environment(project_templates: Path) -> jinja2.Environment:
 
 
 def _markdown_output(value: object) -> object:
-    """A value as the template writes it: the template's own output as it is, data escaped for Markdown."""
-    if hasattr(value, "__html__"):  # a macro's, caller's or {% set %} block's output: already escaped
+    """A value as the template writes it: the template's own output as it is, data escaped for Markdown.
+    (Jinja's autoescape then keeps the result as it is: it only HTML-escapes what is not Markup.)"""
+    if type(value) is not str and hasattr(value, "__html__"):  # a macro's, caller's or {% set %} block's output
         return value
-    if isinstance(value, Markdown):
-        return markupsafe.Markup(value)
-    return markupsafe.Markup(escape(value))
+    return markupsafe.Markup(escape(value))  # a Markdown value comes back from `escape` as it is
 
 
 def _as_text(value: object) -> object:
