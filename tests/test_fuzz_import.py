@@ -905,3 +905,20 @@ def test_utf8_transcript_with_one_windows_line_is_not_garbled(made, line, kind):
     windows_line = "Café en reële zaken.".encode("cp1252")
     data = b"\n".join([*(x.encode("utf-8") for x in lines[:at]), windows_line, *(x.encode("utf-8") for x in lines[at:])])
     check_import(data, ".txt", kind, expected_if_imported=made.paragraphs)
+
+
+def test_survey_without_header_names_no_answer_in_the_error():
+    """F21: a survey sheet whose header row is missing: the first answer becomes a 'column name', and the
+    message listing the columns must not print it (a participant's words)."""
+    for suffix, content in ((".csv", f"R1;jongerenwerker;{MARKER}\r\nR2;wijkcoach;Ja.\r\n".encode("utf-8")),):
+        workdir = scratch()
+        try:
+            folder = fresh_project("fresh", workdir)
+            path = workdir / f"enquete{suffix}"
+            path.write_bytes(content)
+            outcome = run(folder, "import", str(path), "--id-column", "respondent", "--text-column", "antwoord")
+            assert_clean_ending(outcome, [path.name])
+            assert MARKER_WORD not in outcome.output
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+

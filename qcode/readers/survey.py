@@ -11,8 +11,12 @@ def read_survey(path: Path, id_column: str, text_column: str) -> list[ParsedDocu
     header, rows = read_rows(path)
     for column, option in ((id_column, "--id-column"), (text_column, "--text-column")):
         if column not in header:
-            raise ReadError(f"no column {column!r} (the columns are: {', '.join(h for h in header if h)})",
-                            path=path, line=1, unit="row", hint=f"name an existing column with {option}")
+            names = [_shown_column(h) for h in header if h]
+            looks_like_data = any(name.startswith("(a text") for name in names)
+            raise ReadError(f"no column {column!r} (the columns are: {', '.join(names)})",
+                            path=path, line=1, unit="row",
+                            hint="the first row does not look like column names: give the sheet a header row"
+                            if looks_like_data else f"name an existing column with {option}")
     documents: list[ParsedDocument] = []
     first_row: dict[str, int] = {}
     for number, record in rows:
@@ -40,3 +44,8 @@ def read_survey(path: Path, id_column: str, text_column: str) -> list[ParsedDocu
         raise ReadError(f"no answers in column {text_column!r}", path=path,
                         hint="check --text-column, or that this is the right sheet")
     return documents
+
+
+def _shown_column(name: str) -> str:
+    """A header cell for a message; a long text there is probably an answer (no header row), so only its length."""
+    return name if len(name) <= 40 and len(name.split()) <= 4 else f"(a text of {len(name)} characters)"
