@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qcode import coding
+from qcode import coding, inputs
 from qcode.changelog import utc_now
 from qcode.errors import InputError, Problem, UsageError, cell
 from qcode.outputs import same_text, uncut
@@ -92,6 +92,7 @@ def import_codings(conn: sqlite3.Connection, path: Path, default_coder: str | No
     coding.apply_checked(conn, [(r.fragment, r.code, r.coder, r.main, r.star, r.memo, r.span)
                                 for r in changed.values()])
     result.applied = len(changed)
+    inputs.record(conn, path, "codings")  # never written over by an output from now on
     if read_whole:
         result.seen_added = _mark_transcripts_seen(conn, {(row.coder, row.fragment) for row in rows})
     return result

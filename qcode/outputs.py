@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from qcode import inputs
 from qcode.errors import QcodeError
 
 
@@ -175,21 +176,21 @@ class Guard:
 
     root: Path | None = None
     protected: dict[str, tuple[Path, str]] = field(default_factory=dict)  # key → (path, what it is)
+    input_trees: frozenset[str] = frozenset()  # folders whose existing input files, subfolders too, are kept
+    input_folders: frozenset[str] = frozenset()  # folders whose own existing input files are kept
 
     @classmethod
     def of_project(cls, conn: sqlite3.Connection, root: Path) -> Guard:
+        """The project's database and side files, every file it read (see `qcode.inputs`), its
+        templates and own texts; and existing input files beside the transcripts it imported."""
         database = next((Path(row[2]) for row in conn.execute("PRAGMA database_list")
                          if row[1] == "main" and row[2]), root / "qcode.db")
-        guard = cls(root.resolve()).protect(
-            [database.with_name(database.name + suffix) for suffix in _SIDE_FILES], "the project database")
-        sources = list(_anchored([Path(p) for (p,) in conn.execute(
-            "SELECT DISTINCT source_path FROM transcripts")], root))
-        guard = guard.protect(sources, "a file the project imported")
-        sheets = [sheet for folder in {source.parent for source in sources} for sheet in _participants_sheets(folder)]
-        guard = guard.protect(sheets, "the participants sheet the project imported")
-        codebooks = _anchored([Path(p) for (p,) in conn.execute("SELECT DISTINCT source_path FROM codebook_versions")],
-                              root)
-        guard = guard.protect(codebooks, "a codebook the project loaded")
+        trees, folders = inputs.input_folders(conn, root)
+        guard = cls(root.resolve(), input_trees=frozenset(map(_key, trees)), input_folders=frozenset(map(_key, folders)))
+        guard = guard.protect([database.with_name(database.name + suffix) for suffix in _SIDE_FILES],
+                              "the project database")
+        for paths, what in inputs.project_inputs(conn, root):
+            guard = guard.protect(paths, what)
         guard = guard.protect(root.glob("templates/*.j2"), "a report template")
         return guard.protect(root.glob("exports/tekst/*.md"), "your own text for the report")
 
@@ -197,7 +198,7 @@ class Guard:
         protected, folders = dict(self.protected), {}
         for path in paths:
             protected.setdefault(_key(path, folders), (path, what))
-        return Guard(self.root, protected)
+        return Guard(self.root, protected, self.input_trees, self.input_folders)
 
     def refusal(self, target: Path) -> str | None:
         """What `target` is, when it may not be written; else None."""
@@ -208,6 +209,8 @@ class Guard:
             written = target.stat()
         except OSError:
             return None
+        if self._beside_inputs(target):
+            return "a file among the transcripts the project imported (perhaps another project's input)"
         for path, what in self.protected.values():  # a hard link, or a name spelled otherwise
             try:
                 other = path.stat()
@@ -217,36 +220,22 @@ class Guard:
                 return what
         return None
 
+    def _beside_inputs(self, target: Path) -> bool:
+        """An existing file of a kind qcode reads, in a folder of imported transcripts (see `qcode.inputs`)."""
+        if not (self.input_trees or self.input_folders):
+            return False
+        real = Path(_resolved(target))  # a link is written through: what counts is the file it leads to
+        if real.suffix.lower() not in inputs.INPUT_SUFFIXES or (self.root and inputs.exempt(real.parent, self.root)):
+            return False
+        return (_key(real.parent) in self.input_folders
+                or any(_key(folder) in self.input_trees for folder in (real.parent, *real.parent.parents)))
+
     def may_make(self, folder: Path) -> bool:
         """Missing folders are made inside the project only; elsewhere a typo should not make folders."""
         if self.root is None:
             return True
         folder = folder.resolve()
         return folder == self.root or self.root in folder.parents
-
-
-def _anchored(paths: Iterable[Path], root: Path) -> Iterator[Path]:
-    """Stored paths as files: relative ones from the project and from here; absolute ones as they
-    are, and, for a project copied or moved since, the file at the same place under the project."""
-    for path in paths:
-        if not path.is_absolute():
-            yield root / path
-            yield Path.cwd() / path
-            continue
-        yield path
-        for depth in range(1, min(len(path.parts) - 1, 4) + 1):
-            moved = root.joinpath(*path.parts[-depth:])
-            if moved.exists():
-                yield moved
-
-
-def _participants_sheets(folder: Path) -> list[Path]:
-    from qcode.readers.participants import is_participants_sheet
-
-    try:
-        return [p for p in folder.iterdir() if is_participants_sheet(p)]
-    except OSError:
-        return []
 
 
 # -- writing ------------------------------------------------------------------------------------
@@ -280,6 +269,20 @@ def check_target(path: Path, guard: Guard | None = None, make_folder: bool = Fal
         if isinstance(error, OSError):
             raise _failure(error, path) from None
         raise OutputError("this path is a loop of links", path=path, hint="choose another file name") from None
+
+
+def check_targets(paths: Iterable[Path], guard: Guard | None = None) -> None:
+    """Check every file a command will write before it writes the first: all of them, or none.
+
+    Two outputs on one file are refused too (the second would replace the first)."""
+    seen: dict[str, Path] = {}
+    for path in paths:
+        path = Path(path)
+        check_target(path, guard)
+        earlier = seen.setdefault(_key(path), path)
+        if earlier is not path:
+            raise OutputError(f"this file would be written twice (also as {earlier}); nothing was written", path=path,
+                              hint="choose another file name")
 
 
 def _checked(path: Path, guard: Guard, make_folder: bool) -> Path:

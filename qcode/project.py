@@ -288,6 +288,16 @@ class Project:
         """What no output may overwrite: the database, imported files, templates and own texts."""
         return outputs.Guard.of_project(self.conn, self.root)
 
+    def write_tables(self, written: Sequence[tuple[Sequence[dict], Sequence[str], Path]],
+                     fmt: str | None = None) -> None:
+        """Several tables, each (rows, columns, path): every path is checked before the first is written."""
+        guard = self.output_guard()
+        for _, _, path in written:
+            tables.format_of(Path(path), fmt)
+        outputs.check_targets([Path(path) for _, _, path in written], guard)
+        for rows, columns, path in written:
+            tables.write_rows(rows, columns, Path(path), fmt, guard)
+
     def write_table(self, rows: Sequence[dict], columns: Sequence[str], path: Path | str,
                     fmt: str | None = None) -> Path:
         """Rows as .csv, .json or .xlsx, whole or not at all, never over a file of the project."""

@@ -101,7 +101,8 @@ def as_before_0004(folder: Path) -> None:
     with conn:
         conn.execute("UPDATE codebook_versions SET source_path = ?",
                      (str((folder / "codebooks" / "pilot.yaml").resolve()),))
-        conn.execute("DELETE FROM schema_version WHERE name = '0004_codebook_path_in_project'")
+        conn.execute("DELETE FROM schema_version WHERE version >= 4")  # 0004 and the steps after it
+        conn.execute("DROP TABLE IF EXISTS imported_files")
     conn.close()
 
 

@@ -115,9 +115,11 @@ def matrix(ctx: typer.Context, coder: CoderOption = None,
             return
     if output is None:
         raise UsageError(f"--format {fmt} needs a file", hint="add -o exports/matrix." + fmt)
-    for number, found in enumerate(matrices):
-        target = output if number == 0 else output.with_stem(f"{output.stem}-{number + 1}")
-        project.write_table(found.as_rows(), [found.corner, *found.columns], target, fmt)
+    targets = [output if number == 0 else output.with_stem(f"{output.stem}-{number + 1}")
+               for number in range(len(matrices))]
+    project.write_tables([(found.as_rows(), [found.corner, *found.columns], target)
+                          for found, target in zip(matrices, targets)], fmt)
+    for found, target in zip(matrices, targets):
         console.print(f"[green]✓[/] {escape(found.title)} → {escape(str(target))}")
 
 

@@ -300,3 +300,18 @@ def _codebook_path_in_project(conn: sqlite3.Connection) -> None:
         if path.is_absolute() and path.is_relative_to(root):
             conn.execute("UPDATE codebook_versions SET source_path = ? WHERE id = ?",
                          (path.relative_to(root).as_posix(), version_id))
+
+
+@migration("0005_imported_sheets")
+def _imported_sheets(conn: sqlite3.Connection) -> None:
+    """The sheets (codings, and whatever else qcode reads besides transcripts and codebooks) the project imported.
+
+    An output must never be written over a file the project read; transcripts and codebooks are known
+    from their own tables, a codings sheet left no trace before. Paths inside the project are stored
+    relative to it, others absolute. Sheets imported before this step cannot be known.
+    """
+    conn.execute("CREATE TABLE imported_files ("
+                 " path TEXT PRIMARY KEY,"
+                 " kind TEXT NOT NULL,"
+                 " imported_at TEXT NOT NULL"
+                 ")")

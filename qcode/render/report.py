@@ -17,7 +17,7 @@ import markupsafe
 
 from qcode import aggregate
 from qcode.errors import UsageError
-from qcode.outputs import Guard, check_target, create_text, writing, xml_text
+from qcode.outputs import Guard, check_target, check_targets, create_text, writing, xml_text
 from qcode.render import dutch, english
 from qcode.render.markdown_text import Markdown, escape, link
 
@@ -299,10 +299,15 @@ def _spelled_in(name: str, where: Path | str, line: int | None) -> bool:
 
 def init_templates(project_templates: Path, guard: Guard | None = None) -> list[Path]:
     """Copy qcode's default templates into the project, leaving any the researcher already has."""
+    sources = [source for source in sorted(DEFAULT_TEMPLATES.iterdir(), key=lambda s: s.name)
+               if source.name.endswith(".j2")]
+    missing = [project_templates / source.name for source in sources
+               if not (project_templates / source.name).exists() and not (project_templates / source.name).is_symlink()]
+    check_targets(missing, guard)  # all of them, or none
     written = []
-    for source in sorted(DEFAULT_TEMPLATES.iterdir(), key=lambda s: s.name):
+    for source in sources:
         target = project_templates / source.name
-        if source.name.endswith(".j2") and create_text(target, source.read_text(encoding="utf-8"), guard):
+        if create_text(target, source.read_text(encoding="utf-8"), guard):
             written.append(target)
     return written
 
@@ -333,6 +338,7 @@ def write(conn, root: Path, options: ReportOptions, fmt: str, output: Path | Non
         report.chart = link(os.path.relpath(options.chart.resolve(), output.resolve().parent))
     markdown = render_markdown(report, root / "templates", options.lang)
     beside = guard.protect([output], "the report itself")
+    check_targets([*report.missing_texts, *([options.chart] if options.chart is not None else [])], beside)
     _make_own_texts(report.missing_texts, beside)
     if options.chart is not None:
         chart.theme_chart(report.ranking, options.chart, report.participants, options.lang, beside)
