@@ -9,12 +9,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from qcode.cli.common import console, open_project, print_json, problem_text
-from qcode.codings_io import EXPORT_COLUMNS
-from qcode.errors import UsageError
+from qcode.codings_io import EXPORT_COLUMNS, fragment_id
+from qcode.errors import UsageError, cell
 
 Coder = Annotated[str, typer.Option(help="Who codes (each coder's codings are kept apart).")]
 Codes = Annotated[list[str], typer.Argument(help="One or more code ids.")]
-FragmentId = Annotated[int, typer.Argument(help="The fragment's id (see qcode fragments).")]
+FragmentId = Annotated[str, typer.Argument(help="The fragment's id (see qcode fragments).", show_default=False)]
 
 codings_app = typer.Typer(help="List, import and export codings.", invoke_without_command=True)
 
@@ -33,8 +33,9 @@ def assign(ctx: typer.Context, fragment: FragmentId, codes: Codes, coder: Coder,
 
     Example:  qcode assign 298 agressie-spanning --coder anna --main --memo "hoofdreden"
     """
-    count = open_project(ctx).assign(fragment, codes, coder, main=main, star=star, memo=memo)
-    console.print(f"[green]✓[/] {escape(coder)}: fragment {fragment} coded with {count} code"
+    number = fragment_argument(fragment)
+    count = open_project(ctx).assign(number, codes, coder, main=main, star=star, memo=memo)
+    console.print(f"[green]✓[/] {escape(coder)}: fragment {number} coded with {count} code"
                   f"{'s' if count != 1 else ''}: {escape(', '.join(codes))}")
 
 
@@ -43,8 +44,21 @@ def unassign(ctx: typer.Context, fragment: FragmentId, codes: Codes, coder: Code
 
     Example:  qcode unassign 298 agressie-spanning --coder anna
     """
-    open_project(ctx).unassign(fragment, codes, coder)
-    console.print(f"[green]✓[/] {escape(coder)}: removed {escape(', '.join(codes))} from fragment {fragment}")
+    number = fragment_argument(fragment)
+    open_project(ctx).unassign(number, codes, coder)
+    console.print(f"[green]✓[/] {escape(coder)}: removed {escape(', '.join(codes))} from fragment {number}")
+
+
+def fragment_argument(given: str) -> int:
+    """A fragment id as typed: digits only, the rule `codings import` applies to a cell, without its
+    leniency for spaces. Python's int() also takes '1_0' (10), ' 7' and other scripts' digits."""
+    if given != given.strip():
+        raise UsageError("the fragment id has spaces around it", hint="give the whole number alone, like 298")
+    try:
+        return fragment_id(given)
+    except UsageError:
+        raise UsageError(f"fragment {cell(given)} is not a fragment id",
+                         hint="a fragment id is a whole number, like 298 (see qcode fragments)") from None
 
 
 @codings_app.callback()
