@@ -150,12 +150,14 @@ def _read_text(path: Path) -> str:
 def _problem(path: Path, document: CommentedMap, error: dict) -> Problem:
     location = tuple(error["loc"])
     line, described = _locate(document, location)
+    in_code = len(location) > 2 and location[0] == "codes"  # ("codes", 0, "label"), not ("name",)
     if error["type"] == "extra_forbidden":
         message = f"unknown field {location[-1]!r}"
-        hint = f"allowed fields: {', '.join(Code.model_fields)}"
+        hint = f"allowed fields: {', '.join(Code.model_fields if in_code else Codebook.model_fields)}"
     elif error["type"] == "missing":
         message = f"field {location[-1]!r} is missing"
-        hint = "every code needs an id and a label"
+        hint = ("every code needs an id and a label" if in_code else
+                "a codebook starts with its name and version, then its codes (see codebooks/exitstudie.yaml)")
     elif error["type"] == "string_pattern_mismatch" and location[-1] == "id":
         described = ""
         message = f"code id {_value(document, location)!r} is not a slug"

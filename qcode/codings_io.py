@@ -229,8 +229,16 @@ def _span(record: dict[str, Any], fragment: int, text: str) -> tuple[int, int] |
     return start, end
 
 
+_YES = frozenset({"1", "ja", "j", "yes", "y", "true", "waar", "x", "✓", "✔"})
+_NO = frozenset({"", "0", "nee", "n", "no", "false", "onwaar", "-"})
+
+
 def _flag(record: dict[str, Any], column: str) -> bool:
+    """A yes/no cell as researchers type it: 1/0, ja/nee, yes/no, true/false (Excel's too), x or ✓ for yes."""
     value = record.get(column)
-    if value in (None, 0, 1, "0", "1"):
-        return bool(int(value or 0))
-    raise UsageError(f"{column} must be 0 or 1, not {cell(value)}")
+    if value is None or isinstance(value, bool) or value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().casefold() in _YES | _NO:
+        return value.strip().casefold() in _YES
+    raise UsageError(f"{column} must be yes or no, not {cell(value)}",
+                     hint="write 1, ja, yes, x or ✓ for yes; 0, nee, no or leave it empty for no")

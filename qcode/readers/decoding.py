@@ -25,7 +25,7 @@ _SIGNATURES = (
      "give it its real extension (.docx or .xlsx)"),
     (b"\xd0\xcf\x11\xe0", "an old Word or Excel file (.doc/.xls)",
      "open it in Word or Excel and save it as .docx, .xlsx or UTF-8 text"),
-    (b"%PDF", "a PDF file", "qcode cannot read PDF: export the transcript as .docx or UTF-8 text"),
+    (b"%PDF", "a PDF file", None),  # the hint depends on what the file should be: see `save_as`
     (b"{\\rtf", "an RTF file", "open it in Word and save it as .docx"),
 )
 
@@ -46,7 +46,8 @@ def decode(data: bytes, path: Path) -> str:
     """Decode a text file the way Dutch transcription services and Excel deliver them."""
     for signature, what, hint in _SIGNATURES:
         if data.startswith(signature):
-            raise ReadError(f"this is {what}, not a text file", path=path, hint=hint)
+            raise ReadError(f"this is {what}, not a text file", path=path,
+                            hint=hint or f"qcode cannot read PDF: {save_as(path)}")
     encoding = _marked_encoding(data) or _utf16_without_bom(data)
     if encoding:
         text = _decode_wide(data, encoding, path)
@@ -58,7 +59,7 @@ def decode(data: bytes, path: Path) -> str:
             text = _decode_per_line(data, path)
     if "\x00" in text:
         _refuse_nul(text.encode("utf-8", "surrogatepass"), path)
-    return tidy(text)
+    return tidy(text.lstrip("\ufeff"))  # a second mark: a file saved with one by a program that adds another
 
 
 def _marked_encoding(data: bytes) -> str | None:
@@ -118,7 +119,19 @@ def _refuse_nul(data: bytes, path: Path) -> None:
     if position >= 0:
         raise ReadError("the file contains NUL bytes: it is not a text file", path=path,
                         line=data.count(b"\n", 0, position) + 1,
-                        hint="export the transcript as UTF-8 text (.txt) or Word (.docx)")
+                        hint=save_as(path))
+
+
+def save_as(path: Path) -> str:
+    """How to make a text file of the kind `path` should be: a sheet, a codebook, subtitles or a transcript."""
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".tsv"):
+        return "save the sheet from Excel as 'CSV UTF-8' or as an Excel Workbook (.xlsx)"
+    if suffix in (".yaml", ".yml"):
+        return "save the codebook as UTF-8 text"
+    if suffix == ".vtt":
+        return "export the subtitles again as WebVTT (.vtt) in UTF-8"
+    return "export the transcript as UTF-8 text (.txt) or Word (.docx)"
 
 
 def tidy(text: str) -> str:

@@ -26,6 +26,7 @@ MAX_CHARACTERS = 64 * 1024
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _INTEGER = re.compile(r"-?(?:0|[1-9][0-9]{0,17})")
 _DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]{0,14})\.[0-9]{1,15}")
+_BLANK = " \t\n\r\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u200c\u200d\u2060\u202f\u205f\u3000\ufeff"
 _HINT = "write one 'key: value' per line, for example 'participant: U03' and 'leeftijd: 34'"
 
 
@@ -109,6 +110,11 @@ class _Builder:
 
     def _store(self, value: Any) -> None:
         assert self.key is not None
+        if self.key == "participant" and isinstance(value, str):
+            value = value.strip(_BLANK)
+            if not value:  # quoted spaces, or invisible characters only: no id at all
+                raise ReadError("the participant id is empty (only spaces)", path=self.path, line=self.key_line,
+                                hint="give a pseudonymous id, for example 'participant: U03', or remove the line")
         self.attributes[self.key] = value
         self.key = None
 
