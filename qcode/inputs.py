@@ -29,7 +29,7 @@ def record(conn: sqlite3.Connection, path: Path, kind: str) -> None:
     root = database_folder(conn)
     stored = resolved.relative_to(root).as_posix() if root and resolved.is_relative_to(root) else str(resolved)
     conn.execute("INSERT INTO imported_files (path, kind, imported_at) VALUES (?, ?, ?) ON CONFLICT (path) "
-                 "DO UPDATE SET kind = excluded.kind, imported_at = excluded.imported_at", (stored, kind, utc_now()))
+                 "DO NOTHING", (stored, kind, utc_now()))  # the same sheet again changes nothing
 
 
 def database_folder(conn: sqlite3.Connection) -> Path | None:

@@ -149,7 +149,7 @@ def test_codings_import_reports_every_bad_row_and_writes_nothing(coded, tmp_path
         ,wrapped,ik,steun,anna,0
         {interviewer.id},,,steun,anna,0
         {first.id},,,steun,,0
-        {first.id},,,steun,anna,ja
+        {first.id},,,steun,anna,misschien
         """)
     before = database_dump(coded)
     with pytest.raises(InputError) as raised:
@@ -162,7 +162,7 @@ def test_codings_import_reports_every_bad_row_and_writes_nothing(coded, tmp_path
         f"({first.id}, {answers(coded)[1].id})",
         f"{sheet} (row 6): fragment {interviewer.id} is an interviewer's turn; only participants' words are coded",
         f"{sheet} (row 7): no coder in this row",
-        f"{sheet} (row 8): main must be 0 or 1, not 'ja'",
+        f"{sheet} (row 8): main must be yes or no, not 'misschien'",
     ]
     assert database_dump(coded) == before
     result = coded.import_codings(sheet, skip_bad=True)

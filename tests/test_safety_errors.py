@@ -171,7 +171,7 @@ def test_a_full_disk_met_by_a_file_write_is_called_a_full_disk(study, monkeypatc
 
 
 def test_typer_usage_errors_stay_typer_usage_errors(study):
-    result = qcode(study, "assign", "geen-getal", "werkdruk", "--coder", "anna")
+    result = qcode(study, "assign", "12", "werkdruk")
     assert result.exit_code == 2 and "unexpected" not in result.output
 
 

@@ -142,8 +142,9 @@ def test_codings_export_reads_back_to_the_same_codings(hostile, cli, tmp_path):
         if suffix == "xlsx":  # everything already there: nothing changes
             again = cli("codings", "import", str(sheet), "--json")
             assert again.exit_code == 0 and json.loads(again.output)["applied"] == 0, again.output
-            with Project.open(hostile) as project:
-                assert database_dump(project) == dump
+            with Project.open(hostile) as project:  # only the sheet is remembered, as an input never written over
+                assert [line for line in database_dump(project) if '"imported_files"' not in line] == [
+                    line for line in dump if '"imported_files"' not in line]
         with Project.open(hostile) as project:
             project.conn.execute("DELETE FROM codings")
         restored = cli("codings", "import", str(sheet), "--json")

@@ -189,3 +189,9 @@ def test_a_report_with_a_chart_writes_everything_or_nothing(studie, cli):
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert sorted(p.name for p in (studie / "exports").iterdir()) == ["tekst"]
     assert not list(texts.iterdir())
+
+
+def test_importing_the_same_sheet_again_changes_nothing(studie, cli):
+    before = _dump(studie)
+    assert cli("codings", "import", str(studie / "transcripts" / "codings" / "bram.csv")).exit_code == 0
+    assert _dump(studie) == before
