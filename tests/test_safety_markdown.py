@@ -203,11 +203,12 @@ def test_edited_template_cannot_let_data_through(hostile, tmp_path):
     template = studie / "templates" / "report.nl.md.j2"
     template.parent.mkdir(exist_ok=True)
     template.write_text(
-        "# Citaten\n\n"
+        "{% macro said() %}Gezegd:{% endmacro %}# Citaten\n\n"
         "{% for section in report.sections %}{% for quote in section.quotes %}"
         "{{ quote.text }}\n\n{{ quote.attribution | md }}\n\n{{ quote.attribution | safe }}\n\n"
         "{{ section.title ~ ' en ' ~ quote.attribution }}\n\n{% set block %}{{ section.title }}{% endset %}"
-        "{{ block }}\n\n{% endfor %}{% endfor %}", encoding="utf-8")
+        "{{ block }}\n\n{{ said() ~ ' ' ~ quote.attribution }}\n\n{{ [said(), quote.attribution] | join(' ') }}\n\n"
+        "{% endfor %}{% endfor %}", encoding="utf-8")
     try:
         target = tmp_path / "eigen.md"
         result = CliRunner().invoke(app, ["--project", str(studie), "report", "--coder", "anna", "--attribute",
@@ -222,5 +223,6 @@ def test_edited_template_cannot_let_data_through(hostile, tmp_path):
         inline = [_inline_text(t) for t in tokens if t.type == "inline"]
         assert set(QUOTES) <= set(inline) and LABEL in inline
         assert f"{LABEL} en {LINE_BREAKS.sub(' ', ATTRIBUTES[0])}" in inline
+        assert f"Gezegd: {LINE_BREAKS.sub(' ', ATTRIBUTES[1])}" in inline
     finally:
         template.unlink()

@@ -13,6 +13,9 @@ from importlib import resources
 from pathlib import Path
 
 import jinja2
+import jinja2.compiler
+import jinja2.filters
+import jinja2.nodes
 import markupsafe
 
 from qcode import aggregate
@@ -213,11 +216,27 @@ def template_environment(project_templates: Path) -> jinja2.Environment:
     # Autoescaping marks what the template itself made (a macro's or a block's output) as written.
     env = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
                              trim_blocks=True, lstrip_blocks=True, autoescape=True, finalize=_markdown_output)
+    env.code_generator_class = _PlainJoins
+    plain = jinja2.nodes.EvalContext(env)
+    plain.autoescape = False
+    env.filters["join"] = lambda value, d="", attribute=None: jinja2.filters.sync_do_join(plain, value, d, attribute)
     env.filters["number"] = dutch.number
     env.filters["capitalise"] = dutch.capitalise
     env.filters["md"] = _as_text  # escaping happens on output, once; kept so older templates still run
     env.filters["safe"] = _as_text  # data never becomes live Markdown, not even on request
     return env
+
+
+class _PlainJoins(jinja2.compiler.CodeGenerator):
+    """`a ~ b` joins as plain text, so the joined value is escaped as a whole when written. (Autoescape
+    would join a macro's output and data as HTML: data HTML-escaped, its Markdown left live.)"""
+
+    def visit_Concat(self, node: jinja2.nodes.Concat, frame) -> None:
+        self.write("str_join((")
+        for argument in node.nodes:
+            self.visit(argument, frame)
+            self.write(", ")
+        self.write("))")
 
 
 def _markdown_output(value: object) -> object:
