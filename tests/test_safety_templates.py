@@ -110,3 +110,21 @@ def test_an_own_text_in_another_encoding_or_a_folder_is_named(studie, cli):
     own.mkdir()
     result = cli("report", "--coder", "anna")
     assert result.exit_code == 1 and str(own) in _said(result) and "should be a file" in _said(result)
+
+
+@pytest.mark.parametrize("hostile", [
+    '{{ cycler.__init__.__globals__.os.system("touch {marker}") }}',
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    '{{ "x" * 10**10 }}',
+    "{{ 2 ** 100000000 }}",
+])
+def test_a_template_from_someone_else_cannot_reach_python_or_exhaust_memory(studie, cli, tmp_path, hostile):
+    marker = tmp_path / "uitgevoerd"
+    template = _edit(studie, 5, hostile.replace("{marker}", str(marker)))
+    before = _files(studie)
+    result = cli("report", "--coder", "anna")
+    said = _said(result)
+    assert result.exit_code == 1 and "Traceback" not in said, said
+    assert f"{template}:5" in said and "may not" in said, said
+    assert not marker.exists()
+    assert _files(studie) == before

@@ -16,6 +16,7 @@ import jinja2
 import jinja2.compiler
 import jinja2.filters
 import jinja2.nodes
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 import markupsafe
 
 from qcode import aggregate
@@ -214,8 +215,8 @@ def template_environment(project_templates: Path) -> jinja2.Environment:
                                   jinja2.FileSystemLoader(str(DEFAULT_TEMPLATES))])
     # Every {{ value }} passes `_markdown_output`: data is escaped however a template is edited.
     # Autoescaping marks what the template itself made (a macro's or a block's output) as written.
-    env = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                             trim_blocks=True, lstrip_blocks=True, autoescape=True, finalize=_markdown_output)
+    env = _ReportSandbox(loader=loader, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                         trim_blocks=True, lstrip_blocks=True, autoescape=True, finalize=_markdown_output)
     env.code_generator_class = _PlainJoins
     plain = jinja2.nodes.EvalContext(env)
     plain.autoescape = False
@@ -237,6 +238,26 @@ class _PlainJoins(jinja2.compiler.CodeGenerator):
             self.visit(argument, frame)
             self.write(", ")
         self.write("))")
+
+
+class _ReportSandbox(SandboxedEnvironment):
+    """Templates travel with a copied project, so one may come from someone else: Jinja's sandbox keeps
+    it from Python's internals (no `__globals__`, no `os`), and a multiplication or power from
+    growing a string, list or number past what a report needs."""
+
+    intercepted_binops = frozenset({"*", "**"})
+    LONGEST = 10_000_000
+
+    def call_binop(self, context, operator, left, right):  # type: ignore[no-untyped-def]
+        sizes = [len(x) if isinstance(x, str | list | tuple) else None for x in (left, right)]
+        if operator == "*" and any(size is not None for size in sizes):
+            times = right if sizes[0] is not None else left
+            length = sizes[0] if sizes[0] is not None else sizes[1]
+            if isinstance(times, int) and times * (length or 0) > self.LONGEST:
+                raise SecurityError("a repeated text or list longer than a report needs")
+        if operator == "**" and isinstance(right, int | float) and abs(right) > 64:
+            raise SecurityError("a power larger than a report needs")
+        return super().call_binop(context, operator, left, right)
 
 
 def _markdown_output(value: object) -> object:
@@ -269,6 +290,11 @@ def render_markdown(report: Report, project_templates: Path, lang: str) -> str:
         missing = repr(error.name) if _spelled_in(str(error.name), where, line) else "a template"
         raise UsageError(f"the template includes {missing}, which is not there", path=where, line=line,
                          hint="remove or correct the line that includes it") from None
+    except SecurityError as error:
+        where, line = _failing_line(error, env, name)
+        raise UsageError("the template uses something a report template may not (Python internals, or a "
+                         "text, list or number far larger than a report)", path=where, line=line,
+                         hint="remove that line, or delete the template to use qcode's own") from None
     except UnicodeDecodeError:
         raise UsageError("the template is not UTF-8 text", path=_template_file(name, env),
                          hint="save the template as UTF-8") from None
