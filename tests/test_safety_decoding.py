@@ -116,3 +116,15 @@ def test_long_runs_of_spaces_are_tidied_in_linear_time(cli, tmp_path):
     spaced = INTERVIEW.replace("De registratie.", "De registratie." + " " * 200_000 + "Echt. \t ")
     imported(cli, str(write_bytes(tmp_path / "in", "spaties.txt", spaced.encode())))
     assert fragments(cli)[-1]["text"] == "De registratie. Echt. Ik schrijf meer dan ik zorg."
+
+
+@pytest.mark.parametrize("separator", ["\u2029", "\u2028\u2028", "\x85\x85"])
+def test_unicode_line_and_paragraph_separators_end_a_turn(cli, tmp_path, separator):
+    init(cli)
+    path = tmp_path / "U01.txt"
+    path.write_text(separator.join(["I: Waarom ben je gestopt?", "R: De werkdruk werd me te veel."]),
+                    encoding="utf-8")
+    imported(cli, str(path))
+    rows = stored(cli.folder, "SELECT speaker, text FROM fragments JOIN turns ON turns.id = fragments.turn_id "
+                              "ORDER BY fragments.idx")
+    assert rows == [("I", "Waarom ben je gestopt?"), ("R", "De werkdruk werd me te veel.")]

@@ -12,10 +12,12 @@ from qcode.readers.labels import accepted_labels, match_label
 from qcode.readers.turns import TurnBuilder
 
 MAX_LINES = 1000
+# Line and paragraph ends other than LF, as editors show them: NEL, LINE and PARAGRAPH SEPARATOR.
+_UNICODE_BREAKS = str.maketrans({"\x85": "\n", "\u2028": "\n", "\u2029": "\n\n"})
 
 
 def read_text(path: Path, extra_labels: set[str] = frozenset()) -> ParsedDocument:
-    text = decode(read_bytes(path), path)
+    text = decode(read_bytes(path), path).translate(_UNICODE_BREAKS)
     lines = text.split("\n")
     attributes, body_start = _front_matter(lines, path)
     if not any(line.strip() for line in lines[body_start:]):
