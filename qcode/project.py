@@ -42,7 +42,7 @@ class Project:
         """Create a project in `path` (made if missing); an existing one is opened unchanged."""
         if unit not in UNITS:
             raise UsageError(f"unit must be one of {', '.join(UNITS)}, not {unit!r}")
-        root = Path(path).resolve()
+        root = _project_folder(Path(path))
         database = root / DB_NAME
         _refuse_a_non_file(database)
         if _left_empty_by_an_interrupted_init(database):
@@ -54,7 +54,6 @@ class Project:
                     f"a project already exists here, segmented by {project.unit}", path=root / DB_NAME,
                     hint="the unit is chosen once; make a new project for another unit")
             return project
-        root.mkdir(parents=True, exist_ok=True)
         try:
             db = create_database(database, on_wait)
             with transaction(db) as conn:
@@ -411,3 +410,20 @@ def _left_empty_by_an_interrupted_init(database: Path) -> bool:
 def _remove_database_files(database: Path) -> None:
     for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", f"{DB_NAME}-journal"):
         database.with_name(name).unlink(missing_ok=True)
+
+
+def _project_folder(path: Path) -> Path:
+    """The folder to make a project in, made if missing; an impossible place is said in one line."""
+    try:
+        root = path.resolve()
+        if root.exists() and not root.is_dir():
+            raise UsageError("this is a file, not a folder: a project is made in a folder", path=path,
+                             hint="give a folder (new or existing) to 'qcode init'")
+        root.mkdir(parents=True, exist_ok=True)
+    except RuntimeError:  # a symbolic link loop, before Python 3.13
+        raise UsageError("the path loops through symbolic links", path=path, hint="give a real folder") from None
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise UsageError(f"cannot make the project folder here ({reason})", path=path,
+                         hint="choose a folder you may write to") from None
+    return root

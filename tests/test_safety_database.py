@@ -215,3 +215,14 @@ def test_an_empty_qcode_db_left_by_an_interrupted_init_is_made_anew(cli, tmp_pat
     (folder / "qcode.db").write_bytes(b"")
     assert cli("init", str(folder), project=False).exit_code == 0
     assert cli("--project", str(folder), "status", project=False).exit_code == 0
+
+
+def test_init_in_an_impossible_place_says_so_in_one_line(cli, tmp_path):
+    a_file = tmp_path / "notities.txt"
+    a_file.write_text("geen map", encoding="utf-8")
+    refused(cli("init", str(a_file), project=False), "this is a file, not a folder")
+    refused(cli("init", str(a_file / "studie"), project=False), "cannot make the project folder")
+    loop = tmp_path / "lus"
+    loop.symlink_to(loop)
+    result = cli("init", str(loop / "studie"), project=False)
+    assert result.exit_code == 1 and "Traceback" not in result.output and "unexpected" not in result.output
