@@ -163,6 +163,22 @@ def _key(path: Path | str, folders: dict[Path, str] | None = None) -> str:
     return unicodedata.normalize("NFC", os.path.join(folders[path.parent], path.name)).casefold()
 
 
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _is_database(target: Path) -> bool:
+    """An SQLite database, or a side file of one: no output of qcode is either."""
+    for suffix in _SIDE_FILES[1:]:
+        if target.name.lower().endswith(suffix):
+            target = target.with_name(target.name[:-len(suffix)])
+            break
+    try:
+        with open(target, "rb") as handle:
+            return handle.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER
+    except OSError:
+        return False
+
+
 def _resolved(path: Path) -> str:
     try:
         return str(path.resolve())
@@ -209,6 +225,8 @@ class Guard:
             written = target.stat()
         except OSError:
             return None
+        if _is_database(target):
+            return "a database (perhaps another project's qcode.db)"
         if self._beside_inputs(target):
             return "a file among the transcripts the project imported (perhaps another project's input)"
         for path, what in self.protected.values():  # a hard link, or a name spelled otherwise

@@ -195,3 +195,16 @@ def test_importing_the_same_sheet_again_changes_nothing(studie, cli):
     before = _dump(studie)
     assert cli("codings", "import", str(studie / "transcripts" / "codings" / "bram.csv")).exit_code == 0
     assert _dump(studie) == before
+
+
+@pytest.mark.parametrize("name", ["qcode.db", "qcode.db-wal", "archief.sqlite"])
+def test_another_projects_database_is_never_written_over(studie, cli, tmp_path, name):
+    other = tmp_path / "ander"
+    assert cli("--project", str(other), "init", project=False).exit_code == 0
+    target = other / name
+    if name != "qcode.db":
+        target.write_bytes((other / "qcode.db").read_bytes() if name.endswith(".sqlite") else b"\0" * 32)
+    raw = target.read_bytes()
+    result = cli("codings", "export", "--format", "csv", "-o", str(target))
+    assert result.exit_code == 1 and "a database" in _said(result), result.output
+    assert target.read_bytes() == raw
