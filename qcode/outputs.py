@@ -225,10 +225,6 @@ class Guard:
             written = target.stat()
         except OSError:
             return None
-        if _is_database(target):
-            return "a database (perhaps another project's qcode.db)"
-        if self._beside_inputs(target):
-            return "a file among the transcripts the project imported (perhaps another project's input)"
         for path, what in self.protected.values():  # a hard link, or a name spelled otherwise
             try:
                 other = path.stat()
@@ -236,6 +232,10 @@ class Guard:
                 continue
             if (other.st_dev, other.st_ino) == (written.st_dev, written.st_ino):
                 return what
+        if self._beside_inputs(target):
+            return "a file among the transcripts the project imported (perhaps another project's input)"
+        if _is_database(target):
+            return "a database (perhaps another project's qcode.db)"
         return None
 
     def _beside_inputs(self, target: Path) -> bool:
