@@ -1,6 +1,7 @@
 """From codings to the report: counts worked out by hand, quotes, own text, docx/xlsx read back, survey."""
 from __future__ import annotations
 
+import csv
 import json
 import re
 
@@ -191,6 +192,20 @@ def test_quote_sheet_xlsx_csv_docx(coded, tmp_path):
     headings = [p.text for p in docx.Document(str(tmp_path / "citaten.docx")).paragraphs
                 if p.style.name == "Heading 2"]
     assert "Agressie en spanning in het contact met cliënten" in headings
+
+
+def test_quote_sheet_attributes_named_like_its_columns_stand_apart(coded, tmp_path):
+    coded.conn.execute("UPDATE participants SET attributes = json_set(attributes, '$.code', 'NEPCODE', "
+                       "'$.text', 'NEPTEKST')")
+    coded.export_quotes(tmp_path / "citaten.csv", coder="anna", attributes=("code", "text", "age"))
+    with (tmp_path / "citaten.csv").open(encoding="utf-8-sig", newline="") as handle:
+        table = list(csv.DictReader(handle))
+    assert {row["code (attribute)"] for row in table} == {"NEPCODE"}
+    assert {row["text (attribute)"] for row in table} == {"NEPTEKST"}
+    assert "NEPCODE" not in {row["code"] for row in table} and "NEPTEKST" not in {row["text"] for row in table}
+    with pytest.raises(UsageError, match="attribute 'leeftijdsgroep'"):
+        coded.export_quotes(tmp_path / "fout.csv", coder="anna", attributes=("leeftijdsgroep",))
+    assert not (tmp_path / "fout.csv").exists()
 
 
 def test_matrices_by_participant_attribute_and_cooccurrence(coded):

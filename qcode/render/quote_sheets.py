@@ -16,9 +16,15 @@ TAIL_COLUMNS = ("transcript", "turn", "timestamp", "text", "main", "star", "memo
 WIDTHS = {"theme": 28, "code": 24, "code_label": 28, "text": 90, "memo": 40}
 
 
+def attribute_column(attribute: str) -> str:
+    """An attribute's column; one named like a column of the sheet itself (`code`, `text`) is set apart,
+    so it can never stand in for the real one."""
+    return f"{attribute} (attribute)" if attribute in (*BASE_COLUMNS, *TAIL_COLUMNS) else attribute
+
+
 def rows(quotes: list[Quote], labels: dict[str, str], attributes: tuple[str, ...]) -> list[dict]:
     return [{"theme": labels.get(q.theme, q.theme), "code": q.code, "code_label": labels.get(q.code, q.code),
-             "participant": q.participant, **{a: q.attributes.get(a, "") for a in attributes},
+             "participant": q.participant, **{attribute_column(a): q.attributes.get(a, "") for a in attributes},
              "transcript": q.transcript, "turn": q.turn, "timestamp": seconds_as_clock(q.timestamp),
              "text": q.text, "main": int(q.main), "star": int(q.star), "memo": q.memo or "", "coder": q.coder}
             for q in quotes]
@@ -30,7 +36,13 @@ def write(quotes: list[Quote], labels: dict[str, str], attributes: tuple[str, ..
         raise UsageError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if not quotes:
         raise UsageError("no coded fragments match", hint="check --coder and --code with 'qcode codings'")
-    columns = [*BASE_COLUMNS, *attributes, *TAIL_COLUMNS]
+    known = {name for q in quotes for name in q.attributes}
+    unknown = [a for a in attributes if a not in known]
+    if unknown:
+        raise UsageError(f"no participant here has the attribute {unknown[0]!r}",
+                         hint=f"attributes: {', '.join(sorted(known)) or 'none'}")
+    attributes = tuple(dict.fromkeys(attributes))
+    columns = [*BASE_COLUMNS, *map(attribute_column, attributes), *TAIL_COLUMNS]
     table = rows(quotes, labels, attributes)
     with writing(path, guard) as temporary:
         if fmt == "csv":
