@@ -76,6 +76,9 @@ def from_csv_cell(value: Any) -> Any:
 
 XLSX_CELL_LIMIT = 32_767  # characters in one Excel cell
 CUT_MARK = " …[afgekapt: een Excel-cel houdt 32.767 tekens]"
+# What is left of a cut cell even when every character was a control written as `_x001B_`: a shorter
+# text with the mark was not cut by qcode, and must match its fragment whole.
+_SHORTEST_CUT = (XLSX_CELL_LIMIT - len(CUT_MARK)) // len("_x0000_") - 1
 _PARTIAL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{0,4})?$")
 
 
@@ -96,7 +99,7 @@ def uncut(cell: str) -> str:
 
 def same_text(cell: str, text: str) -> bool:
     """Whether a sheet's cell holds `text` (whitespace aside), or its start when qcode cut it to fit."""
-    if cell.endswith(CUT_MARK):
+    if cell.endswith(CUT_MARK) and len(uncut(cell)) >= _SHORTEST_CUT:
         return " ".join(text.split()).startswith(" ".join(uncut(cell).split()))
     return " ".join(cell.split()) == " ".join(text.split())
 

@@ -205,3 +205,12 @@ def test_text_longer_than_an_excel_cell_is_cut_visibly_and_still_reads_back(host
         project.conn.execute("DELETE FROM codings")
     restored = cli("codings", "import", str(sheet), "--json")
     assert restored.exit_code == 0 and json.loads(restored.output)["applied"] == codings, restored.output
+
+
+def test_a_short_cell_with_the_cut_mark_is_not_taken_for_a_cut_text():
+    from qcode.outputs import CUT_MARK, same_text
+
+    fragment = "Het werk werd me te zwaar, vooral de avonden alleen in de wijk."
+    assert not same_text("Het" + CUT_MARK, fragment)
+    long_fragment = "Het werk werd me te zwaar. " * 2000
+    assert same_text(long_fragment[:32_000] + CUT_MARK, long_fragment)
