@@ -1,18 +1,20 @@
 """Bringing another copy's coding in: codings, memos, seen-marks and the change log.
 
-Transcripts are matched by content hash, fragments by transcript and text (the n-th fragment with
-a text matches our n-th with it), codes by id. Nothing of ours is overwritten: a coding that both
+Transcripts are matched by content hash, else by name (one copy re-imported an edited file);
+fragments by role and text, aligned in order as a re-import aligns them; codes by id. Nothing of ours is overwritten: a coding that both
 copies hold with different flags or memo keeps ours and is listed as a conflict. The other copy is
 opened read-only; merging the same copy twice adds nothing.
 """
 from __future__ import annotations
 
 import sqlite3
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.request import pathname2url
 
 from qcode.changelog import log_action
+from qcode.relocate import align, fragment_key
 from qcode.db.checks import quick_check, sniff
 from qcode.db.migrations import MIGRATIONS
 from qcode.errors import DatabaseError, UsageError
@@ -87,26 +89,29 @@ def merge(conn: sqlite3.Connection, other: sqlite3.Connection, source: str) -> M
 
 
 def _fragment_map(conn: sqlite3.Connection, other: sqlite3.Connection, result: MergeResult) -> dict[int, int]:
-    ours_by_hash = dict(conn.execute("SELECT content_hash, id FROM transcripts").fetchall())
+    """Their fragment id → ours. Transcripts by content, else by name (one copy re-imported an edited
+    file); fragments by role and text aligned in order, as a re-import aligns them."""
+    ours_by_hash, ours_by_name = {}, {}
+    for our_id, name, digest in conn.execute("SELECT id, name, content_hash FROM transcripts"):
+        ours_by_hash[digest] = our_id
+        ours_by_name[unicodedata.normalize("NFC", name)] = our_id
     mapping: dict[int, int] = {}
     for other_id, name, digest in other.execute("SELECT id, name, content_hash FROM transcripts ORDER BY name"):
-        our_id = ours_by_hash.get(digest)
+        our_id = ours_by_hash.get(digest) or ours_by_name.get(unicodedata.normalize("NFC", name))
         if our_id is None:
             result.unmatched_transcripts.append(name)
             continue
-        ours: dict[str, list[int]] = {}
-        for fragment, text in conn.execute("SELECT id, text FROM fragments WHERE transcript_id = ? ORDER BY idx",
-                                           (our_id,)):
-            ours.setdefault(text, []).append(fragment)
-        taken: dict[str, int] = {}
-        for fragment, text in other.execute("SELECT id, text FROM fragments WHERE transcript_id = ? ORDER BY idx",
-                                            (other_id,)):
-            candidates = ours.get(text, [])
-            n = taken.get(text, 0)
-            if n < len(candidates):
-                mapping[fragment] = candidates[n]
-                taken[text] = n + 1
+        our_ids, our_keys = _fragment_keys(conn, our_id)
+        their_ids, their_keys = _fragment_keys(other, other_id)
+        for ours_at, theirs_at in align(their_keys, our_keys).items():
+            mapping[their_ids[theirs_at]] = our_ids[ours_at]
     return mapping
+
+
+def _fragment_keys(db: sqlite3.Connection, transcript_id: int) -> tuple[list[int], list[str]]:
+    rows = db.execute("SELECT f.id, t.role, f.text FROM fragments f JOIN turns t ON t.id = f.turn_id "
+                      "WHERE f.transcript_id = ? ORDER BY f.idx", (transcript_id,)).fetchall()
+    return [row[0] for row in rows], [fragment_key(role, text) for _, role, text in rows]
 
 
 def _merge_codings(conn: sqlite3.Connection, other: sqlite3.Connection, fragment_map: dict[int, int],

@@ -119,7 +119,8 @@ def refragment(conn: sqlite3.Connection, transcript_id: int, transcript_name: st
     old = [_OldFragment(*row) for row in conn.execute(
         "SELECT f.id, f.idx, t.role, f.text FROM fragments f JOIN turns t ON t.id = f.turn_id "
         "WHERE f.transcript_id = ? ORDER BY f.idx", (transcript_id,))]
-    pairs = align([_key(f.role, f.text) for f in old], [_key(role, row[3]) for row, role in zip(rows, roles)])
+    pairs = align([fragment_key(f.role, f.text) for f in old],
+                  [fragment_key(role, row[3]) for row, role in zip(rows, roles)])
     survivors = {old[i].id for i in pairs.values()}
     relocation = Relocation(to_insert=[row for j, row in enumerate(rows) if j not in pairs], kept=len(pairs))
     relocation.codings_orphaned = _orphan(conn, transcript_name, [f for f in old if f.id not in survivors])
@@ -130,7 +131,7 @@ def refragment(conn: sqlite3.Connection, transcript_id: int, transcript_name: st
     return relocation
 
 
-def _key(role: str, text: str) -> str:
+def fragment_key(role: str, text: str) -> str:
     # The role belongs to the key: a turn relabelled from participant to interviewer is not the same fragment.
     return f"{role}\x1f{normalise(text)}"
 

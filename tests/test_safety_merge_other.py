@@ -62,3 +62,23 @@ def test_a_copy_from_a_newer_qcode_is_refused(cli, two_copies):
     conn.commit()
     conn.close()
     _merge_refused(cli, ours, theirs, "newer qcode")
+
+
+def test_a_copy_whose_transcript_was_edited_and_re_imported_still_merges(tmp_path, two_copies):
+    ours, theirs = two_copies
+    codebook = tmp_path / "codeboek.yaml"
+    codebook.write_text('name: Exit\nversion: "1"\ncodes:\n  - id: werkdruk\n    label: Werkdruk\n', encoding="utf-8")
+    with Project.open(theirs) as project:
+        project.load_codebook(codebook)
+        [answer] = project.fragments(role="participant")
+        project.assign(answer.id, ["werkdruk"], "bram", memo="te veel dossiers")
+    edited = "I: Hoe oud ben je?\n\nR: Negenentwintig.\n\n" + TRANSCRIPT
+    (tmp_path / "P01.txt").write_text(edited, encoding="utf-8")
+    with Project.open(ours) as project:
+        project.load_codebook(codebook)
+        project.import_paths([tmp_path / "P01.txt"])
+        result = project.merge(theirs)
+        assert result.unmatched_transcripts == [] and result.codings_added == 1
+        [coding] = project.codings(coder="bram")
+        assert "werkdruk werd me te veel" in project.conn.execute(
+            "SELECT text FROM fragments WHERE id = ?", (coding.fragment,)).fetchone()[0]
