@@ -11,13 +11,13 @@ import sqlite3
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.request import pathname2url
 
 from qcode.changelog import log_action
 from qcode.relocate import align, fragment_key
 from qcode.db.checks import quick_check, sniff
+from qcode.db.connection import connect_read_only
 from qcode.db.migrations import MIGRATIONS
-from qcode.errors import DatabaseError, UsageError
+from qcode.errors import DatabaseError, ReadOnlyDatabaseError, UsageError
 
 _CODING_COLUMNS = ("fragment_id", "code_id", "coder", "main", "star", "memo", "span_start", "span_end",
                    "created_at", "updated_at")
@@ -47,9 +47,13 @@ def open_other(path: Path) -> sqlite3.Connection:
         raise UsageError(f"no qcode project at {path}", path=path, hint="give the other copy's folder or its qcode.db")
     try:
         sniff(database)
-        other = _connect_read_only(database)
+        other = connect_read_only(database)
         quick_check(other, database)
         version = other.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or 0
+    except ReadOnlyDatabaseError:
+        raise UsageError("cannot open the other copy's database read-only", path=database,
+                         hint="copy the other project's folder to a place you can write to, then merge from there"
+                         ) from None
     except (DatabaseError, sqlite3.DatabaseError) as error:
         reason = (getattr(error, "reason", "") or error.problem.message) if isinstance(error, DatabaseError) else str(error)
         raise UsageError(f"that file is not a qcode project database, or a damaged one: {reason}", path=database,
@@ -61,20 +65,6 @@ def open_other(path: Path) -> sqlite3.Connection:
         raise UsageError(f"the other copy was made by a newer qcode (schema {version}, this qcode knows "
                          f"{len(MIGRATIONS)})", path=database, hint="upgrade qcode, then merge")
     return other
-
-
-def _connect_read_only(database: Path) -> sqlite3.Connection:
-    """mode=ro, or immutable where SQLite cannot make its -shm file beside a copy in a read-only place."""
-    url = pathname2url(str(database.resolve()))
-    for mode in ("mode=ro", "immutable=1"):
-        other = sqlite3.connect(f"file:{url}?{mode}", uri=True)
-        try:
-            other.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
-            return other
-        except sqlite3.OperationalError:
-            other.close()
-    raise UsageError("cannot open the other copy's database read-only", path=database,
-                     hint="copy the other project's folder to a place you can write to, then merge from there")
 
 
 def merge(conn: sqlite3.Connection, other: sqlite3.Connection, source: str) -> MergeResult:

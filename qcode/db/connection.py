@@ -44,7 +44,7 @@ def connect(path: Path, *, on_wait: OnWait | None = None) -> sqlite_utils.Databa
     try:
         existed = path.exists()
         if existed and not _writable(path):
-            conn = _connect_read_only(path)
+            conn = connect_read_only(path)
         else:
             conn = _connect(str(path))
             if not existed:  # an existing file is switched only once it is known sound (use_wal)
@@ -76,7 +76,7 @@ def _is_root() -> bool:
     return getattr(os, "geteuid", lambda: -1)() == 0
 
 
-def _connect_read_only(path: Path) -> Connection:
+def connect_read_only(path: Path) -> Connection:
     """mode=ro where SQLite can still make its -shm file; immutable in a read-only folder without a -wal."""
     url = pathname2url(str(path.resolve()))
     wal = path.with_name(path.name + "-wal")
