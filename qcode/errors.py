@@ -106,13 +106,14 @@ class DatabaseBusyError(DatabaseError):
     pass
 
 
-def cell(value: object, longest: int = 40) -> str:
-    """A cell value for a message: quoted when it looks like an id, number or flag, else only its length.
+def cell(value: object, longest: int = 40, words: int = 1) -> str:
+    """A cell value for a message: quoted when it looks like an id, number, flag or (with `words`) a
+    column name, else only its length.
 
     A sheet with its columns mixed up puts participants' words where an id belongs; those never go
     into a message.
     """
     text = str(value)
-    if len(text) <= longest and not any(c.isspace() for c in text):
+    if len(text) <= longest and len(text.split()) <= words and text == text.strip():
         return repr(value)
     return f"(a text of {len(text)} characters)"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from qcode.errors import cell
 from qcode.readers.base import ParsedDocument, ReadError, Turn
 from qcode.readers.sheets import read_rows
 
@@ -11,7 +12,7 @@ def read_survey(path: Path, id_column: str, text_column: str) -> list[ParsedDocu
     header, rows = read_rows(path)
     for column, option in ((id_column, "--id-column"), (text_column, "--text-column")):
         if column not in header:
-            names = [_shown_column(h) for h in header if h]
+            names = [cell(h, words=4) for h in header if h]  # a long text there is an answer: no header row
             looks_like_data = any(name.startswith("(a text") for name in names)
             raise ReadError(f"no column {column!r} (the columns are: {', '.join(names)})",
                             path=path, line=1, unit="row",
@@ -45,7 +46,3 @@ def read_survey(path: Path, id_column: str, text_column: str) -> list[ParsedDocu
                         hint="check --text-column, or that this is the right sheet")
     return documents
 
-
-def _shown_column(name: str) -> str:
-    """A header cell for a message; a long text there is probably an answer (no header row), so only its length."""
-    return name if len(name) <= 40 and len(name.split()) <= 4 else f"(a text of {len(name)} characters)"
