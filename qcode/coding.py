@@ -161,6 +161,8 @@ def update(conn: sqlite3.Connection, fragment_id: int, code: str, coder: str, *,
         if span is not None:
             check_span(span, fragment_id, text)
         changes["span_start"], changes["span_end"] = span or (None, None)
+        conn.execute("DELETE FROM coding_spans WHERE coding_id IN (SELECT id FROM codings WHERE fragment_id = ? "
+                     "AND code_id = ? AND coder = ?)", (fragment_id, code, coder))  # a span set by hand replaces them
     if not changes:
         return
     assignments = ", ".join(f"{column} = ?" for column in changes)

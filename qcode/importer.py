@@ -382,3 +382,20 @@ def _insert_fragments(conn: sqlite3.Connection, transcript_id: int, rows: list[t
 
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def store_documents(conn: sqlite3.Connection, documents: list[tuple[ParsedDocument, str, dict[str, Any], set[str]]],
+                    unit: Unit, nlp_loader: Callable) -> ImportReport:
+    """Store documents read elsewhere (a REFI-QDA project's sources), each with its participant, attributes
+    and interviewer labels, as files are stored: unchanged ones left, changed ones re-segmented in place."""
+    report = ImportReport()
+    existing = {nfc(row[0]): (row[1], row[2], row[3]) for row in
+                conn.execute("SELECT name, id, content_hash, text_column FROM transcripts")}
+    load = _freezing(nlp_loader)
+    with _collector_spared():
+        for document, participant, attributes, interviewer in documents:
+            plan = _Planned(document.name, document.source_path, participant, attributes, interviewer,
+                            _content_hash(document, participant, interviewer))
+            _store(conn, plan, document, existing.get(nfc(plan.name)), unit, load, report)
+            report.files += 1
+    return report

@@ -273,6 +273,27 @@ class Project:
             source.close()
 
     # -- the report and what it is made of ----------------------------------------------------
+    # -- REFI-QDA exchange (ATLAS.ti, MAXQDA, NVivo, QualCoder) -----------------------------------
+    def export_qdpx(self, path: Path | str, coders: Sequence[str] | None = None):  # type: ignore[no-untyped-def]
+        """The whole project as a REFI-QDA .qdpx; only these coders' codings when named."""
+        from qcode.refi import project_io
+        return project_io.export_qdpx(self, Path(path), list(coders) if coders else None)
+
+    def import_qdpx(self, path: Path | str):  # type: ignore[no-untyped-def]
+        """A REFI-QDA .qdpx's sources, codes, codings, coders, memos and cases, in one transaction."""
+        from qcode.refi import project_io
+        return project_io.import_qdpx(self, Path(path))
+
+    def export_qdc(self, path: Path | str) -> int:
+        """The codebook as a REFI-QDA .qdc; returns the number of codes."""
+        from qcode.refi import project_io
+        return project_io.export_qdc(self, Path(path))
+
+    def load_qdc(self, path: Path | str) -> tuple[Path, codebook_db.LoadResult]:
+        """A REFI-QDA .qdc as qcode's YAML written next to it, loaded as the project's codebook."""
+        from qcode.refi import project_io
+        return project_io.load_qdc(self, Path(path))
+
     def report(self, options: report_render.ReportOptions | None = None, fmt: str = "md",
                output: Path | str | None = None) -> Path:
         """Write the results chapters (md, docx or html); own texts in exports/tekst/ are kept."""

@@ -143,6 +143,8 @@ def _update(conn: sqlite3.Connection, fragment: _OldFragment, row: FragmentRow) 
                      (fragment.id, fragment.text))
         conn.execute("INSERT INTO fragments_fts(rowid, text) VALUES (?, ?)", (fragment.id, text))
         conn.execute("UPDATE codings SET span_start = NULL, span_end = NULL WHERE fragment_id = ?", (fragment.id,))
+        conn.execute("DELETE FROM coding_spans WHERE coding_id IN (SELECT id FROM codings WHERE fragment_id = ?)",
+                     (fragment.id,))
     conn.execute('UPDATE fragments SET turn_id = ?, idx = ?, text = ?, start = ?, "end" = ?, sentences = ?, '
                  "lemmas = ?, words = ? WHERE id = ?",
                  (turn_id, idx, text, start, end, sentences, lemmas, words, fragment.id))

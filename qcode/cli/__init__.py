@@ -8,7 +8,8 @@ from typing import Annotated, Optional
 import typer
 from typer.core import TyperGroup
 
-from qcode.cli import browse, code_cmd, codebook_cmd, coding_cmds, import_cmd, project_cmds, report_cmds, team_cmds
+from qcode.cli import (browse, code_cmd, codebook_cmd, coding_cmds, import_cmd, project_cmds, refi_cmds,
+                       report_cmds, team_cmds)
 from qcode.cli.common import show_error, show_unexpected
 from qcode.errors import QcodeError
 
@@ -89,6 +90,7 @@ coding_cmds.register(app)
 report_cmds.register(app)
 team_cmds.register(app)
 project_cmds.register_doctor(app)
+refi_cmds.register(report_cmds.export_app, codebook_cmd.app)
 
 
 def main() -> None:

@@ -22,12 +22,22 @@ app = typer.Typer(help="Load, check, show and edit the codebook (a YAML file of 
 
 
 @app.command("load")
-def load(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="The codebook YAML file.")]) -> None:
+def load(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="The codebook YAML (or REFI-QDA .qdc) file.")]) -> None:
     """Validate a codebook and make it the project's; a changed file is stored as a new version.
 
-    Example:  qcode codebook load codebooks/exitstudie.yaml
+    A REFI-QDA codebook (.qdc, from ATLAS.ti, MAXQDA, NVivo, QualCoder or Taguette) is written as
+    qcode's YAML next to it (ids made from the names) and that file is loaded.
+
+    Examples:
+      qcode codebook load codebooks/exitstudie.yaml
+      qcode codebook load codeboek-atlas.qdc
     """
-    result = open_project(ctx).load_codebook(file)
+    project = open_project(ctx)
+    if file.suffix.lower() == ".qdc":
+        written, result = project.load_qdc(file)
+        _report(result, f"Loaded {file} as {written}")
+        return
+    result = project.load_codebook(file)
     _report(result, f"Loaded {file}")
 
 

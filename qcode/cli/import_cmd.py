@@ -8,6 +8,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from qcode.errors import UsageError
 from qcode.cli.common import console, open_project, print_json, problem_text, shown_name
 from qcode.importer import ImportReport
 
@@ -38,8 +39,15 @@ def import_(
       qcode import transcripts/
       qcode import interview3.docx --interviewer Marieke
       qcode import enquete.xlsx --id-column respondent --text-column antwoord
+      qcode import exitstudie.qdpx          (a REFI-QDA project from ATLAS.ti, MAXQDA, NVivo, QualCoder)
     """
     project = open_project(ctx)
+    if any(path.suffix.lower() == ".qdpx" for path in paths):
+        from qcode.cli import refi_cmds
+        if len(paths) != 1:
+            raise UsageError("import a .qdpx project on its own", hint="one qcode import per .qdpx file")
+        refi_cmds.import_qdpx(project, paths[0], as_json)
+        return
     kwargs = dict(interviewer=interviewer or (), id_column=id_column, text_column=text_column, skip_bad=skip_bad)
     if as_json:
         report = project.import_paths(paths, **kwargs)

@@ -315,3 +315,16 @@ def _imported_sheets(conn: sqlite3.Connection) -> None:
                  " kind TEXT NOT NULL,"
                  " imported_at TEXT NOT NULL"
                  ")")
+
+
+@migration("0006_coding_spans")
+def _coding_spans(conn: sqlite3.Connection) -> None:
+    """Every span of a coding that covers several stretches of its fragment (NVivo codes phrases, and
+    two phrases of one code in one paragraph are two selections). The coding's own span is their union;
+    a coding with one span has no rows here. Spans are relative to the fragment, like the coding's."""
+    conn.execute("CREATE TABLE coding_spans ("
+                 " coding_id INTEGER NOT NULL REFERENCES codings(id) ON DELETE CASCADE,"
+                 " start INTEGER NOT NULL,"
+                 ' "end" INTEGER NOT NULL,'
+                 ' PRIMARY KEY (coding_id, start, "end")'
+                 ") WITHOUT ROWID")
