@@ -103,6 +103,7 @@ def as_before_0004(folder: Path) -> None:
                      (str((folder / "codebooks" / "pilot.yaml").resolve()),))
         conn.execute("DELETE FROM schema_version WHERE version >= 4")  # 0004 and the steps after it
         conn.execute("DROP TABLE IF EXISTS imported_files")
+        conn.execute("DROP TABLE IF EXISTS coding_spans")
     conn.close()
 
 

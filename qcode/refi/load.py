@@ -100,8 +100,11 @@ def _project(path: Path, archive: Archive, root: ET.Element) -> RefiProject:
     for case in xml.children(xml.child(root, "Cases") or ET.Element("x"), "Case"):
         values = _variable_values(case, variables)
         name = (case.get("name") or "").strip() or f"case-{(xml.guid(case) or '')[:8]}"
-        for ref in xml.children(case, "SourceRef"):
+        refs = list(xml.children(case, "SourceRef"))
+        for ref in refs:
             project.cases.setdefault(xml.guid(ref, "targetGUID") or "", (name, values))
+        if not refs and values:
+            project.not_imported.append(f"the variables of case {name!r}, which is linked to no source")
     for note in xml.children(xml.child(root, "Notes") or ET.Element("x"), "Note"):
         text = xml.text_of(note, "PlainTextContent")
         if text is None and note.get("plainTextPath"):
@@ -109,6 +112,11 @@ def _project(path: Path, archive: Archive, root: ET.Element) -> RefiProject:
             text = _decode(archive.read(member)) if member else None
         if text:
             project.notes[xml.guid(note) or ""] = text
+    elsewhere = sum(1 for parent in root.iter() if xml.local(parent) not in ("PlainTextSelection", "Coding")
+                    for ref in xml.children(parent, "NoteRef") if (xml.guid(ref, "targetGUID") or "") in project.notes)
+    if elsewhere:
+        project.not_imported.append(f"{elsewhere} notes on sources, codes or the project (qcode keeps memos on "
+                                    "codings only)")
     sources = xml.child(root, "Sources")
     for element in sources if sources is not None else []:
         kind = xml.local(element)
@@ -218,7 +226,8 @@ def document_for(source: RefiSource, name: str, participant: str, path: Path,
 
 
 class FragmentMap:
-    """Where each fragment's words lie in the source: its non-space characters found in order."""
+    """Where each fragment's words lie in the source: its non-space characters found in order (and every
+    character, where the source holds the fragment's text unchanged, as in qcode's own exports)."""
 
     def __init__(self, source_text: str, fragments: list[tuple[int, int, str, str]]) -> None:
         positions = [i for i, char in enumerate(source_text) if not char.isspace()]
@@ -237,6 +246,8 @@ class FragmentMap:
                 continue
             pointer = found + len(key)
             source = positions[found:found + len(key)]
+            if source_text[source[0]:source[-1] + 1] == text:  # the same characters: every offset maps exactly
+                source, relative = list(range(source[0], source[-1] + 1)), list(range(len(text)))
             self.entries.append((source[0], source[-1], source, relative, fragment_id, role))
         self.entries.sort()
         self._firsts = [entry[0] for entry in self.entries]
