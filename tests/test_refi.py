@@ -265,3 +265,40 @@ def test_export_qdpx_only_the_named_coders(coded, tmp_path):
     assert b'name="bram"' not in valid_qdpx(out)
     refused = qcode("--project", str(coded), "export", "qdpx", "-o", str(out), "--coder", "nobody")
     assert refused.exit_code == 1 and "no codings by nobody" in refused.output
+
+
+@pytest.mark.parametrize("path_style", ["relative", "bare"])
+@pytest.mark.parametrize("namespace", ["urn:QDA-XML:project:0:4", ""])
+def test_source_paths_and_namespaces_as_tools_write_them(path_style, namespace, tmp_path):
+    text = "Interviewer: Waarom ging je weg?\nMila: De aanbesteding.\nInterviewer: Hoe dan?\nMila: Elk jaar onzeker.\n"
+    path = qdpx(tmp_path / "x.qdpx", [Source("M01", text, [Phrase("Elk jaar onzeker", "aanbesteding",
+                                                                  excerpt="Elk jaar…")])],
+                ["aanbesteding"], namespace=namespace, path_style=path_style, folder="Sources")
+    if not namespace:
+        with zipfile.ZipFile(path) as archive:
+            members = {name: archive.read(name) for name in archive.namelist()}
+        members["project.qde"] = members["project.qde"].replace(b' xmlns=""', b"")
+        with zipfile.ZipFile(path, "w") as archive:
+            for name, data in members.items():
+                archive.writestr(name, data)
+    with Project.init(tmp_path / "p") as project:
+        project.import_qdpx(path)
+        (coding,) = project.codings()
+        assert coding.text == "Elk jaar onzeker." and coding.text[coding.span_start:coding.span_end] == "Elk jaar onzeker"
+
+
+@pytest.mark.parametrize("namespace", ['xmlns="urn:QDA-XML:codebook:0:4"', 'xmlns="urn:QDA-XML:codebook:1:0"', ""])
+def test_codebooks_in_every_namespace_seen(namespace, tmp_path):
+    source = tmp_path / "boek.qdc"
+    source.write_text(f'\ufeff<?xml version="1.0" encoding="utf-8"?><CodeBook {namespace}><Codes>'
+                      '<Code guid="{AAAAAAAA-0000-0000-0000-000000000001}" name="Werkdruk" isCodable="false" color="#c00">'
+                      '<Description>Te veel werk.</Description>'
+                      '<Code guid="aaaaaaaa-0000-0000-0000-000000000002" name="Burn-out" isCodable="true"/>'
+                      '<Code guid="aaaaaaaa-0000-0000-0000-000000000003" name="Burn-out" isCodable="true"/></Code>'
+                      "</Codes></CodeBook>", encoding="utf-8")
+    with Project.init(tmp_path / "p") as project:
+        project.load_qdc(source)
+        rows = project.conn.execute("SELECT id, parent_id, label, color, description FROM codes ORDER BY position").fetchall()
+        assert rows == [("werkdruk", None, "Werkdruk", "#cc0000", "Te veel werk."),
+                        ("burn-out", "werkdruk", "Burn-out", None, None),
+                        ("burn-out-2", "werkdruk", "Burn-out", None, None)]
