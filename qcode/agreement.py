@@ -11,12 +11,18 @@ import operator
 import sqlite3
 from dataclasses import dataclass, field
 from functools import reduce
+from typing import TYPE_CHECKING
 
-import krippendorff
-import numpy as np
-
+from qcode import lazy
 from qcode.aggregate import LINEAGE, codes_in_order
 from qcode.errors import UsageError
+
+if TYPE_CHECKING:
+    import krippendorff
+    import numpy as np
+else:  # loaded when figures are computed, not when `qcode coders` lists progress
+    krippendorff = lazy.module("krippendorff")
+    np = lazy.module("numpy")
 
 LEVELS = ("code", "theme", "participant")
 NO_MAIN_REASON = "(geen)"

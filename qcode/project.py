@@ -5,34 +5,49 @@ import os
 import platform
 import sqlite3
 from collections.abc import Sequence
-from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import sqlite_utils
-
-from qcode import codebook as cb
-from qcode import aggregate, codebook_db, coding, codings_io, outputs, queries, tables
-from qcode import agreement as agreement_mod
-from qcode import merge as merge_mod
-from qcode import team
-from qcode.db import create_database, open_database, schema_version, transaction
+from qcode import lazy
+from qcode.db import Database, create_database, open_database, schema_version, transaction
 from qcode.db.checks import integrity
 from qcode.db.connection import OnWait
 from qcode.errors import NotAProjectError, ProjectExistsError, UsageError
-from qcode.render import chart as chart_render
-from qcode.render import quote_sheets
-from qcode.render import report as report_render
-from qcode.importer import ImportOptions, ImportReport, Progress, import_paths
 from qcode.records import CodingRecord, FragmentRecord, SearchHit, Status, TranscriptView
-from qcode.session import CodingSession
-from qcode.segment import UNITS, Unit, load_pipeline, pipeline_info
+from qcode.units import UNITS, Unit
+
+if TYPE_CHECKING:
+    from qcode import aggregate, codebook_db, coding, codings_io, outputs, queries, tables, team
+    from qcode import agreement as agreement_mod
+    from qcode import codebook as cb
+    from qcode import merge as merge_mod
+    from qcode.importer import ImportReport, Progress
+    from qcode.render import chart as chart_render
+    from qcode.render import quote_sheets
+    from qcode.render import report as report_render
+    from qcode.session import CodingSession
+else:  # loaded on first use, so that a command pays only for what it needs (spaCy, numpy, Jinja2 …)
+    aggregate = lazy.module("qcode.aggregate")
+    codebook_db = lazy.module("qcode.codebook_db")
+    coding = lazy.module("qcode.coding")
+    codings_io = lazy.module("qcode.codings_io")
+    outputs = lazy.module("qcode.outputs")
+    queries = lazy.module("qcode.queries")
+    tables = lazy.module("qcode.tables")
+    team = lazy.module("qcode.team")
+    agreement_mod = lazy.module("qcode.agreement")
+    cb = lazy.module("qcode.codebook")
+    merge_mod = lazy.module("qcode.merge")
+    chart_render = lazy.module("qcode.render.chart")
+    quote_sheets = lazy.module("qcode.render.quote_sheets")
+    report_render = lazy.module("qcode.render.report")
 
 DB_NAME = "qcode.db"
 ENV_PROJECT = "QCODE_PROJECT"
 
 
 class Project:
-    def __init__(self, root: Path, db: sqlite_utils.Database) -> None:
+    def __init__(self, root: Path, db: Database) -> None:
         self.root = root
         self.db = db
 
@@ -109,6 +124,9 @@ class Project:
                      id_column: str | None = None, text_column: str | None = None, skip_bad: bool = False,
                      progress: Progress | None = None) -> ImportReport:
         """Import transcript files and folders (and survey sheets) in one transaction."""
+        from qcode.importer import ImportOptions, import_paths
+        from qcode.segment import load_pipeline
+
         options = ImportOptions(tuple(interviewer), id_column, text_column, skip_bad)
         with transaction(self.db) as conn:
             return import_paths(conn, [Path(p) for p in paths], self.unit, load_pipeline, options, progress)
@@ -235,6 +253,8 @@ class Project:
     def coding_session(self, coder: str, *, transcript: str | None = None, participant: str | None = None,
                        code: str | None = None, uncoded: bool = False) -> CodingSession:
         """A coder's walk through the participants' fragments, resuming at the first one not yet seen."""
+        from qcode.session import CodingSession
+
         return CodingSession(self.db, coder, transcript=transcript, participant=participant, code=code,
                              uncoded=uncoded)
 
@@ -261,6 +281,8 @@ class Project:
 
     def reconcile_session(self, coders: Sequence[str], into: str, fragments: list[int]) -> CodingSession:
         """The coder on the fragments still to settle, showing each coder's choices."""
+        from qcode.session import CodingSession
+
         return CodingSession(self.db, into, fragment_ids=fragments, compare=tuple(coders))
 
     def merge(self, other: Path | str) -> merge_mod.MergeResult:
@@ -389,6 +411,8 @@ class Project:
         )
 
     def doctor(self) -> dict[str, str]:
+        from importlib import metadata
+
         info = {"qcode": metadata.version("qcode"), "python": platform.python_version(),
                 "sqlite": sqlite3.sqlite_version, "project": str(self.root),
                 "schema_version": str(schema_version(self.db)), "unit": self.unit,
@@ -405,12 +429,16 @@ def environment() -> dict[str, str]:
         fts5 = "available"
     except sqlite3.OperationalError:
         fts5 = "MISSING (search will not work)"
+    from qcode.segment import load_pipeline, pipeline_info
+
     info = {"sqlite": sqlite3.sqlite_version, "fts5": fts5}
     info.update(pipeline_info(load_pipeline()))
     return info
 
 
 def _lemmatise(text: str) -> list[str]:
+    from qcode.segment import load_pipeline
+
     return [t.lemma_.lower() or t.lower_ for t in load_pipeline()(text) if not t.is_space]
 
 

@@ -9,7 +9,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
-from typing import Literal
 
 from spacy.language import Language
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LEMMA, LENGTH, LOWER, ORTH, SENT_START
@@ -17,8 +16,8 @@ from spacy.pipeline import Lemmatizer
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-Unit = Literal["paragraph", "sentence", "turn"]
-UNITS: tuple[Unit, ...] = ("paragraph", "sentence", "turn")
+from qcode.units import UNITS, Unit  # noqa: F401  (named here too, as before)
+
 MODEL = "nl_core_news_sm"
 BATCH_SIZE = 256
 FALLBACK_PIPES = ["sentencizer", "lemmatizer"]

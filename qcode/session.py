@@ -10,10 +10,8 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
-import sqlite_utils
-
 from qcode import coding
-from qcode.db import transaction
+from qcode.db import Database, transaction
 from qcode.db.connection import OnWait, prepare_to_write, set_on_wait
 from qcode.errors import UsageError
 from qcode.queries import (FRAGMENT_SELECT, fragment_filters, fragment_record, preceding_question,
@@ -49,7 +47,7 @@ def code_entries(conn: sqlite3.Connection) -> list[CodeEntry]:
 class CodingSession:
     """The fragments one coder works through, the position in them and the undo history."""
 
-    def __init__(self, db: sqlite_utils.Database, coder: str, *, transcript: str | None = None,
+    def __init__(self, db: Database, coder: str, *, transcript: str | None = None,
                  participant: str | None = None, code: str | None = None, uncoded: bool = False,
                  fragment_ids: list[int] | None = None, compare: tuple[str, ...] = ()) -> None:
         coder = coder.strip()

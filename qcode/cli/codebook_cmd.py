@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.markup import escape
 from rich.tree import Tree
 
 from qcode.cli.common import console, open_project, print_json
-from qcode.codebook_db import CodeNode, LoadResult
 from qcode.errors import UsageError
 from qcode.project import Project
+
+if TYPE_CHECKING:
+    from qcode.codebook_db import CodeNode, LoadResult
 
 CodebookFile = Annotated[Optional[Path], typer.Option(
     "--codebook", dir_okay=False,

@@ -9,7 +9,6 @@ from rich.markup import escape
 from rich.table import Table
 
 from qcode.cli.common import console, open_project, print_json, problem_text
-from qcode.codings_io import EXPORT_COLUMNS, fragment_id
 from qcode.errors import UsageError, cell
 
 Coder = Annotated[str, typer.Option(help="Who codes (each coder's codings are kept apart).")]
@@ -55,6 +54,8 @@ def fragment_argument(given: str) -> int:
     if given != given.strip():
         raise UsageError("the fragment id has spaces around it", hint="give the whole number alone, like 298")
     try:
+        from qcode.codings_io import fragment_id
+
         return fragment_id(given)
     except UsageError:
         raise UsageError(f"fragment {cell(given)} is not a fragment id",
@@ -128,5 +129,7 @@ def export(ctx: typer.Context,
             raise UsageError(f"--format {fmt} needs a file", hint="add -o FILE")
         print_json(rows)
         return
+    from qcode.codings_io import EXPORT_COLUMNS
+
     project.write_table(rows, EXPORT_COLUMNS, output, fmt)
     console.print(f"Wrote {len(rows)} codings to [bold]{escape(str(output))}[/]")

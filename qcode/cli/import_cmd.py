@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -10,7 +10,9 @@ from rich.table import Table
 
 from qcode.errors import UsageError
 from qcode.cli.common import console, open_project, print_json, problem_text, shown_name
-from qcode.importer import ImportReport
+
+if TYPE_CHECKING:
+    from qcode.importer import ImportReport
 
 PROGRESS_FROM = 4  # files; fewer finish before a bar is worth drawing
 

@@ -13,7 +13,7 @@ from qcode.db.checks import diagnose
 from qcode.errors import DatabaseError, NotAProjectError
 from qcode.project import Project, environment
 from qcode.records import Status
-from qcode.segment import UNITS
+from qcode.units import UNITS
 
 JSON = Annotated[bool, typer.Option("--json", help="Print the result as JSON, for scripts.")]
 

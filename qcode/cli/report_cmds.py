@@ -11,7 +11,6 @@ from rich.table import Table
 from qcode.aggregate import Matrix
 from qcode.cli.common import console, open_project, print_json
 from qcode.errors import UsageError
-from qcode.render.report import ReportOptions
 
 CoderOption = Annotated[Optional[str], typer.Option(
     help="Whose codings (needed when several coders have coded; e.g. consensus).")]
@@ -60,6 +59,8 @@ def report(ctx: typer.Context, coder: CoderOption = None,
                       if written else "The project already has its templates; nothing copied.")
         return
     chart_path = (output.parent if output else project.root / "exports") / "themas.png" if charts else None
+    from qcode.render.report import ReportOptions  # Jinja2 loads only for the report
+
     options = ReportOptions(coder=coder, start=start, max_quotes=max_quotes, attributes=_attributes(attribute),
                             lang=lang, chart=chart_path)
     written = project.report(options, fmt, output)

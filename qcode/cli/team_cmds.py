@@ -3,15 +3,17 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from qcode.agreement import Agreement, Figures
 from qcode.cli.common import console, open_project, print_json
 from qcode.errors import UsageError
+
+if TYPE_CHECKING:
+    from qcode.agreement import Agreement, Figures
 
 Coders = Annotated[str, typer.Option(help="Two or more coders, comma-separated: anna,bram.")]
 RED, AMBER = 0.667, 0.800

@@ -10,8 +10,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.request import pathname2url
 
-import sqlite_utils
-
 from qcode.db.checks import explain, quick_check, read_only
 
 BUSY_TIMEOUT_MS = 10_000  # how long one statement waits for a lock inside SQLite
@@ -20,6 +18,24 @@ WAIT_LIMIT_S = 15 * 60  # and gives up after this long: an import of millions of
 
 OnWait = Callable[[bool], None]
 """Told True when a write starts waiting for another command's lock, False when the wait is over."""
+
+
+class Database:
+    """A project's open database as qcode passes it around: the connection and two conveniences.
+
+    (sqlite-utils' `Database` held this role; importing it, and numpy through it, cost a third of
+    every command's start-up, and qcode used nothing else of it.)
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, parameters: tuple | dict = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, parameters)
+
+    def table_names(self) -> list[str]:
+        return [name for (name,) in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
 
 
 class Connection(sqlite3.Connection):
@@ -31,7 +47,7 @@ class Connection(sqlite3.Connection):
     on_wait: OnWait | None = None
 
 
-def connect(path: Path, *, on_wait: OnWait | None = None) -> sqlite_utils.Database:
+def connect(path: Path, *, on_wait: OnWait | None = None) -> Database:
     """Open (or create) the database: autocommit mode, WAL, foreign keys, a busy timeout.
 
     Autocommit mode because every write that matters runs inside `transaction()`, which
@@ -58,7 +74,7 @@ def connect(path: Path, *, on_wait: OnWait | None = None) -> sqlite_utils.Databa
         _reraise(error, path)
     conn.path = path
     conn.on_wait = on_wait
-    return sqlite_utils.Database(conn)
+    return Database(conn)
 
 
 def _connect(target: str, uri: bool = False) -> Connection:
@@ -95,7 +111,7 @@ def connect_read_only(path: Path) -> Connection:
 
 
 @contextmanager
-def transaction(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
+def transaction(db: Database) -> Iterator[sqlite3.Connection]:
     """One all-or-nothing write: BEGIN IMMEDIATE … COMMIT, ROLLBACK on any exception.
 
     Before the connection's first write the whole file is checked (PRAGMA quick_check): nothing
@@ -120,13 +136,13 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
         raise
 
 
-def set_on_wait(db: sqlite_utils.Database, on_wait: OnWait | None) -> None:
+def set_on_wait(db: Database, on_wait: OnWait | None) -> None:
     """Whom a write on this database tells when it has to wait for another command's lock."""
     if isinstance(db.conn, Connection):
         db.conn.on_wait = on_wait
 
 
-def prepare_to_write(db: sqlite_utils.Database) -> None:
+def prepare_to_write(db: Database) -> None:
     """The checks of a first write (read-only? damaged?) now, for a command that will write later."""
     conn = db.conn
     try:
@@ -135,7 +151,7 @@ def prepare_to_write(db: sqlite_utils.Database) -> None:
         _reraise(error, conn.path)
 
 
-def use_wal(db: sqlite_utils.Database) -> None:
+def use_wal(db: Database) -> None:
     """Switch a sound, writable database to WAL mode (qcode makes every database so; a copy may not be)."""
     conn = db.conn
     if getattr(conn, "read_only", False) or conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":

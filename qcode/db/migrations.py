@@ -10,9 +10,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
-import sqlite_utils
-
-from qcode.db.connection import transaction
+from qcode.db.connection import Database, transaction
 from qcode.errors import NewerSchemaError
 
 Step = Callable[[sqlite3.Connection], None]
@@ -182,21 +180,21 @@ CREATE TABLE coding_log (
 )"""
 
 
-def newer_schema(db: sqlite_utils.Database, version: int) -> NewerSchemaError:
+def newer_schema(db: Database, version: int) -> NewerSchemaError:
     return NewerSchemaError(
         f"the project database was made by a newer qcode (schema {version}, this qcode knows "
         f"{len(MIGRATIONS)}); nothing was changed", path=getattr(db.conn, "path", None),
         hint="upgrade qcode (e.g. 'pip install --upgrade qcode') and run the command again")
 
 
-def schema_version(db: sqlite_utils.Database) -> int:
+def schema_version(db: Database) -> int:
     if "schema_version" not in db.table_names():
         return 0
     row = db.execute("SELECT MAX(version) FROM schema_version").fetchone()
     return row[0] or 0
 
 
-def migrate(db: sqlite_utils.Database) -> list[str]:
+def migrate(db: Database) -> list[str]:
     """Apply every step newer than the database; return the names applied.
 
     Every write goes through `transaction`, so a damaged file (quick_check) or a read-only one

@@ -8,15 +8,13 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import sqlite_utils
-
 from qcode.db.checks import damaged, explain, read_only, sniff
-from qcode.db.connection import OnWait, connect, use_wal
+from qcode.db.connection import Database, OnWait, connect, use_wal
 from qcode.db.migrations import MIGRATIONS, migrate, newer_schema, schema_version
 from qcode.errors import DatabaseError
 
 
-def open_database(path: Path, on_wait: OnWait | None = None) -> sqlite_utils.Database:
+def open_database(path: Path, on_wait: OnWait | None = None) -> Database:
     """The project's database, checked, and brought up to this qcode's schema if it is older."""
     sniff(path)
     db = connect(path, on_wait=on_wait)
@@ -38,13 +36,13 @@ def open_database(path: Path, on_wait: OnWait | None = None) -> sqlite_utils.Dat
     return db
 
 
-def create_database(path: Path, on_wait: OnWait | None = None) -> sqlite_utils.Database:
+def create_database(path: Path, on_wait: OnWait | None = None) -> Database:
     db = connect(path, on_wait=on_wait)
     migrate(db)
     return db
 
 
-def _schema_version(db: sqlite_utils.Database, path: Path) -> int:
+def _schema_version(db: Database, path: Path) -> int:
     try:
         if "schema_version" not in db.table_names():
             raise DatabaseError(
