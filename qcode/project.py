@@ -319,8 +319,17 @@ class Project:
     def report(self, options: report_render.ReportOptions | None = None, fmt: str = "md",
                output: Path | str | None = None) -> Path:
         """Write the results chapters (md, docx or html); own texts in exports/tekst/ are kept."""
+        return self.write_report(options, fmt, output).path
+
+    def write_report(self, options: report_render.ReportOptions | None = None, fmt: str = "md",
+                     output: Path | str | None = None) -> report_render.Written:
+        """Write the report and return it with what it said: placeholders filled and warnings."""
         return report_render.write(self.conn, self.root, options or report_render.ReportOptions(), fmt,
                                    Path(output) if output else None, self.output_guard())
+
+    def check_report(self, options: report_render.ReportOptions | None = None) -> report_render.Report:
+        """What the report would say, every placeholder and warning, without writing anything."""
+        return report_render.check(self.conn, self.root, options or report_render.ReportOptions())
 
     def init_templates(self) -> list[Path]:
         """Copy the default report templates into the project's templates/ for editing."""

@@ -84,16 +84,18 @@ def test_markdown_report_sentences_numbering_quotes_and_ranking(coded):
             "belangrijkste reden om te vertrekken.") in text
     assert "Slechts één deelnemer noemt dit; voor deze deelnemer was het de belangrijkste reden" in text
     assert "Geen van de vier deelnemers noemt dit." in text
-    spanning = text.split("Voortdurende spanning en conflict")[1]
-    assert spanning.lstrip().startswith("Twee deelnemers noemen dit; voor één van hen was het de belangrijkste "
-                                        "reden om te vertrekken.")
-    # the two adjacent U01 fragments on one sub-theme are one quote, joined with […]
-    assert re.search(r"niet verder kon groeien.*? \[…\] .*?Daartussen zat niks", text)
-    assert "– jongerenwerker, 29 jaar ★" in text
-    # the conclusion ranks by participants, then main reason
+    spanning = text.split("Voortdurende spanning en conflict")[1].split("\n#")[0]
+    assert "noemen dit" not in spanning and "noemt dit" not in spanning  # no counts under a sub-theme
+    # each coding is a quote of its own, as a block quote; the ★ is a choice, never print
+    assert re.search(r"^> \*“De belangrijkste reden was dat ik niet verder kon groeien", text, re.M)
+    assert re.search(r"^> \*“.*?Daartussen zat niks", text, re.M)
+    assert "– jongerenwerker, 29 jaar" in text and "★" not in text
+    # the conclusion ranks the reasons by main reason, then by mentions, with their chapter titles
     ranking = text.split("Conclusie")[1]
-    rows = [line.split("|")[1].strip() for line in ranking.splitlines() if line.startswith("| ") and "---" not in line]
-    assert rows[1:4] == ["Agressie en spanning in het contact met cliënten", "Doorgroeimogelijkheden", "Erkenning"]
+    rows = [line.split("|")[1:4] for line in ranking.splitlines() if line.startswith("| ") and "---" not in line]
+    assert rows[0][0].strip() == "Reden om te vertrekken"
+    assert [(int(main), int(mentioned)) for _, main, mentioned in rows[1:]] == [(2, 3), (1, 1), (1, 1)]
+    assert rows[1][0].strip() == "Onveilig werk – agressie en spanning in het contact met cliënten"
     # recommendations get their own chapter, grouped by sub-code, and are not a results theme
     recommendations = text.split("# 4 ")[1]
     assert "Gecombineerde functies en loopbaanpaden" in recommendations and "Intervisie" in recommendations
@@ -102,7 +104,7 @@ def test_markdown_report_sentences_numbering_quotes_and_ranking(coded):
 
 def test_no_interviewer_text_in_any_quote(coded):
     text = coded.report(ReportOptions(coder="anna"), "md").read_text(encoding="utf-8")
-    quoted = " ".join(re.findall(r'^- \*“(.*?)”\*', text, re.M))
+    quoted = " ".join(re.findall(r'^> \*“(.*?)”\*', text, re.M))
     for question in coded.fragments(role="interviewer"):
         assert question.text[:40] not in quoted
 
@@ -122,7 +124,7 @@ def test_max_quotes_and_starred_first(coded):
     coded.assign(fragment(coded, "U05", "Ik zat in schaal 8"), ["agressie-spanning"], "anna", star=True)
     text = coded.report(ReportOptions(coder="anna", max_quotes=1), "md").read_text(encoding="utf-8")
     section = text.split("Voortdurende spanning en conflict")[1].split("###")[0]
-    assert section.count('- *“') == 1 and "schaal 8" in section
+    assert section.count('> *“') == 1 and "schaal 8" in section
 
 
 def test_docx_has_headings_bullets_and_a_table(coded):
@@ -131,12 +133,12 @@ def test_docx_has_headings_bullets_and_a_table(coded):
     styles = [(p.style.name, p.text) for p in document.paragraphs]
     assert ("Heading 1", "2 Resultaten") in styles
     assert any(s == "Heading 2" and t.startswith("2.2 ") for s, t in styles)
-    assert any(s == "Heading 3" and t.startswith("2.2.") for s, t in styles)
-    bullets = [t for s, t in styles if s == "List Bullet"]
-    assert any("niet verder kon groeien" in t for t in bullets)
+    assert ("Heading 3", "Voortdurende spanning en conflict") in styles  # sub-themes: headings without numbers
+    quotes = [t for s, t in styles if s == "Quote"]
+    assert any("niet verder kon groeien" in t for t in quotes)
     [table] = document.tables
-    assert [c.text for c in table.rows[0].cells] == ["Thema", "Noemen dit", "Belangrijkste reden"]
-    assert [c.text for c in table.rows[1].cells][1:] == ["3", "2"]
+    assert [c.text for c in table.rows[0].cells] == ["Reden om te vertrekken", "Belangrijkste reden", "Genoemd"]
+    assert [c.text for c in table.rows[1].cells][1:] == ["2", "3"]
 
 
 def test_html_is_self_contained_and_escaped(coded):

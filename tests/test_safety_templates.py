@@ -86,8 +86,9 @@ def test_a_broken_template_names_its_file_and_line_and_writes_nothing(studie, cl
 def test_an_unknown_attribute_of_a_quote_never_shows_the_quote(studie, cli):
     template = studie / "templates" / "report.nl.md.j2"
     text = template.read_text(encoding="utf-8")
-    assert "{% for quote in items %}" in text
-    template.write_text(text.replace("{% for quote in items %}", "{% for quote in items %}{{ {}[quote.text] }}"),
+    assert "{% for section in report.sections %}" in text
+    template.write_text(text.replace("{% for section in report.sections %}", "{% for section in report.sections %}"
+                                     "{% for quote in section.quotes %}{{ {}[quote.text] }}{% endfor %}"),
                         encoding="utf-8")
     result = cli("report", "--coder", "anna")
     said = _said(result)

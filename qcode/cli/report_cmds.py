@@ -36,19 +36,27 @@ def report(ctx: typer.Context, coder: CoderOption = None,
            output: Annotated[Optional[Path], typer.Option("-o", "--output", help="The file to write "
                                                           "(default exports/rapport.FORMAT).")] = None,
            start: Annotated[int, typer.Option(help="Chapter number of the results: --start 2 gives 2.1, 2.2, …")] = 1,
-           max_quotes: Annotated[Optional[int], typer.Option(help="At most this many quotes per sub-theme.")] = None,
+           max_quotes: Annotated[Optional[int], typer.Option(
+               help="Quotes per [[citaten CODE]] placeholder unless it says (default 4).")] = None,
            attribute: Attributes = None,
            lang: Annotated[str, typer.Option(help="nl (default) or en.")] = "nl",
            charts: Annotated[bool, typer.Option("--charts", help="Include the bar chart of themes.")] = False,
+           text_dir: Annotated[Optional[Path], typer.Option(
+               "--text-dir", help="Folder of your own text files (default exports/tekst).")] = None,
+           check: Annotated[bool, typer.Option(
+               "--check", help="List every placeholder, what it becomes, and every warning; write nothing.")] = False,
+           as_json: Annotated[bool, typer.Option("--json", help="With --check: as JSON.")] = False,
            init_templates: Annotated[bool, typer.Option(
                "--init-templates", help="Copy the report templates into the project's templates/ to edit them, "
                                         "then stop.")] = False) -> None:
-    """Write the results chapters: one section per theme with counts in words and quotes.
+    """Write the results chapter: your own text per theme, with counts and quotes filled in.
 
-    Your own text per theme lives in exports/tekst/<code>.md (made empty the first time) and is never
-    overwritten. Wording and layout come from templates/report.nl.md.j2 once you run --init-templates.
+    Each theme's section is your file exports/tekst/<code>.md (a draft the first time, never overwritten):
+    write prose anywhere and place [[telling]], [[citaten CODE]], [[citaat ID]], [[verdeling ATTRIBUTE]]
+    and [[methode]] on lines of their own. _inleiding.md, _resultaten.md and _conclusie.md work the same.
 
-    Example:  qcode report --coder anna --start 2 --format docx --attribute former_role,age --max-quotes 3
+    Example:  qcode report --coder consensus --start 2 --format docx --attribute former_role,age
+    Example:  qcode report --coder consensus --check
     """
     project = open_project(ctx)
     if init_templates:
@@ -58,13 +66,70 @@ def report(ctx: typer.Context, coder: CoderOption = None,
         console.print("Templates are in templates/; edit them and run qcode report again."
                       if written else "The project already has its templates; nothing copied.")
         return
+    if as_json and not check:
+        raise UsageError("--json goes with --check", hint="qcode report --check --json")
     chart_path = (output.parent if output else project.root / "exports") / "themas.png" if charts else None
     from qcode.render.report import ReportOptions  # Jinja2 loads only for the report
 
     options = ReportOptions(coder=coder, start=start, max_quotes=max_quotes, attributes=_attributes(attribute),
-                            lang=lang, chart=chart_path)
-    written = project.report(options, fmt, output)
-    console.print(f"[green]✓[/] Wrote {escape(str(written))}")
+                            lang=lang, chart=chart_path, text_dir=text_dir)
+    if check:
+        _show_check(project.check_report(options), project.root, as_json)
+        return
+    written = project.write_report(options, fmt, output)
+    _show_warnings(written.report.warnings, project.root)
+    console.print(f"[green]✓[/] Wrote {escape(str(written.path))}")
+
+
+def _where(problem, root: Path) -> str:
+    if problem.path is None:
+        return ""
+    path = Path(problem.path)
+    try:
+        path = path.resolve().relative_to(root.resolve())
+    except ValueError:
+        pass
+    return f"{path}:{problem.line}" if problem.line else str(path)
+
+
+def _show_warnings(warnings: list, root: Path) -> None:
+    for problem in warnings:
+        where = _where(problem, root)
+        console.print(f"[yellow]![/] {escape(where + ': ' if where else '')}{escape(problem.message)}")
+        if problem.hint:
+            console.print(f"  [dim]→ {escape(problem.hint)}[/]")
+
+
+def _show_check(found, root: Path, as_json: bool) -> None:
+    """Every placeholder with what it becomes, by file and line; then the warnings."""
+    def relative(path: Path) -> str:
+        try:
+            return str(Path(path).resolve().relative_to(root.resolve()))
+        except ValueError:
+            return str(path)
+
+    if as_json:
+        print_json({"coder": found.coder, "participants": found.participants,
+                    "placeholders": [{"file": relative(u.path), "line": u.line or None, "placeholder": u.placeholder,
+                                      "result": u.result, "ok": u.ok} for u in found.uses],
+                    "warnings": [{"file": relative(p.path) if p.path else None, "line": p.line, "message": p.message,
+                                  "hint": p.hint} for p in found.warnings],
+                    "new_files": [relative(p) for p in found.missing_texts]})
+        return
+    current = None
+    for use in found.uses:
+        if use.path != current:
+            current = use.path
+            new = " [dim](new: written as a draft on the next report)[/]" if use.path in found.missing_texts else ""
+            console.print(f"[bold]{escape(relative(use.path))}[/]{new}")
+        line = f"{use.line:>4}" if use.line else "   +"
+        mark = "[green]✓[/]" if use.ok else "[red]✗[/]"
+        console.print(f"{mark} {line}  {escape(use.placeholder)} → {escape(use.result)}")
+    if found.warnings:
+        console.print()
+        _show_warnings(found.warnings, root)
+    else:
+        console.print("\nNo warnings.")
 
 
 @export_app.command("quotes")

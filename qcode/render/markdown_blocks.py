@@ -1,6 +1,6 @@
 """The small Markdown the report templates write, as blocks, and those blocks as Word or HTML.
 
-Headings (#, ##, ###), paragraphs, bullet lists (- ), pipe tables, images (![alt](path)), and
+Headings (#, ##, ###), paragraphs, block quotes (> , one line each), bullet lists (- ), pipe tables, images (![alt](path)), and
 inline *italic* and **bold** with backslash escapes. That is all a report needs, and keeping the
 reader this small keeps one template in charge of all three formats.
 """
@@ -27,7 +27,7 @@ _CELL_TOKEN = re.compile(r"\\.|[^|\\]+|\\|\|")
 
 @dataclass
 class Block:
-    kind: str  # heading, paragraph, bullets, table, image
+    kind: str  # heading, paragraph, quote, bullets, table, caption, image
     text: str = ""
     level: int = 0
     items: list[str] = field(default_factory=list)
@@ -56,6 +56,11 @@ def parse(markdown: str) -> list[Block]:
         elif image:
             flush()
             blocks.append(Block("image", unescape(image.group("alt")), items=[link_target(image.group("path"))]))
+        elif line.startswith("Table: ") and blocks and blocks[-1].kind == "table" and not paragraph:
+            blocks.append(Block("caption", line[len("Table: "):].strip()))
+        elif line.startswith(">"):
+            flush()
+            blocks.append(Block("quote", line[1:].strip()))
         elif line.startswith("- "):
             flush()
             if not blocks or blocks[-1].kind != "bullets":
@@ -133,6 +138,10 @@ def to_docx(blocks: list[Block], path: Path, base: Path) -> None:
             document.add_heading(plain(block.text), level=min(block.level, 9))
         elif block.kind == "paragraph":
             _add_runs(document.add_paragraph(), block.text)
+        elif block.kind == "quote":
+            _add_runs(document.add_paragraph(style="Quote"), block.text)
+        elif block.kind == "caption":
+            _add_runs(document.add_paragraph(style="Caption"), block.text)
         elif block.kind == "bullets":
             for item in block.items:
                 _add_runs(document.add_paragraph(style="List Bullet"), item)
@@ -174,6 +183,10 @@ def to_html(blocks: list[Block], title: str, base: Path) -> str:
             body.append(f"<h{block.level}>{_inline_html(block.text)}</h{block.level}>")
         elif block.kind == "paragraph":
             body.append(f"<p>{_inline_html(block.text)}</p>")
+        elif block.kind == "caption":
+            body.append(f'<p class="caption">{_inline_html(block.text)}</p>')
+        elif block.kind == "quote":
+            body.append(f"<blockquote><p>{_inline_html(block.text)}</p></blockquote>")
         elif block.kind == "bullets":
             body.append("<ul>" + "".join(f"<li>{_inline_html(i)}</li>" for i in block.items) + "</ul>")
         elif block.kind == "table":

@@ -20,27 +20,19 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 import markupsafe
 
 from qcode import aggregate
-from qcode.errors import UsageError
+from qcode.errors import Problem, UsageError
 from qcode.outputs import Guard, check_target, check_targets, create_text, writing, xml_text
-from qcode.render import dutch, english
+from qcode.render import attribution, chapter, dutch, placeholders
 from qcode.render.markdown_text import Markdown, escape, link
 
 LANGUAGES = ("nl", "en")
 DEFAULT_TEMPLATES = resources.files("qcode.render") / "templates"
-TEXT_HINT = {
-    "nl": "<!-- Eigen tekst bij '{label}'. Schrijf hieronder; qcode neemt deze tekst op in het rapport "
-          "en overschrijft dit bestand nooit. -->\n",
-    "en": "<!-- Your own text on '{label}'. Write below; qcode puts it in the report and never "
-          "overwrites this file. -->\n",
-}
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
-AGE_KEYS = {"age", "leeftijd"}
 
 
 @dataclass(slots=True)
 class QuoteItem:
-    """A quote as the template shows it. `text` is the participants' words escaped (adjacent ones joined with
-    qcode's ' […] '); the attribution is data, escaped by the template as it writes it."""
+    """A quote as an edited template may still show it (`section.quotes`). `text` is the participant's words
+    escaped; the attribution is data, escaped by the template as it writes it. The ★ is never printed."""
     text: str
     attribution: str
     star: bool
@@ -48,24 +40,19 @@ class QuoteItem:
 
 
 @dataclass
-class SubSection:
-    number: str
-    id: str
-    title: str
-    count: aggregate.CodeCount
-    quotes: list[QuoteItem]
-
-
-@dataclass
 class Section:
     number: str
     id: str
     title: str
-    own_text: str
-    sentence: str
+    body: Markdown  # the own-text file with its placeholders filled
+    sentence: str  # the theme's count sentence, for templates that place it themselves
     count: aggregate.CodeCount
-    quotes: list[QuoteItem]  # coded with the theme itself
-    subs: list[SubSection] = field(default_factory=list)
+    quotes: list[QuoteItem]  # the quotes the body shows, in its order
+    subs: list = field(default_factory=list)  # kept empty: sub-themes are headings in the body now
+
+    @property
+    def own_text(self) -> Markdown:  # the name templates made before placeholders used
+        return self.body
 
 
 @dataclass
@@ -77,6 +64,7 @@ class ReportOptions:
     lang: str = "nl"
     text_dir: Path | None = None
     chart: Path | None = None
+    counts: str = "soft"
 
 
 @dataclass
@@ -90,123 +78,97 @@ class Report:
     recommendations: Section | None
     conclusion_number: str
     chart: str | None
-    missing_texts: dict[Path, str] = field(default_factory=dict)  # own-text files to make, with their hint
+    intro: Markdown = Markdown()
+    intro_number: str | None = None  # the introduction's own chapter, when the results start at 2 or later
+    opening: Markdown = Markdown()
+    conclusion: Markdown = Markdown()
+    draft_note: str | None = None  # coding is not complete: the document says so at the top
+    missing_texts: dict[Path, str] = field(default_factory=dict)  # own-text files to make, with their draft
+    uses: list[chapter.Use] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def build(conn, options: ReportOptions, text_dir: Path) -> Report:
-    """Count and collect everything the report shows, and the own-text files still to be made."""
+    """Count, fill every own-text file's placeholders, and note the files still to be made."""
+    from qcode.render import coverage, methods
+
     coder = aggregate.require_codings(conn, options.coder)
+    attributes = attribution.check_attributes(conn, options.attributes)
     total = aggregate.participant_total(conn)
     survey = aggregate.is_survey(conn)
-    by_sub: dict[str, list[aggregate.Quote]] = {}
-    for quote in aggregate.quotes(conn, coder):
-        by_sub.setdefault(quote.sub, []).append(quote)
-    sections, recommendations = [], None
     themes = aggregate.themes(conn, coder)
-    missing: dict[Path, str] = {}
+    data = placeholders.ChapterData(conn, coder, total, survey, options.lang, attributes, options.max_quotes,
+                                    options.counts, themes, options.start + 1,
+                                    lambda: methods.method_paragraph(conn, coder, options.lang))
+    report = Report(options.start, coder, total, survey, [], aggregate.ranked(themes), None,
+                    Markdown(options.start + 1), link(str(options.chart)) if options.chart else None)
     for theme in themes:
         recommending = theme.role == "recommendations"
-        number = Markdown(options.start + 2 if recommending else f"{options.start}.{len(sections) + 1}")
-        section = _section(theme, number, by_sub, total, survey, options, text_dir, missing)
+        number = Markdown(options.start + 2 if recommending else f"{options.start}.{len(report.sections) + 1}")
+        section = _section(theme, number, data, text_dir, report, level=2 if recommending else 3)
         if recommending:
-            recommendations = section
+            report.recommendations = section
         else:
-            sections.append(section)
-    return Report(options.start, coder, total, survey, sections, aggregate.ranked(themes), recommendations,
-                  Markdown(options.start + 1), link(str(options.chart)) if options.chart else None, missing)
+            report.sections.append(section)
+    if options.start > 1:
+        report.intro_number = Markdown(options.start - 1)
+    report.intro = _part(chapter.INTRO, data, text_dir, report)
+    report.opening = _part(chapter.OPENING, data, text_dir, report)
+    report.conclusion = _part(chapter.CONCLUSION, data, text_dir, report)
+    seen = coverage.coverage(conn, coder)
+    first = [] if seen.complete else [Problem(seen.message(), hint="code the rest, or pass another --coder")]
+    report.draft_note = None if seen.complete else seen.note(options.lang)
+    first += [Problem(message, hint="keep one main reason per participant ('qcode code', or the codings sheet)")
+              for message in coverage.double_main_reasons(conn, coder)]
+    report.warnings = first + report.warnings
+    return report
 
 
-def _section(theme: aggregate.Theme, number: str, by_sub: dict[str, list[aggregate.Quote]], total: int,
-             survey: bool, options: ReportOptions, text_dir: Path, missing: dict[Path, str]) -> Section:
-    words = dutch if options.lang == "nl" else english
-    noun = ("respondenten", "respondent") if survey else ("deelnemers", "deelnemer")
-    if options.lang == "en":
-        noun = ("respondents", "respondent") if survey else ("participants", "participant")
-    sentence = words.mention_sentence(theme.count.participants, theme.count.main, total, *noun)
-    if survey:
-        sentence = sentence.split(";")[0] + "."
-    sentence = Markdown(sentence)  # qcode's own words and numbers
-    text_file = text_dir / f"{theme.id}.md"
-    if not (text_file.exists() or text_file.is_symlink()):
-        # no '--' from a label: it could end the comment and leave the rest live in the researcher's text
-        missing[text_file] = TEXT_HINT[options.lang].format(label=re.sub(r"-{2,}", "-", theme.label))
-    section = Section(number, theme.id, theme.chapter or theme.label, own_text(text_file), sentence, theme.count,
-                      _quote_items(by_sub.get(theme.id, []), options))
-    for sub in theme.subs:
-        quoted = _quote_items(by_sub.get(sub.id, []), options)
-        if quoted or sub.participants:
-            section.subs.append(SubSection(Markdown(f"{number}.{len(section.subs) + 1}"), sub.id, sub.label, sub,
-                                           quoted))
-    return section
+def _section(theme: aggregate.Theme, number: str, data: placeholders.ChapterData, text_dir: Path, report: Report,
+             level: int) -> Section:
+    path = text_dir / f"{theme.id}.md"
+    defaults = chapter.theme_defaults(theme.id, [(sub.id, sub.label) for sub in theme.subs], data.lang, level,
+                                      data.survey)
+    text = chapter.read_text(path)
+    if text is None:
+        text = report.missing_texts[path] = chapter.theme_draft(theme.label, defaults, data.lang)
+    filler = placeholders.Filler(data, theme)
+    filler.prepare(text)
+    expanded = chapter.expand(path, text, filler, defaults)
+    report.uses += expanded.uses
+    report.warnings += expanded.warnings
+    sentence = placeholders.count_sentence(theme.count.participants, theme.count.main, data.total,
+                                           kind=placeholders.kind_of(theme), survey=data.survey, lang=data.lang,
+                                           counts=data.counts)
+    quotes = [QuoteItem(escape(q.text), attribution.attribution(q.attributes, data.attributes, q.participant,
+                                                                data.lang), q.star, q.main) for q in filler.quotes]
+    return Section(number, theme.id, theme.chapter or theme.label, expanded.text, Markdown(sentence), theme.count,
+                   quotes)
+
+
+def _part(part: str, data: placeholders.ChapterData, text_dir: Path, report: Report) -> Markdown:
+    path = text_dir / f"{part}.md"
+    text = chapter.read_text(path)
+    if text is None:
+        text = report.missing_texts[path] = chapter.part_draft(part, data.lang)
+    expanded = chapter.expand(path, text, placeholders.Filler(data))
+    report.uses += expanded.uses
+    report.warnings += expanded.warnings
+    return expanded.text
 
 
 def own_text(path: Path) -> Markdown:
-    """The researcher's text for a theme, without comments; '' while the file is not there.
-    It is Markdown on purpose, so the template writes it as it is."""
-    from qcode.readers import ReadError
-    from qcode.readers.decoding import decode
+    """The researcher's file without comments; '' while the file is not there (kept for callers of old)."""
+    text = chapter.read_text(path)
+    return Markdown(_COMMENT.sub("", text).strip()) if text else Markdown()
 
-    if not (path.exists() or path.is_symlink()):
-        return Markdown()
-    if not path.is_file():
-        raise UsageError("your own text for this theme should be a file", path=path,
-                         hint="remove or rename what is there; qcode makes the file on the next report")
-    try:
-        text = decode(path.read_bytes(), path)
-    except ReadError as error:
-        raise UsageError(error.problem.message, path=path, hint="save the file as UTF-8 text") from None
-    except OSError as error:
-        raise UsageError(f"cannot read your own text: {os.strerror(error.errno or 0)}", path=path,
-                         hint="check the file's permissions") from None
-    return Markdown(_COMMENT.sub("", text).strip())
+
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
 def _make_own_texts(missing: dict[Path, str], guard: Guard | None) -> None:
-    for path, hint in missing.items():
-        create_text(path, hint, guard)
-
-
-def _quote_items(quotes: list[aggregate.Quote], options: ReportOptions) -> list[QuoteItem]:
-    """Starred quotes first, then main reasons, then in transcript order; at most --max-quotes."""
-    groups = _adjacent_groups(quotes)
-    flags = [(any(q.star for q in group), any(q.main for q in group)) for group in groups]
-    order = sorted(range(len(groups)), key=lambda i: (not flags[i][0], not flags[i][1]))
-    if options.max_quotes:
-        order = order[:options.max_quotes]
-    return [QuoteItem(Markdown(" […] ".join([escape(q.text) for q in groups[i]])), attribution(groups[i][0], options),
-                      *flags[i]) for i in order]
-
-
-def _adjacent_groups(quotes: list[aggregate.Quote]) -> list[list[aggregate.Quote]]:
-    """Quotes of one participant on one sub-theme that stand next to each other (at most an interviewer's
-    interjection between them) become one, joined with […]."""
-    groups: list[list[aggregate.Quote]] = []
-    seen: set[tuple[str, int]] = set()
-    for quote in quotes:  # in transcript order already (aggregate.quotes)
-        if (quote.transcript, quote.index) in seen:  # the same fragment under two codes of one sub-theme
-            continue
-        seen.add((quote.transcript, quote.index))
-        last = groups[-1][-1] if groups else None
-        if last and last.transcript == quote.transcript and quote.index - last.index <= 2:
-            groups[-1].append(quote)
-        else:
-            groups.append([quote])
-    return groups
-
-
-def attribution(quote: aggregate.Quote, options: ReportOptions) -> str:
-    """'jongerenwerker, 34 jaar' from the chosen attributes; the participant id when none are chosen."""
-    if not options.attributes:
-        return quote.participant
-    parts = []
-    for key in options.attributes:
-        value = quote.attributes.get(key)
-        if value in (None, ""):
-            continue
-        if key in AGE_KEYS and str(value).isdigit():
-            value = f"{value} {'jaar' if options.lang == 'nl' else 'years'}"
-        parts.append(str(value))
-    return ", ".join(parts) or quote.participant
+    for path, draft in missing.items():
+        create_text(path, draft, guard)
 
 
 # -- templates ----------------------------------------------------------------------------------
@@ -361,8 +323,24 @@ def init_templates(project_templates: Path, guard: Guard | None = None) -> list[
 FORMATS = ("md", "docx", "html")
 
 
-def write(conn, root: Path, options: ReportOptions, fmt: str, output: Path | None, guard: Guard | None = None) -> Path:
-    """Build the report and write it as .md, .docx or .html; return the file written.
+@dataclass
+class Written:
+    path: Path
+    report: Report
+
+
+def check(conn, root: Path, options: ReportOptions) -> Report:
+    """Everything the report would say and every warning, with nothing written (`qcode report --check`)."""
+    if options.lang not in LANGUAGES:
+        raise UsageError(f"language must be one of {', '.join(LANGUAGES)}, not {options.lang!r}")
+    report = build(conn, options, options.text_dir or root / "exports" / "tekst")
+    render_markdown(report, root / "templates", options.lang)  # an edited template's error shows here too
+    return report
+
+
+def write(conn, root: Path, options: ReportOptions, fmt: str, output: Path | None,
+          guard: Guard | None = None) -> Written:
+    """Build the report and write it as .md, .docx or .html; return the file written and what it said.
 
     Nothing is written until the template has rendered: then the missing own-text files, the chart
     and the report, each whole or not at all."""
@@ -397,5 +375,5 @@ def write(conn, root: Path, options: ReportOptions, fmt: str, output: Path | Non
             title = "Resultaten" if options.lang == "nl" else "Results"
             temporary.write_text(markdown_blocks.to_html(markdown_blocks.parse(markdown), title, output.parent),
                                  encoding="utf-8", errors="replace")
-    return output
+    return Written(output, report)
 
