@@ -445,10 +445,10 @@ def environment() -> dict[str, str]:
     return info
 
 
-def _lemmatise(text: str) -> list[str]:
-    from qcode.segment import load_pipeline
+def _lemmatise(word: str) -> tuple[str, ...]:
+    from qcode.lemmas import dutch_lemmas
 
-    return [t.lemma_.lower() or t.lower_ for t in load_pipeline()(text) if not t.is_space]
+    return dutch_lemmas().lemmas(word)
 
 
 def _refuse_a_non_file(database: Path) -> None:

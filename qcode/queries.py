@@ -5,7 +5,7 @@ import json
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from qcode.codebook_db import branch
 from qcode.errors import UsageError
@@ -104,24 +104,42 @@ def transcript_view(conn: sqlite3.Connection, name: str) -> TranscriptView:
 _OPERATORS = re.compile(r'["*()^:]|\b(AND|OR|NOT|NEAR)\b')
 
 
-def fts_query(conn: sqlite3.Connection, query: str, lemmatise: Callable[[str], list[str]]) -> str:
-    """Plain words: each must occur in any form sharing its lemma. FTS5 syntax passes through."""
+def fts_query(conn: sqlite3.Connection, query: str, lemmatise: Callable[[str], Iterable[str]]) -> str:
+    """Plain words: each must occur in any form sharing one of its lemmas. FTS5 syntax passes through."""
     if _OPERATORS.search(query):
         return query
-    words = query.split()
+    words = [w for w in (_word(part) for part in query.split()) if w]
     if not words:
         raise UsageError("the search query is empty", hint='for example: qcode search "registratiedruk"')
-    lemmas = lemmatise(query)
     parts = []
-    for i, word in enumerate(words):
-        variants = {word.lower()}
-        if len(lemmas) == len(words):
-            variants.add(lemmas[i])
-            variants.update(row[0] for row in conn.execute(
-                "SELECT form FROM word_forms WHERE lemma IN (?, ?)", (lemmas[i], word.lower())))
-        quoted = sorted('"' + v.replace('"', "") + '"' for v in variants)
+    for word in words:
+        quoted = sorted('"' + v.replace('"', "") + '"' for v in expand_word(conn, word, lemmatise))
         parts.append(quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")")
     return " AND ".join(parts)
+
+
+def expand_word(conn: sqlite3.Connection, word: str, lemmatise: Callable[[str], Iterable[str]]) -> set[str]:
+    """The word and every form in the project sharing one of its lemmas.
+
+    A word seen at import has its lemmas in `word_forms` (the same lemmatizer made them); any other
+    word is lemmatised now, so a form the project lacks still finds the forms it has.
+    """
+    word = _word(word)
+    lemmas = {row[0] for row in conn.execute("SELECT lemma FROM word_forms WHERE form = ?", (word,))}
+    if not lemmas:
+        lemmas = set(lemmatise(word))
+    lemmas.add(word)
+    marks = ", ".join("?" for _ in lemmas)
+    forms = {row[0] for row in conn.execute(f"SELECT form FROM word_forms WHERE lemma IN ({marks})", sorted(lemmas))}
+    return {word} | lemmas | forms
+
+
+def _word(text: str) -> str:
+    """A query word as word_forms holds it: NFC, lower case, without the punctuation around it."""
+    return unicodedata.normalize("NFC", text).strip(_PUNCTUATION).lower()
+
+
+_PUNCTUATION = ".,;!?…'‘’`()[]{}<>«»„“”-–—/\\"
 
 
 def search(conn: sqlite3.Connection, query: str, lemmatise: Callable[[str], list[str]],

@@ -1,26 +1,26 @@
 """Dutch segmentation with spaCy: fragments with character offsets, sentence offsets and lemmas.
 
-`nl_core_news_sm` is used where installed; otherwise a blank Dutch pipeline with the rule-based
-sentencizer and the lookup lemmatizer from spacy-lookups-data.
+`nl_core_news_sm` is used where installed (for its sentences); otherwise a blank Dutch pipeline with
+the rule-based sentencizer. Either way the lemmas come from `qcode.lemmas`, asked once per distinct
+word, so an import and a search query lemmatise a word the same way.
 """
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import metadata
 
 from spacy.language import Language
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LEMMA, LENGTH, LOWER, ORTH, SENT_START
-from spacy.pipeline import Lemmatizer
+from spacy.attrs import IDX, LENGTH, ORTH, SENT_START
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from qcode import lemmas as word_lemmas
 from qcode.units import UNITS, Unit  # noqa: F401  (named here too, as before)
 
 MODEL = "nl_core_news_sm"
 BATCH_SIZE = 256
-FALLBACK_PIPES = ["sentencizer", "lemmatizer"]
+FALLBACK_PIPES = ["sentencizer"]
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Fragment:
     sentences: list[tuple[int, int]]
     lemmas: str
     words: int
-    forms: frozenset[tuple[str, str]] = frozenset()  # (word form, lemma) where they differ
+    forms: frozenset[tuple[str, str]] = frozenset()  # (word form, lemma) for every lemma of each word
 
     def sentences_json(self) -> str:
         """The sentence offsets as compact JSON, e.g. [[0,42],[43,97]]."""
@@ -54,12 +54,11 @@ class Paragraph:
 def load_pipeline() -> Language:
     import spacy
 
-    try:
-        return spacy.load(MODEL, exclude=["ner"])
+    try:  # the model's lemmatizer is left out: qcode's lemmas depend on the word alone (WordLemmas)
+        return spacy.load(MODEL, exclude=["ner", "lemmatizer"])
     except OSError:
         nlp = spacy.blank("nl")
         nlp.add_pipe("sentencizer")
-        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})  # the lemmas: see LookupLemmas
         nlp.initialize()
         return nlp
 
@@ -72,10 +71,8 @@ def pipeline_info(nlp: Language) -> dict[str, str]:
     if nlp.meta.get("name") == "core_news_sm":
         info["pipeline"] = f"{MODEL} {nlp.meta.get('version', '?')}"
     else:
-        info["pipeline"] = "spacy.blank('nl') + sentencizer + lookup lemmatizer (fallback)"
-        info["spacy-lookups-data"] = metadata.version("spacy-lookups-data")
-    info["lemmas"] = ("lookup table, asked once per distinct word on import" if lookup_lemmas(nlp)
-                      else "the pipeline's lemmatizer, per token")
+        info["pipeline"] = "spacy.blank('nl') + sentencizer (fallback)"
+    info["lemmas"] = word_lemmas.describe() + ", once per distinct word"
     return info
 
 
@@ -85,12 +82,10 @@ def segment(paragraphs: Sequence[Paragraph], unit: Unit, nlp: Language) -> Itera
     Paragraph texts are whitespace-normalised by the readers, so spaCy's character offsets need
     no trimming; token attributes are read as arrays (no Token objects: they dominate the cost).
     """
-    lookup = lookup_lemmas(nlp)
+    lookup = word_lemmas_for(nlp)
     if all(len(p.text) <= nlp.max_length for p in paragraphs):
-        docs = nlp.pipe((p.text for p in paragraphs), batch_size=BATCH_SIZE,
-                        disable=["lemmatizer"] if lookup else [])
-        analysed = ((paragraph, lookup.analyse(doc) if lookup else analyse(doc))
-                    for paragraph, doc in zip(paragraphs, docs))
+        docs = nlp.pipe((p.text for p in paragraphs), batch_size=BATCH_SIZE)
+        analysed = ((paragraph, lookup.analyse(doc)) for paragraph, doc in zip(paragraphs, docs))
     else:
         analysed = _analysed_in_pieces(paragraphs, nlp, lookup)
     if unit == "turn":
@@ -102,6 +97,15 @@ def segment(paragraphs: Sequence[Paragraph], unit: Unit, nlp: Language) -> Itera
             continue
         for first, last, start, end in sentences:
             yield _fragment(paragraph, start, end, lemmas[first:last], [(first, last, start, end)], forms)
+
+
+def lemmatise_texts(texts: Sequence[str], nlp: Language) -> Iterator[tuple[str, frozenset[tuple[str, str]]]]:
+    """For stored texts (a migration deriving lemmas again): each text's lemmas, space-separated as
+    `fragments.lemmas` holds them, and its (word form, lemma) pairs. Only the tokenizer runs."""
+    lookup = word_lemmas_for(nlp)
+    for doc in nlp.tokenizer.pipe(texts, batch_size=BATCH_SIZE):
+        lemmas, forms, _ = lookup.analyse(doc)
+        yield " ".join(lemma for lemma in lemmas if lemma is not None), forms
 
 
 def split_long(text: str, limit: int) -> Iterator[tuple[int, str]]:
@@ -121,13 +125,12 @@ def split_long(text: str, limit: int) -> Iterator[tuple[int, str]]:
 
 
 def _analysed_in_pieces(paragraphs: Sequence[Paragraph], nlp: Language,
-                        lookup: LookupLemmas | None) -> Iterator[tuple[Paragraph, Analysis]]:
+                        lookup: WordLemmas) -> Iterator[tuple[Paragraph, Analysis]]:
     """Paragraphs longer than the pipeline takes (nlp.max_length: an automatic transcript without
     blank lines), analysed in pieces and put back together with their offsets shifted."""
     pieces = [(index, offset, piece) for index, paragraph in enumerate(paragraphs)
               for offset, piece in split_long(paragraph.text, nlp.max_length)]
-    docs = nlp.pipe((piece for _, _, piece in pieces), batch_size=BATCH_SIZE,
-                    disable=["lemmatizer"] if lookup else [])
+    docs = nlp.pipe((piece for _, _, piece in pieces), batch_size=BATCH_SIZE)
     current = -1
     lemmas: list[str | None] = []
     forms: set[tuple[str, str]] = set()
@@ -137,7 +140,7 @@ def _analysed_in_pieces(paragraphs: Sequence[Paragraph], nlp: Language,
             if current >= 0:
                 yield paragraphs[current], (lemmas, frozenset(forms), sentences)
             current, lemmas, forms, sentences = index, [], set(), []
-        piece_lemmas, piece_forms, piece_sentences = lookup.analyse(doc) if lookup else analyse(doc)
+        piece_lemmas, piece_forms, piece_sentences = lookup.analyse(doc)
         tokens = len(lemmas)
         sentences.extend((first + tokens, end + tokens, start + offset, stop + offset)
                          for first, end, start, stop in piece_sentences)
@@ -147,36 +150,10 @@ def _analysed_in_pieces(paragraphs: Sequence[Paragraph], nlp: Language,
         yield paragraphs[current], (lemmas, frozenset(forms), sentences)
 
 
-# Each token's lower-cased lemma (None for punctuation), the word forms that differ from their
-# lemma, and the sentences as (first token, end token, start char, end char).
+# Each token's lower-cased main lemma (None for punctuation), the (word form, lemma) pairs of its
+# words, every lemma of each, and the sentences as (first token, end token, start char, end char).
 Analysis = tuple[list[str | None], frozenset[tuple[str, str]], list[tuple[int, int, int, int]]]
-_LOWERED: dict[int, str] = {}  # string hash → the string lower-cased; hashes are the same in every vocab
 _SENTENCE_ATTRIBUTES = [SENT_START, IDX, LENGTH]
-_ATTRIBUTES = [LEMMA, LOWER, IS_PUNCT, IS_SPACE]
-
-
-def analyse(doc: Doc) -> Analysis:
-    """The lemmas, word forms and sentences of a doc whose pipeline set the lemmas.
-
-    Read from the token arrays, with a cache of lower-cased strings: Token and Span objects, or a
-    vocab lookup per token, would cost as much as the lemmatizer itself.
-    """
-    strings = doc.vocab.strings
-    lemmas: list[str | None] = []
-    pairs: set[tuple[int, int]] = set()
-    for lemma, lower, punct, space in doc.to_array(_ATTRIBUTES).tolist():
-        if punct or space:
-            lemmas.append(None)
-            continue
-        key = lemma or lower
-        text = _LOWERED.get(key)
-        if text is None:
-            text = _LOWERED[key] = strings[key].lower()
-        lemmas.append(text)
-        if key != lower:
-            pairs.add((lower, key))
-    forms = frozenset((strings[lower], _LOWERED[key]) for lower, key in pairs if _LOWERED[key] != strings[lower])
-    return lemmas, forms, sentence_spans(doc)
 
 
 def sentence_spans(doc: Doc) -> list[tuple[int, int, int, int]]:
@@ -230,50 +207,43 @@ def _join(pieces: list[Fragment]) -> Fragment:
     )
 
 
-Word = tuple[str | None, tuple[str, str] | None]
+Word = tuple[str | None, tuple[tuple[str, str], ...]]
 
 
-class LookupLemmas:
-    """The lookup lemmatizer's work, done in qcode's own token pass instead of spaCy's component.
+class WordLemmas:
+    """The lemmas of a doc's words, asked of `qcode.lemmas` once per distinct word and cached.
 
-    spaCy's lookup lemmatizer walks every token in Python to set a lemma that depends on the
-    token's text alone; qcode walks every token anyway, so it asks the same lemmatizer once per
-    distinct word and reuses the answer: the lemmas are identical (checked in tests/test_segment.py)
-    and the import skips more than half of the pipeline's time.
+    Read from the token arrays: Token and Span objects, or a lemmatizer walking every token, would
+    cost as much as the rest of the pipeline.
     """
 
-    def __init__(self, lemmatizer: Lemmatizer) -> None:
-        self.lemmatizer = lemmatizer
-        self.words: dict[int, Word] = {}  # orth → (lemma, (form, lemma) where they differ)
+    def __init__(self, lemmas: word_lemmas.DutchLemmas) -> None:
+        self.lemmas = lemmas
+        self.words: dict[int, Word] = {}  # orth → (main lemma, (form, lemma) for each of its lemmas)
 
     def analyse(self, doc: Doc) -> Analysis:
         words, vocab = self.words, doc.vocab
         lemmas: list[str | None] = []
         forms: set[tuple[str, str]] = set()
         for orth in doc.to_array(ORTH).tolist():
-            lemma, form = words.get(orth) or self._learn(vocab, orth)
+            lemma, pairs = words.get(orth) or self._learn(vocab, orth)
             lemmas.append(lemma)
-            if form:
-                forms.add(form)
+            forms.update(pairs)
         return lemmas, frozenset(forms), sentence_spans(doc)
 
     def _learn(self, vocab: Vocab, orth: int) -> Word:
         lexeme = vocab[orth]
-        text = lexeme.orth_
         if lexeme.is_punct or lexeme.is_space:
-            word: Word = (None, None)
+            word: Word = (None, ())
         else:
-            lemma = self.lemmatizer.lookup_lemmatize(Doc(vocab, words=[text])[0])[0].lower() or lexeme.lower_
-            word = (lemma, (lexeme.lower_, lemma) if lemma != lexeme.lower_ else None)
+            form = lexeme.lower_
+            found = self.lemmas.lemmas(form)
+            word = (found[0], tuple((form, lemma) for lemma in found))
         self.words[orth] = word
         return word
 
 
 @lru_cache(maxsize=4)
-def lookup_lemmas(nlp: Language) -> LookupLemmas | None:
-    """qcode's lemma pass for the fallback pipeline, whose lemmatizer only looks words up; None for a
-    model, whose lemmas depend on the parts of speech its other components tag."""
-    if nlp.pipe_names != FALLBACK_PIPES:
-        return None
-    lemmatizer = nlp.get_pipe("lemmatizer")
-    return LookupLemmas(lemmatizer) if isinstance(lemmatizer, Lemmatizer) and lemmatizer.mode == "lookup" else None
+def word_lemmas_for(nlp: Language) -> WordLemmas:
+    """qcode's lemma pass for a pipeline (one cache per vocab: the orth ids are the vocab's)."""
+    return WordLemmas(word_lemmas.dutch_lemmas())

@@ -326,3 +326,28 @@ def _coding_spans(conn: sqlite3.Connection) -> None:
                  ' "end" INTEGER NOT NULL,'
                  ' PRIMARY KEY (coding_id, start, "end")'
                  ") WITHOUT ROWID")
+
+
+@migration("0007_search_lemmas")
+def _search_lemmas(conn: sqlite3.Connection) -> None:
+    """Search lemmas from `qcode.lemmas`, several a form, derived again for the fragments already stored.
+
+    Before, `word_forms` held one lemma a form from spaCy's lookup table, which missed most past
+    tenses and participles (`search stoppen` did not find gestopt or stopte). The table gets a
+    (form, lemma) key, and it and the fragments' lemmas are derived again from the fragments' text,
+    so search on an existing project is right without importing it again.
+    """
+    from qcode.segment import lemmatise_texts, load_pipeline
+
+    conn.execute("DROP TABLE word_forms")
+    conn.execute("CREATE TABLE word_forms (form TEXT NOT NULL, lemma TEXT NOT NULL, PRIMARY KEY (form, lemma)) "
+                 "WITHOUT ROWID")
+    conn.execute("CREATE INDEX word_forms_lemma ON word_forms(lemma)")
+    rows = conn.execute("SELECT id, text FROM fragments ORDER BY id").fetchall()
+    forms: set[tuple[str, str]] = set()
+    updates = []
+    for (fragment_id, _), (lemmas, pairs) in zip(rows, lemmatise_texts([text for _, text in rows], load_pipeline())):
+        updates.append((lemmas, fragment_id))
+        forms.update(pairs)
+    conn.executemany("UPDATE fragments SET lemmas = ? WHERE id = ?", updates)
+    conn.executemany("INSERT INTO word_forms (form, lemma) VALUES (?, ?)", sorted(forms))
