@@ -31,14 +31,14 @@ _DIAERESIS = str.maketrans("ëïöü", "eiou")  # geïnteresseerd, geëvalueerd:
 # Verb endings → the stem they leave: present (werkt), past (werkte, meldden), participle (-d/-t).
 _VERB_ENDINGS = ("ten", "den", "te", "de", "t", "d")
 # Noun and adjective endings → the base they leave (spelling repaired by _bases).
-_NOUN_ENDINGS = ("etjes", "etje", "tjes", "pjes", "tje", "pje", "jes", "je", "'s", "ste", "ere", "en",
-                 "er", "st", "s", "e", "n")
+# Comparatives (-er, -st) are the dictionaries' work: as a rule, -er found nouns (werker → werk).
+_NOUN_ENDINGS = ("etjes", "etje", "tjes", "pjes", "tje", "pje", "jes", "je", "'s", "en", "s", "e", "n")
 
 
-def describe() -> str:
+def describe() -> dict[str, str]:
     """The lemmatizer's sources and versions, for `qcode doctor`."""
-    return (f"simplemma {metadata.version('simplemma')} + spaCy lookup table "
-            f"(spacy-lookups-data {metadata.version('spacy-lookups-data')}) + qcode's verb table and rules")
+    return {"lemmas": "simplemma + spaCy lookup table + qcode's verb table and rules, once per distinct word",
+            "simplemma": metadata.version("simplemma"), "spacy-lookups-data": metadata.version("spacy-lookups-data")}
 
 
 class DutchLemmas:
@@ -121,11 +121,12 @@ class DutchLemmas:
         """Base forms the spelling rules find and a dictionary knows. A base form itself (werk, begin)
         is read as a verb stem, and as a participle unless it is a noun (gedurfd, not gebied); an
         inflected or unknown one also by its endings (gevoeld, merkte, gesprekken)."""
-        found = [c for c in _infinitives(word) if c != word and self._known_base(c)]
         if not inflected:
+            found = [c for c in _infinitives(word) if c != word and self._known_base(c)]
             if word.startswith("ge") and word[-1] in "dt" and not self._is_noun(word):
                 found.extend(c for stem in _verb_stems(word) for c in _infinitives(stem) if self._known_base(c))
             return found
+        found = []
         for stem in _verb_stems(word):
             found.extend(c for c in _infinitives(stem) if c != word and self._known_base(c))
         for particle in PARTICLES:
@@ -135,7 +136,7 @@ class DutchLemmas:
                 found.extend(particle + c for stem in stems for c in _infinitives(stem)
                              if self._known_base(particle + c))
         for ending in _NOUN_ENDINGS:
-            if word.endswith(ending) and len(word) - len(ending) >= 2:
+            if word.endswith(ending) and len(word) - len(ending) >= 3:
                 found.extend(c for c in _bases(word[:-len(ending)]) if c != word and self._known_base(c))
         return found
 

@@ -72,7 +72,7 @@ def pipeline_info(nlp: Language) -> dict[str, str]:
         info["pipeline"] = f"{MODEL} {nlp.meta.get('version', '?')}"
     else:
         info["pipeline"] = "spacy.blank('nl') + sentencizer (fallback)"
-    info["lemmas"] = word_lemmas.describe() + ", once per distinct word"
+    info.update(word_lemmas.describe())
     return info
 
 

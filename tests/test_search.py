@@ -13,9 +13,10 @@ from qcode import Project
 from conftest import DATA, REPO
 
 FAMILIES = REPO / "benchmarks" / "data" / "word_families.txt"
-# Forms no dictionary links to their verb (both list them as adjectives of their own); the recall
+# Forms no source links to their lemma (the dictionaries list gedurfd as an adjective of its own,
+# vrijer as the noun "lover"); the recall
 # benchmark prints these too. A family that newly fails, or a miss that is fixed, fails the test.
-KNOWN_MISSES = {"durven": {"gedurfd"}, "interesseren": {"geïnteresseerd"}}
+KNOWN_MISSES = {"durven": {"gedurfd"}, "interesseren": {"geïnteresseerd"}, "vrij": {"vrijer"}}
 
 
 def search(cli, *words: str) -> list[dict]:

@@ -114,5 +114,5 @@ def doctor(ctx: typer.Context, as_json: JSON = False) -> None:
         table.add_row(key, escape(value))
     console.print(table)
     if "fallback" in info.get("pipeline", ""):
-        console.print("[dim]The Dutch model nl_core_news_sm is not installed: sentences come from rules and "
-                      "lemmas from a lookup table. See the README to install the model.[/]")
+        console.print("[dim]The Dutch model nl_core_news_sm is not installed: sentences come from punctuation "
+                      "rules (lemmas do not depend on it). See docs/segmentation.md to install the model.[/]")
