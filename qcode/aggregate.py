@@ -39,6 +39,7 @@ class CodeCount:
     participants: int  # participants with at least one coding in this branch
     main: int  # participants for whom a coding in this branch is the main reason
     codings: int  # fragments coded (for surveys: times mentioned)
+    kind: str = "reason"  # reason (mentions and main reasons) or context (mentions only)
 
 
 @dataclass(slots=True)
@@ -67,6 +68,7 @@ class Theme:
     role: str | None
     count: CodeCount
     subs: list[CodeCount] = field(default_factory=list)
+    kind: str = "reason"  # reason (a reason to leave) or context (positive or background: mentions only)
 
 
 def coders(conn: sqlite3.Connection) -> list[str]:
@@ -109,21 +111,22 @@ def themes(conn: sqlite3.Connection, coder: str) -> list[Theme]:
     """Every theme in codebook order with its counts, and its sub-themes with theirs."""
     by_theme, by_sub = _counts(conn, coder, "theme"), _counts(conn, coder, "sub")
     result: dict[str, Theme] = {}
-    rows = conn.execute("SELECT id, parent_id, label, chapter, role FROM codes WHERE active = 1 OR id IN "
+    rows = conn.execute("SELECT id, parent_id, label, chapter, role, kind FROM codes WHERE active = 1 OR id IN "
                         "(SELECT code_id FROM codings) ORDER BY position").fetchall()
-    for code_id, parent, label, chapter, role in rows:
+    for code_id, parent, label, chapter, role, kind in rows:
         if parent is None:
-            count = CodeCount(code_id, label, *by_theme.get(code_id, (0, 0, 0)))
-            result[code_id] = Theme(code_id, label, chapter, role, count)
+            count = CodeCount(code_id, label, *by_theme.get(code_id, (0, 0, 0)), kind=kind)
+            result[code_id] = Theme(code_id, label, chapter, role, count, kind=kind)
         elif parent in result:
-            result[parent].subs.append(CodeCount(code_id, label, *by_sub.get(code_id, (0, 0, 0))))
+            result[parent].subs.append(CodeCount(code_id, label, *by_sub.get(code_id, (0, 0, 0)), kind=kind))
     return list(result.values())
 
 
 def ranked(found: list[Theme]) -> list[CodeCount]:
-    """The themes (recommendations left out) by participants mentioning them, then by main reason."""
-    return sorted((t.count for t in found if t.role != "recommendations"),
-                  key=lambda c: (-c.participants, -c.main, c.label))
+    """The reasons to leave: `reason` themes (not context, not recommendations) by participants for whom it
+    was the main reason, then by participants mentioning them."""
+    return sorted((t.count for t in found if t.kind == "reason" and t.role != "recommendations"),
+                  key=lambda c: (-c.main, -c.participants, c.label))
 
 
 def quotes(conn: sqlite3.Connection, coder: str, codes: list[str] | None = None) -> list[Quote]:

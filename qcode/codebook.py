@@ -34,6 +34,7 @@ class Code(BaseModel):
     keywords: list[str] = []
     color: str | None = Field(default=None, pattern=r"^#[0-9a-fA-F]{6}$")
     role: Literal["recommendations"] | None = None
+    kind: Literal["reason", "context"] | None = None  # None: the parent's kind (see `effective_kinds`)
     codes: list[Code] = []
 
 
@@ -59,7 +60,30 @@ class Codebook(BaseModel):
         yield from visit(self.codes, None, 0)
 
     def content_hash(self) -> str:
-        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
+        """A hash of the content; a `kind` left unset is left out, so codebooks from before `kind` keep theirs."""
+        data = _without_unset_kinds(self.model_dump(mode="json"))
+        return hashlib.sha256(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
+
+    def effective_kinds(self) -> dict[str, str]:
+        """Every code's kind: its own, else its parent's; a theme without one is a reason, unless it holds
+        the recommendations (what participants advise is no reason to leave)."""
+        kinds: dict[str, str] = {}
+        for code, parent, _ in self.walk():
+            inherited = kinds[parent.id] if parent else ("context" if code.role == "recommendations" else "reason")
+            kinds[code.id] = code.kind or inherited
+        return kinds
+
+
+KINDS = ("reason", "context")
+
+
+def _without_unset_kinds(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {key: _without_unset_kinds(value) for key, value in node.items()
+                if not (key == "kind" and value is None)}
+    if isinstance(node, list):
+        return [_without_unset_kinds(item) for item in node]
+    return node
 
 
 class LoadedCodebook(BaseModel):
@@ -162,6 +186,10 @@ def _problem(path: Path, document: CommentedMap, error: dict) -> Problem:
         described = ""
         message = f"code id {_value(document, location)!r} is not a slug"
         hint = "use lowercase letters, digits and hyphens, starting with a letter (e.g. 'werkdruk-burn-out')"
+    elif location[-1] == "kind" and in_code:
+        message = f"kind {_value(document, location)!r} is not a kind of theme"
+        hint = ("use 'kind: reason' (a reason to leave: mentions and main reasons) or 'kind: context' "
+                "(a positive or background theme: mentions only); leave it out to take the parent's kind")
     else:
         message = f"{location[-1]}: {error['msg'].lower()}"
         hint = None
@@ -268,11 +296,12 @@ def is_slug(value: str) -> bool:
 
 
 def code_rows(codebook: Codebook, version_id: int) -> list[dict[str, Any]]:
+    kinds = codebook.effective_kinds()
     return [
         {"id": code.id, "parent_id": parent.id if parent else None, "label": code.label,
          "chapter": code.chapter, "description": code.description, "include": code.include,
          "exclude": code.exclude, "examples": json.dumps(code.examples, ensure_ascii=False),
          "keywords": json.dumps(code.keywords, ensure_ascii=False), "color": code.color,
-         "role": code.role, "position": position, "active": 1, "version_id": version_id}
+         "role": code.role, "kind": kinds[code.id], "position": position, "active": 1, "version_id": version_id}
         for position, (code, parent, _) in enumerate(codebook.walk())
     ]

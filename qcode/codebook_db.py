@@ -9,7 +9,7 @@ from qcode.codebook import LoadedCodebook, code_rows, parse_text
 from qcode.errors import UsageError
 
 _CODE_COLUMNS = ("id", "parent_id", "label", "chapter", "description", "include", "exclude", "examples",
-                 "keywords", "color", "role", "position", "active", "version_id")
+                 "keywords", "color", "role", "kind", "position", "active", "version_id")
 
 
 @dataclass
@@ -30,6 +30,7 @@ class CodeNode:
     active: bool
     counts: dict[str, int]  # codings per coder on this code itself
     description: str | None = None
+    kind: str = "reason"
     children: list[CodeNode] = field(default_factory=list)
 
     @property
@@ -93,11 +94,11 @@ def code_tree(conn: sqlite3.Connection) -> list[CodeNode]:
         counts.setdefault(code_id, {})[coder] = n
     nodes: dict[str, CodeNode] = {}
     roots: list[CodeNode] = []
-    for code_id, parent_id, label, role, active, description in conn.execute(
-            "SELECT id, parent_id, label, role, active, description FROM codes ORDER BY position"):
+    for code_id, parent_id, label, role, active, description, kind in conn.execute(
+            "SELECT id, parent_id, label, role, active, description, kind FROM codes ORDER BY position"):
         parent = nodes.get(parent_id) if parent_id else None
         node = CodeNode(code_id, label, parent.depth + 1 if parent else 0, role, bool(active),
-                        counts.get(code_id, {}), description)
+                        counts.get(code_id, {}), description, kind)
         nodes[code_id] = node
         (parent.children if parent else roots).append(node)
     return roots

@@ -77,12 +77,14 @@ def show(ctx: typer.Context,
     console.print(root)
 
 
-def _add(parent: Tree, node: CodeNode, ids: bool, definitions: bool) -> None:
+def _add(parent: Tree, node: CodeNode, ids: bool, definitions: bool, parent_kind: str = "reason") -> None:
     label = f"[bold]{escape(node.label)}[/]" if node.depth == 0 else escape(node.label)
     if ids:
         label += f" [dim]{escape(node.id)}[/]"
     if node.role:
         label += f" [magenta]({escape(node.role)})[/]"
+    elif node.kind != parent_kind:  # a context theme, or a sub-code whose kind differs from its theme's
+        label += f" [green]({escape(node.kind)})[/]"
     if not node.active:
         label += " [yellow](retired: not in the codebook file, kept for its codings)[/]"
     if node.counts:
@@ -91,11 +93,11 @@ def _add(parent: Tree, node: CodeNode, ids: bool, definitions: bool) -> None:
         label += f"\n[dim]{escape(node.description)}[/]"
     branch = parent.add(label)
     for child in node.children:
-        _add(branch, child, ids, definitions)
+        _add(branch, child, ids, definitions, node.kind)
 
 
 def _as_dict(node: CodeNode) -> dict:
-    return {"id": node.id, "label": node.label, "role": node.role, "active": node.active,
+    return {"id": node.id, "label": node.label, "role": node.role, "kind": node.kind, "active": node.active,
             "counts": node.counts, "total": node.total, "codes": [_as_dict(c) for c in node.children]}
 
 

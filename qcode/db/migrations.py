@@ -351,3 +351,17 @@ def _search_lemmas(conn: sqlite3.Connection) -> None:
         forms.update(pairs)
     conn.executemany("UPDATE fragments SET lemmas = ? WHERE id = ?", updates)
     conn.executemany("INSERT INTO word_forms (form, lemma) VALUES (?, ?)", sorted(forms))
+
+
+@migration("0008_code_kinds")
+def _code_kinds(conn: sqlite3.Connection) -> None:
+    """What kind of theme a code is: `reason` (a reason to leave: mentions and main reasons) or `context`
+    (a positive or background theme: mentions only, never ranked as a reason).
+
+    The stored kind is the effective one (a sub-code's own, else its theme's). Codebooks before this step
+    could not say: their codes become reasons, the recommendations branch context, as a load would make them.
+    """
+    conn.execute("ALTER TABLE codes ADD COLUMN kind TEXT NOT NULL DEFAULT 'reason'")
+    conn.execute("WITH RECURSIVE advice(id) AS (SELECT id FROM codes WHERE role = 'recommendations' "
+                 "UNION SELECT c.id FROM codes c JOIN advice a ON c.parent_id = a.id) "
+                 "UPDATE codes SET kind = 'context' WHERE id IN (SELECT id FROM advice)")

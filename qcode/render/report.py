@@ -185,6 +185,7 @@ def template_environment(project_templates: Path) -> jinja2.Environment:
     env.filters["join"] = lambda value, d="", attribute=None: jinja2.filters.sync_do_join(plain, value, d, attribute)
     env.filters["number"] = dutch.number
     env.filters["capitalise"] = dutch.capitalise
+    env.filters["fraction"] = dutch.fraction_filter
     env.filters["md"] = _as_text  # escaping happens on output, once; kept so older templates still run
     env.filters["safe"] = _as_text  # data never becomes live Markdown, not even on request
     return env
