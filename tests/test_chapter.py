@@ -182,6 +182,6 @@ def test_check_lists_placeholders_and_warnings_and_writes_nothing(coded, cli):
     data = json.loads(result.output)
     assert not exports.exists()
     uses = {(u["file"], u["placeholder"]): u for u in data["placeholders"]}
-    assert uses[("exports/tekst/erkenning.md", "[[telling]]")]["result"].startswith("Slechts één deelnemer")
+    assert uses[("exports/tekst/erkenning.md", "[[telling]]")]["result"].startswith("Voor één van de vier deelnemers")
     assert data["warnings"] == [] and "exports/tekst/_conclusie.md" in data["new_files"]
     assert cli("--project", str(coded.root), "report", "--json", project=False).exit_code == 1  # --json goes with --check
