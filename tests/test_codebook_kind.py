@@ -117,7 +117,7 @@ def test_a_project_from_before_kinds_gets_them_on_opening(tmp_path):
     shutil.copytree(DATA / "schema-0001", folder)
     with Project.open(folder) as project:
         assert schema_version(project.db) == len(MIGRATIONS)
-        assert "0007_code_kinds" in [name for name, _ in MIGRATIONS]
+        assert "0008_code_kinds" in [name for name, _ in MIGRATIONS]
         assert project.conn.execute("SELECT id, kind FROM codes").fetchall() == [("registratie", "reason")]
         assert [t.kind for t in project.themes("anna")] == ["reason"]
         versions = project.conn.execute("SELECT COUNT(*) FROM codebook_versions").fetchone()[0]

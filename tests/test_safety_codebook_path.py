@@ -104,7 +104,7 @@ def as_before_0004(folder: Path) -> None:
         conn.execute("DELETE FROM schema_version WHERE version >= 4")  # 0004 and the steps after it
         conn.execute("DROP TABLE IF EXISTS imported_files")
         conn.execute("DROP TABLE IF EXISTS coding_spans")
-        conn.execute("ALTER TABLE codes DROP COLUMN kind")  # 0007_code_kinds
+        conn.execute("ALTER TABLE codes DROP COLUMN kind")  # 0008_code_kinds
     conn.close()
 
 
