@@ -21,7 +21,7 @@ import sqlite3
 import stat
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -397,3 +397,35 @@ def _umask() -> int:
     current = os.umask(0o022)
     os.umask(current)
     return current
+
+
+# -- the format of an output --------------------------------------------------------------------
+# Extensions that name a format: a file so named gets that format, and a --format saying otherwise is
+# refused before anything is written (a Word file holding Markdown would open as garbage).
+NAMED_FORMATS = {".md": "md", ".markdown": "md", ".docx": "docx", ".html": "html", ".htm": "html", ".csv": "csv",
+                 ".xlsx": "xlsx", ".json": "json", ".png": "png", ".svg": "svg", ".pdf": "pdf", ".odt": "odt",
+                 ".doc": "doc", ".xls": "xls", ".rtf": "rtf"}
+
+
+def format_for(path: Path | None, given: str | None, formats: Sequence[str], default: str) -> str:
+    """The format to write `path` in: `given`, else its extension's, else `default`. A `given` format
+    the extension contradicts, or an extension naming a format not among `formats`, is refused."""
+    from qcode.errors import UsageError
+
+    named = NAMED_FORMATS.get(path.suffix.lower()) if path is not None else None
+    choices = ", ".join(formats)
+    if given is not None:
+        given = given.lower()
+        if given not in formats:
+            raise UsageError(f"--format must be one of {choices}, not {given!r}")
+        if named is not None and named != given:
+            raise UsageError(f"--format {given} does not match the file's extension {path.suffix}; nothing was "
+                             "written", path=path, hint=f"name the file .{given}, or leave out --format"
+                                                        + (f" to write {named}" if named in formats else ""))
+        return given
+    if named is None:
+        return default
+    if named not in formats:
+        raise UsageError(f"qcode cannot write {path.suffix} files here", path=path,
+                         hint=f"name the file with one of: {', '.join('.' + f for f in formats)}")
+    return named

@@ -316,16 +316,41 @@ class Project:
         from qcode.refi import project_io
         return project_io.load_qdc(self, Path(path))
 
-    def report(self, options: report_render.ReportOptions | None = None, fmt: str = "md",
+    def report(self, options: report_render.ReportOptions | None = None, fmt: str | None = None,
                output: Path | str | None = None) -> Path:
-        """Write the results chapters (md, docx or html); own texts in exports/tekst/ are kept."""
+        """Write the results chapters (md, docx or html: `fmt`, else from the extension of `output`, else md);
+        own texts in exports/tekst/ are kept. Word takes its styles from the project's house style, if set."""
         return self.write_report(options, fmt, output).path
 
-    def write_report(self, options: report_render.ReportOptions | None = None, fmt: str = "md",
+    def write_report(self, options: report_render.ReportOptions | None = None, fmt: str | None = None,
                      output: Path | str | None = None) -> report_render.Written:
         """Write the report and return it with what it said: placeholders filled and warnings."""
-        return report_render.write(self.conn, self.root, options or report_render.ReportOptions(), fmt,
-                                   Path(output) if output else None, self.output_guard())
+        from dataclasses import replace
+
+        options = options or report_render.ReportOptions()
+        if options.reference_doc is None:
+            options = replace(options, reference_doc=self.reference_doc)
+        return report_render.write(self.conn, self.root, options, fmt, Path(output) if output else None,
+                                   self.output_guard())
+
+    @property
+    def reference_doc(self) -> Path | None:
+        """The Word file whose styles, fonts and page layout every Word report takes (None: qcode's own)."""
+        row = self.conn.execute("SELECT value FROM settings WHERE key = 'reference_doc'").fetchone()
+        return self.root / row[0] if row else None  # an absolute path stays as it is
+
+    def set_reference_doc(self, path: Path | str | None) -> Path | None:
+        """Remember a house-style Word file for every Word report (checked first), or forget it (None)."""
+        from qcode.render import documents
+
+        checked = documents.check_reference_doc(Path(path)) if path is not None else None
+        with transaction(self.db) as conn:
+            conn.execute("DELETE FROM settings WHERE key = 'reference_doc'")
+            if checked is not None:
+                root = self.root.resolve()
+                stored = checked.relative_to(root).as_posix() if checked.is_relative_to(root) else str(checked)
+                conn.execute("INSERT INTO settings (key, value) VALUES ('reference_doc', ?)", (stored,))
+        return checked
 
     def check_report(self, options: report_render.ReportOptions | None = None) -> report_render.Report:
         """What the report would say, every placeholder and warning, without writing anything."""
@@ -336,16 +361,18 @@ class Project:
         return report_render.init_templates(self.root / "templates", self.output_guard())
 
     def output_guard(self) -> outputs.Guard:
-        """What no output may overwrite: the database, imported files, templates and own texts."""
-        return outputs.Guard.of_project(self.conn, self.root)
+        """What no output may overwrite: the database, imported files, templates, own texts, the house style."""
+        guard = outputs.Guard.of_project(self.conn, self.root)
+        house_style = self.reference_doc
+        return guard.protect([house_style], "the house-style Word file") if house_style else guard
 
     def write_tables(self, written: Sequence[tuple[Sequence[dict], Sequence[str], Path]],
                      fmt: str | None = None) -> None:
         """Several tables, each (rows, columns, path): every path is checked before the first is written."""
         guard = self.output_guard()
+        outputs.check_targets([Path(path) for _, _, path in written], guard)
         for _, _, path in written:
             tables.format_of(Path(path), fmt)
-        outputs.check_targets([Path(path) for _, _, path in written], guard)
         for rows, columns, path in written:
             tables.write_rows(rows, columns, Path(path), fmt, guard)
 
@@ -363,12 +390,13 @@ class Project:
     def export_quotes(self, path: Path | str, *, coder: str | None = None, codes: Sequence[str] = (),
                       attributes: Sequence[str] = (), fmt: str | None = None) -> int:
         """Write the quote sheet (.xlsx/.csv/.docx); returns the number of quotes."""
-        path = Path(path)
+        path, guard = Path(path), self.output_guard()
+        outputs.check_target(path, guard)  # a protected file is refused as such, whatever its extension
+        fmt = outputs.format_for(path, fmt, quote_sheets.FORMATS, path.suffix.lstrip(".").lower() or "xlsx")
         labels = dict(self.conn.execute("SELECT id, label FROM codes").fetchall())
         for code in codes:
             codebook_db.require_code(self.conn, code)
-        return quote_sheets.write(self.quotes(coder, codes), labels, tuple(attributes), path,
-                                  (fmt or path.suffix.lstrip(".")).lower(), self.output_guard())
+        return quote_sheets.write(self.quotes(coder, codes), labels, tuple(attributes), path, fmt, guard)
 
     def matrices(self, *, coder: str | None = None, by: str | None = None, cooccurrence: bool = False,
                  level: str = "theme") -> list[aggregate.Matrix]:

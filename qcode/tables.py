@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from qcode.errors import UsageError
-from qcode.outputs import Guard, csv_cell, plain_value, writing, xlsx_row
+from qcode.outputs import Guard, check_target, csv_cell, format_for, plain_value, writing, xlsx_row
 
 FORMATS = ("csv", "json", "xlsx")
 
 
 def format_of(path: Path, given: str | None = None) -> str:
+    if given is not None and given.lower() in FORMATS:
+        format_for(path, given, FORMATS, given)  # a --format the extension contradicts is refused
     fmt = (given or path.suffix.lstrip(".")).lower()
     if fmt not in FORMATS:
         raise UsageError(f"cannot write {fmt or 'extension-less'} files", path=path,
@@ -27,6 +29,7 @@ def format_of(path: Path, given: str | None = None) -> str:
 
 def write_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], path: Path, fmt: str | None = None,
                guard: Guard | None = None) -> Path:
+    check_target(path, guard)  # a protected file is refused as such, whatever its extension
     fmt = format_of(path, fmt)
     with writing(path, guard) as temporary:
         if fmt == "json":

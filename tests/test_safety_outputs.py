@@ -67,7 +67,7 @@ WRITERS = {
     "report md": ("report", "--coder", "anna", "-o"),
     "report docx": ("report", "--coder", "anna", "--format", "docx", "-o"),
     "report html": ("report", "--coder", "anna", "--format", "html", "-o"),
-    "export quotes": ("export", "quotes", "--coder", "anna", "--format", "xlsx", "-o"),
+    "export quotes": ("export", "quotes", "--coder", "anna", "-o"),  # the format from the file's extension
     "codings export": ("codings", "export", "--format", "csv", "-o"),
     "matrix csv": ("matrix", "--coder", "anna", "--format", "csv", "-o"),
     "fragments": ("fragments", "-o"),
@@ -75,7 +75,8 @@ WRITERS = {
     "chart": ("chart", "--coder", "anna", "-o"),
     "disagreements": ("disagreements", "--coders", "anna,bram", "--format", "xlsx", "-o"),
 }
-FORMAT_OF = {"fragments": "csv", "chart": "png", "report docx": "docx", "report html": "html"}
+FORMAT_OF = {"fragments": "csv", "chart": "png", "report docx": "docx", "report html": "html", "report md": "md",
+             "codings export": "csv", "matrix csv": "csv"}  # a --format and an extension must agree
 
 
 def _state(folder: Path) -> dict[str, bytes]:
@@ -147,9 +148,9 @@ def test_own_texts_and_templates_are_inputs_too(studie, cli):
 
 
 def test_an_existing_folder_is_refused(studie, cli):
-    folder = studie / "exports" / "grafiek.png"
-    folder.mkdir(parents=True)
     for writer in ("report md", "matrix", "chart", "disagreements", "export quotes"):
+        folder = studie / "exports" / f"uitvoer.{FORMAT_OF.get(writer, 'xlsx')}"  # named as the file would be
+        folder.mkdir(parents=True, exist_ok=True)
         result = _run(cli, writer, folder)
         assert result.exit_code == 1 and "folder, not a file" in result.output, result.output
         assert folder.is_dir() and not any(folder.iterdir())

@@ -32,9 +32,15 @@ def _attributes(value: str | None) -> tuple[str, ...]:
 
 
 def report(ctx: typer.Context, coder: CoderOption = None,
-           fmt: Annotated[str, typer.Option("--format", help="md, docx or html.")] = "md",
+           fmt: Annotated[Optional[str], typer.Option("--format", help="md, docx or html (default: from the "
+                                                                       "extension of -o, else md).")] = None,
            output: Annotated[Optional[Path], typer.Option("-o", "--output", help="The file to write "
                                                           "(default exports/rapport.FORMAT).")] = None,
+           reference_doc: Annotated[Optional[str], typer.Option(
+               "--reference-doc", metavar="DOCX", help="Your house style: take Word styles, fonts and page layout "
+                                                       "from this .docx ('default': qcode's own).")] = None,
+           keep_style: Annotated[bool, typer.Option(
+               "--keep-style", help="Remember --reference-doc for every later report of this project.")] = False,
            start: Annotated[int, typer.Option(help="Chapter number of the results: --start 2 gives 2.1, 2.2, …")] = 1,
            max_quotes: Annotated[Optional[int], typer.Option(
                help="Quotes per [[citaten CODE]] placeholder unless it says (default 4).")] = None,
@@ -55,7 +61,10 @@ def report(ctx: typer.Context, coder: CoderOption = None,
     write prose anywhere and place [[telling]], [[citaten CODE]], [[citaat ID]], [[verdeling ATTRIBUTE]]
     and [[methode]] on lines of their own. _inleiding.md, _resultaten.md and _conclusie.md work the same.
 
-    Example:  qcode report --coder consensus --start 2 --format docx --attribute former_role,age
+    Word and HTML are made by pandoc: Word is A4 and Dutch in qcode's styles, or in your own with
+    --reference-doc huisstijl.docx (add --keep-style to use it for every report).
+
+    Example:  qcode report --coder consensus --start 2 -o exports/rapport.docx --attribute former_role,age
     Example:  qcode report --coder consensus --check
     """
     project = open_project(ctx)
@@ -68,17 +77,28 @@ def report(ctx: typer.Context, coder: CoderOption = None,
         return
     if as_json and not check:
         raise UsageError("--json goes with --check", hint="qcode report --check --json")
+    if keep_style and reference_doc is None:
+        raise UsageError("--keep-style keeps the house style given with --reference-doc",
+                         hint="qcode report --reference-doc huisstijl.docx --keep-style")
+    chosen = None if reference_doc in (None, "default") else Path(reference_doc)
+    if reference_doc is not None and fmt is None and output is None:
+        fmt = "docx"  # a house style is for Word
     chart_path = (output.parent if output else project.root / "exports") / "themas.png" if charts else None
+    from qcode.render import documents
     from qcode.render.report import ReportOptions  # Jinja2 loads only for the report
 
     options = ReportOptions(coder=coder, start=start, max_quotes=max_quotes, attributes=_attributes(attribute),
-                            lang=lang, chart=chart_path, text_dir=text_dir)
+                            lang=lang, chart=chart_path, text_dir=text_dir,
+                            reference_doc=chosen or (documents.default_reference_doc() if reference_doc else None))
     if check:
         _show_check(project.check_report(options), project.root, as_json)
         return
-    written = project.write_report(options, fmt, output)
+    written = project.write_report(options, fmt, output)  # a --format the extension contradicts is refused first
     _show_warnings(written.report.warnings, project.root)
     console.print(f"[green]✓[/] Wrote {escape(str(written.path))}")
+    if keep_style:
+        project.set_reference_doc(chosen)
+        console.print(f"[green]✓[/] Word reports now use {escape(str(chosen)) if chosen else 'qcode’s own styles'}")
 
 
 def _where(problem, root: Path) -> str:
@@ -147,8 +167,7 @@ def quotes(ctx: typer.Context, coder: CoderOption = None,
     Example:  qcode export quotes --coder anna --attribute former_role,age -o exports/citaten.xlsx
     """
     project = open_project(ctx)
-    fmt = (fmt or (output.suffix.lstrip(".") if output else "xlsx")).lower()
-    output = output or project.root / "exports" / f"citaten.{fmt}"
+    output = output or project.root / "exports" / f"citaten.{(fmt or 'xlsx').lower()}"
     count = project.export_quotes(output, coder=coder, codes=code or (), attributes=_attributes(attribute),
                                   fmt=fmt)
     console.print(f"[green]✓[/] Wrote {count} quotes to {escape(str(output))}")
@@ -160,13 +179,19 @@ def matrix(ctx: typer.Context, coder: CoderOption = None,
            cooccurrence: Annotated[bool, typer.Option("--cooccurrence", help="Codes together within fragments "
                                                                               "and within participants.")] = False,
            level: Annotated[str, typer.Option(help="theme or code.")] = "theme",
-           fmt: Annotated[str, typer.Option("--format", help="table, csv, xlsx or json.")] = "table",
+           fmt: Annotated[Optional[str], typer.Option("--format", help="table, csv, xlsx or json (default: from "
+                                                                       "the extension of -o, else table).")] = None,
            output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File for csv/xlsx/json.")] = None,
            ) -> None:
     """Code × participant (mentioned / main reason), code by attribute, or co-occurrence.
 
     Example:  qcode matrix --coder anna --by former_role --format xlsx -o exports/matrix.xlsx
     """
+    if output is not None or fmt not in (None, "table"):
+        from qcode.outputs import format_for
+
+        fmt = format_for(output, fmt, ("csv", "xlsx", "json"), "xlsx")
+    fmt = fmt or "table"
     project = open_project(ctx)
     matrices = project.matrices(coder=coder, by=by, cooccurrence=cooccurrence, level=level)
     if fmt == "table":

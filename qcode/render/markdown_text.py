@@ -4,8 +4,9 @@ Everything a report shows from the project — participants' words, attribute va
 coder names, memos — is data, never Markdown: `escape` puts a backslash before every ASCII
 punctuation character that any Markdown reader could take for markup (CommonMark's backslash
 escapes cover them all, `\\<` and `\\&` included), and folds line breaks into spaces so data never
-starts a line of its own (no heading, list, quote or rule). `markdown_blocks` reverses exactly
-these escapes, so .md, .docx and .html show the original characters.
+starts a line of its own (no heading, list, quote or rule). Every Markdown reader (pandoc, which
+makes the .docx and .html, included) reverses exactly these escapes, so each format shows the
+original characters.
 
 Only `Markdown` values — the researcher's own text files, qcode's own numbers and image links — pass
 through the templates unescaped.

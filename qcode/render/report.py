@@ -1,6 +1,6 @@
 """The results chapters: counts and quotes per theme, rendered through an editable Jinja2 template.
 
-The template writes Markdown; Word and HTML are made from that Markdown (`markdown_blocks`), so one
+The template writes Markdown; Word and HTML are made from that Markdown by pandoc (`documents`), so one
 template, which the researcher may change, decides the wording and layout of all three formats.
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ import markupsafe
 
 from qcode import aggregate
 from qcode.errors import Problem, UsageError
-from qcode.outputs import Guard, check_target, check_targets, create_text, writing, xml_text
+from qcode.outputs import Guard, check_target, check_targets, create_text, format_for, writing, xml_text
 from qcode.render import attribution, chapter, dutch, placeholders
 from qcode.render.markdown_text import Markdown, escape, link
 
@@ -65,6 +65,7 @@ class ReportOptions:
     text_dir: Path | None = None
     chart: Path | None = None
     counts: str = "soft"
+    reference_doc: Path | None = None  # the house style for Word (checked by `documents.check_reference_doc`)
 
 
 @dataclass
@@ -339,22 +340,28 @@ def check(conn, root: Path, options: ReportOptions) -> Report:
     return report
 
 
-def write(conn, root: Path, options: ReportOptions, fmt: str, output: Path | None,
+def write(conn, root: Path, options: ReportOptions, fmt: str | None, output: Path | None,
           guard: Guard | None = None) -> Written:
     """Build the report and write it as .md, .docx or .html; return the file written and what it said.
 
     Nothing is written until the template has rendered: then the missing own-text files, the chart
     and the report, each whole or not at all."""
-    from qcode.render import chart, markdown_blocks
+    from qcode.render import chart, documents
 
-    if fmt not in FORMATS:
-        raise UsageError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if options.lang not in LANGUAGES:
         raise UsageError(f"language must be one of {', '.join(LANGUAGES)}, not {options.lang!r}")
-    output = output or root / "exports" / f"rapport.{fmt}"
     text_dir = options.text_dir or root / "exports" / "tekst"
     guard = (guard or Guard()).protect(text_dir.glob("*.md"), "your own text for the report")
+    if options.reference_doc is not None:
+        guard = guard.protect([options.reference_doc], "the house-style Word file")
+    if output is not None:
+        check_target(output, guard)  # a protected file is refused as such, whatever its extension
+    fmt = format_for(output, fmt, FORMATS, "md")  # `None`: from the extension of `output`
+    output = output or root / "exports" / f"rapport.{fmt}"
     check_target(output, guard)  # a refused output is known before anything is written
+    reference_doc = None
+    if options.reference_doc is not None and fmt == "docx":
+        reference_doc = documents.check_reference_doc(options.reference_doc)
     if options.chart is not None:
         check_target(options.chart, guard.protect([output], "the report itself"))
     report = build(conn, options, text_dir)
@@ -370,11 +377,9 @@ def write(conn, root: Path, options: ReportOptions, fmt: str, output: Path | Non
         markdown = xml_text(markdown)  # a control character in an own text or template: shown, not passed on
         if fmt == "md":
             temporary.write_text(markdown, encoding="utf-8", errors="replace")
-        elif fmt == "docx":
-            markdown_blocks.to_docx(markdown_blocks.parse(markdown), temporary, output.parent)
         else:
-            title = "Resultaten" if options.lang == "nl" else "Results"
-            temporary.write_text(markdown_blocks.to_html(markdown_blocks.parse(markdown), title, output.parent),
-                                 encoding="utf-8", errors="replace")
+            documents.convert(markdown, temporary, fmt, output=output, lang=options.lang,
+                              title="Resultaten" if options.lang == "nl" else "Results",
+                              reference_doc=reference_doc)
     return Written(output, report)
 
