@@ -246,7 +246,8 @@ def test_the_format_comes_from_the_extension(coded):
     assert run(coded, "report", "--coder", "anna", "-o", str(exports / "rapport.html")).exit_code == 0
     assert (exports / "rapport.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert run(coded, "report", "--coder", "anna", "-o", str(exports / "hoofdstuk.markdown")).exit_code == 0
-    assert (exports / "hoofdstuk.markdown").read_text(encoding="utf-8").startswith("# 1 Resultaten")
+    markdown = (exports / "hoofdstuk.markdown").read_text(encoding="utf-8")
+    assert "\n# 1 Resultaten\n" in markdown and not markdown.startswith("PK")
 
 
 def test_a_format_contradicting_the_extension_is_refused_before_anything_is_written(coded):

@@ -142,7 +142,7 @@ class _Page(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag in ("li", "td", "h1", "h2", "blockquote") and self._open is not None:
-            (self.items if tag in ("li", "blockquote") else self.cells).append("".join(self._open))
+            (self.items if tag in ("li", "blockquote") else self.cells).append("".join(self._open).strip())
             self._open = None
 
     def handle_data(self, data):
