@@ -61,8 +61,8 @@ def report(ctx: typer.Context, coder: CoderOption = None,
     write prose anywhere and place [[telling]], [[citaten CODE]], [[citaat ID]], [[verdeling ATTRIBUTE]]
     and [[methode]] on lines of their own. _inleiding.md, _resultaten.md and _conclusie.md work the same.
 
-    Word and HTML are made by pandoc: Word is A4 and Dutch in qcode's styles, or in your own with
-    --reference-doc huisstijl.docx (add --keep-style to use it for every report).
+    The format follows -o (.md, .docx, .html). Word is A4 and Dutch in qcode's styles;
+    --reference-doc huisstijl.docx uses yours (--keep-style: for every report).
 
     Example:  qcode report --coder consensus --start 2 -o exports/rapport.docx --attribute former_role,age
     Example:  qcode report --coder consensus --check
