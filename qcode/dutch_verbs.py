@@ -1,9 +1,11 @@
-"""Dutch strong and irregular verbs: infinitive, past singular, past plural, participle; a present
-form that does not follow from the stem in a fifth column. Written for qcode's search lemmas.
+"""Dutch strong and irregular verbs: infinitive, past singular, past plural, participle; present
+forms that do not follow from the infinitive in a fifth column (kom/komt, not koom). Written for
+qcode's search lemmas.
 
-Alternatives are joined by `/`; `-` marks a form left out because it is also a common noun in
-interviews (reden "reason" is not looked up as rijden, weken "weeks" not as wijken), so that
-searching the noun does not bring in the verb. Verbs with a prefix (vertrekken, besluiten, opgeven)
+Alternatives are joined by `/`; `-` marks a form left out because it is also a common word in
+interviews (reden "reason" is not looked up as rijden, weken "weeks" not as wijken, was not as
+wassen), so that searching the one does not bring in the other; so does a present column where the
+stem is such a word (geld: gelden has geldt only). Verbs with a prefix (vertrekken, besluiten, opgeven)
 are found through the simple verb by `qcode.lemmas`.
 """
 from __future__ import annotations
@@ -33,7 +35,7 @@ drinken dronk dronken gedronken
 dwingen dwong dwongen gedwongen
 eten at aten gegeten
 gaan ging gingen gegaan ga/gaat
-gelden gold golden gegolden
+gelden gold golden gegolden geldt
 genieten genoot genoten genoten
 geven gaf gaven gegeven
 glijden gleed gleden gegleden
@@ -47,7 +49,7 @@ kijken keek keken gekeken
 kiezen koos kozen gekozen
 klimmen klom klommen geklommen
 klinken klonk klonken geklonken
-komen kwam kwamen gekomen
+komen kwam kwamen gekomen kom/komt
 kopen kocht kochten gekocht
 krijgen kreeg kregen gekregen
 kruipen kroop kropen gekropen
@@ -99,7 +101,7 @@ verliezen verloor verloren verloren
 vinden vond vonden gevonden
 vliegen vloog vlogen gevlogen
 vragen vroeg vroegen gevraagd
-wassen - - gewassen
+wassen - - gewassen -
 wegen woog wogen gewogen
 werpen wierp wierpen geworpen
 werven wierf wierven geworven
@@ -121,13 +123,27 @@ zwijgen zweeg zwegen gezwegen
 
 
 def irregular_forms() -> dict[str, str]:
-    """Each listed form → its infinitive (the infinitive itself included)."""
+    """Each form → its infinitive: the listed forms, the infinitive itself, and the present forms
+    (stem, stem + t) where the fifth column does not list them."""
     forms: dict[str, str] = {}
     for line in _TABLE.strip().splitlines():
         infinitive, *columns = line.split()
         forms[infinitive] = infinitive
+        if len(columns) < 4:
+            stem = present_stem(infinitive)
+            columns.append(stem if stem.endswith("t") else f"{stem}/{stem}t")
         for column in columns:
             for form in column.split("/"):
                 if form != "-":
                     forms.setdefault(form, infinitive)
     return forms
+
+
+def present_stem(infinitive: str) -> str:
+    """The stem of a verb in -en: zitten → zit, nemen → neem, geven → geef, kiezen → kies, vinden → vind."""
+    stem = infinitive[:-2]
+    if stem[-1] == stem[-2]:
+        stem = stem[:-1]
+    elif stem[-2] in "aeou" and (len(stem) < 3 or stem[-3] not in "aeiouy"):
+        stem = stem[:-1] + stem[-2] + stem[-1]  # an open syllable: its vowel doubles when closed
+    return stem[:-1] + {"v": "f", "z": "s"}.get(stem[-1], stem[-1])

@@ -25,7 +25,7 @@ from qcode.dutch_verbs import irregular_forms
 PARTICLES = ("terug", "samen", "tegen", "door", "over", "voor", "mee", "aan", "uit", "weg", "toe",
              "neer", "vast", "los", "bij", "op", "af", "in", "na", "om")
 # Inseparable prefixes: their participles have no ge- (vertrokken, besloten, ontvangen).
-PREFIXES = ("ont", "ver", "her", "be", "er", "ge")
+PREFIXES = ("ont", "ver", "her", "be", "er")
 _VOWELS = set("aeiouy")
 _DIAERESIS = str.maketrans("ëïöü", "eiou")  # geïnteresseerd, geëvalueerd: the mark only splits ge- off
 # Verb endings → the stem they leave: present (werkt), past (werkte, meldden), participle (-d/-t).
@@ -46,9 +46,12 @@ class DutchLemmas:
 
     def __init__(self) -> None:
         import simplemma
+        from simplemma.strategies import DictionaryLookupStrategy
+        from simplemma.strategies.dictionaries import DEFAULT_DICTIONARY_FACTORY
 
         self._simplemma = simplemma.Lemmatizer()
-        self._is_known = simplemma.is_known
+        self._lookup = DictionaryLookupStrategy(DEFAULT_DICTIONARY_FACTORY)  # simplemma's dictionary alone
+        self._bases: dict[str, bool] = {}
         self._spacy = _spacy_table()
         self._spacy_lemmas = frozenset(self._spacy.values())
         self._irregular = irregular_forms()
@@ -72,10 +75,11 @@ class DutchLemmas:
             lemmas.append(irregular)
         dictionary = self._dictionary(word)
         lemmas.extend(dictionary)
-        base = not dictionary or dictionary[0] == word  # a base form, or a word the dictionaries lack
-        lemmas.extend(self._by_rules(word, inflected=not base))
+        if word not in self._irregular:  # the table's forms are known: rules would only add noise (waren → war)
+            base = not dictionary or dictionary[0] == word  # a base form, or a word the dictionaries lack
+            lemmas.extend(self._by_rules(word, inflected=not base))
         if not dictionary and word.endswith(("en", "'s")) and len(word) > 6:
-            lemmas.append(word[:-1] if word.endswith("en") else word[:-2])  # leidinggevenden, ggz'ers's
+            lemmas.append(word[:-1] if word.endswith("en") else word[:-2])  # leidinggevenden, cao's
         return tuple(dict.fromkeys(lemmas)) or (word,)
 
     def _dictionary(self, word: str) -> list[str]:
@@ -84,7 +88,7 @@ class DutchLemmas:
         if "_" in lemma:  # a separable verb: op_merken for "merkte (op)", op_houden for "opgehouden"
             particle, _, verb = lemma.partition("_")
             lemma = particle + verb if word.startswith(particle) else verb
-        if lemma != word or self._is_known(word, "nl"):
+        if lemma != word or self._known(word):
             lemmas.append(lemma)
         spacy_lemma = self._spacy.get(word)
         if spacy_lemma:
@@ -94,27 +98,29 @@ class DutchLemmas:
         return list(dict.fromkeys(lemmas))
 
     def _known_base(self, word: str) -> bool:
-        """A dictionary knows the word as a lemma: spaCy's table has forms of it, or simplemma gives the
-        word as its own lemma."""
-        if word in self._spacy_lemmas or self._irregular.get(word) == word:
-            return True
-        return self._is_known(word, "nl") and self._simplemma.lemmatize(word, "nl").lower() == word
+        """A rule's candidate is a lemma a dictionary knows: spaCy's table has forms of it, or simplemma
+        gives the word as its own lemma."""
+        known = self._bases.get(word)
+        if known is None:
+            # The verb table's words are found through the table only: its forms are no base of another
+            # word (waar → waren "to roam"), and its verbs have the forms it gives (geld is no form of gelden).
+            known = word not in self._irregular and (
+                word in self._spacy_lemmas or (self._lookup.get_lemma(word, "nl") or "").lower() == word)
+            self._bases[word] = known
+        return known
+
+    def _known(self, word: str) -> bool:
+        return self._lookup.get_lemma(word, "nl") is not None
 
     def _irregular_lemma(self, word: str) -> str | None:
-        """The infinitive of a strong or irregular verb form, also with a prefix or particle."""
+        """The infinitive of a strong or irregular verb form, also after a prefix or particle
+        (vertrok → vertrekken, opgegeven → opgeven), where a dictionary knows that verb."""
         if word in self._irregular:
             return self._irregular[word]
         for prefix in (*PARTICLES, *PREFIXES):
-            rest = word[len(prefix):]
-            if word.startswith(prefix) and len(rest) > 1:
-                if prefix in PARTICLES and rest.startswith("ge") and rest[2:] in self._irregular:
-                    rest = rest[2:]  # a strong participle after a particle: opgegeven → gegeven
-                    if "ge" + rest not in self._irregular:
-                        continue
-                    rest = "ge" + rest
-                infinitive = self._irregular.get(rest)
-                if infinitive and self._known_base(prefix + infinitive):
-                    return prefix + infinitive
+            infinitive = self._irregular.get(word[len(prefix):]) if word.startswith(prefix) else None
+            if infinitive and len(word) - len(prefix) > 1 and self._known_base(prefix + infinitive):
+                return prefix + infinitive
         return None
 
     def _by_rules(self, word: str, inflected: bool) -> list[str]:
@@ -142,7 +148,7 @@ class DutchLemmas:
 
     def _is_noun(self, word: str) -> bool:
         """A dictionary has a plural of the word (gebied: gebieden), so it is not a participle."""
-        return any(self._is_known(word + ending, "nl") and self._dictionary(word + ending)[:1] == [word]
+        return any(self._known(word + ending) and self._dictionary(word + ending)[:1] == [word]
                    for ending in ("en", "s"))
 
 

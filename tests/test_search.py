@@ -14,9 +14,11 @@ from conftest import DATA, REPO
 
 FAMILIES = REPO / "benchmarks" / "data" / "word_families.txt"
 # Forms no source links to their lemma (the dictionaries list gedurfd as an adjective of its own,
-# vrijer as the noun "lover"); the recall
-# benchmark prints these too. A family that newly fails, or a miss that is fixed, fails the test.
-KNOWN_MISSES = {"durven": {"gedurfd"}, "interesseren": {"geïnteresseerd"}, "vrij": {"vrijer"}}
+# vrijer as the noun "lover"), and a strong verb's form read as the verb only (geboden: bieden, not
+# the plural of gebod, as waren is zijn and not the plural of waar). The recall benchmark prints
+# these too. A family that newly fails, or a miss that is fixed, fails the test.
+KNOWN_MISSES = {"durven": {"gedurfd"}, "interesseren": {"geïnteresseerd"}, "vrij": {"vrijer"},
+                "gebod": {"geboden"}}
 
 
 def search(cli, *words: str) -> list[dict]:
