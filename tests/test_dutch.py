@@ -144,7 +144,7 @@ def combinations(total: int):
                 yield mentioned, main
 
 
-@pytest.mark.parametrize("total", [*range(1, 31), 45, 100, 101, 150, 333, 1200])
+@pytest.mark.parametrize("total", [*range(1, 31), 40, 45, 64, 99, 100, 101, 150, 250, 333, 1200])
 def test_every_count_sentence_is_proper_dutch(total):
     checked = 0
     for mentioned, main in combinations(total):
@@ -393,3 +393,14 @@ def test_every_english_count_sentence_keeps_the_rules(total):
                             assert "of them" not in sentence, sentence
                         if mentioned == 2 and kind == "reason" and (order == "mention" or main == 0):
                             assert re.search(r"\b(both|one|neither) of them\b", sentence), sentence
+
+
+def test_the_counts_table_in_the_manual_is_what_qcode_writes():
+    from conftest import REPO
+
+    manual = (REPO / "docs/report.md").read_text(encoding="utf-8").split("## Counts", 1)[1]
+    rows = re.findall(r"^\| (\d+), (\d+|–), of (\d+)(, context)? \| (.+?) \|$", manual, re.M)
+    assert len(rows) >= 6
+    for mentioned, main, total, context, sentence in rows:
+        kind = "context" if context else "reason"
+        assert count_sentence(int(mentioned), 0 if main == "–" else int(main), int(total), kind=kind) == sentence
