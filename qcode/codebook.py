@@ -74,9 +74,6 @@ class Codebook(BaseModel):
         return kinds
 
 
-KINDS = ("reason", "context")
-
-
 def _without_unset_kinds(node: Any) -> Any:
     if isinstance(node, dict):
         return {key: _without_unset_kinds(value) for key, value in node.items()
