@@ -24,6 +24,7 @@ from qcode.readers import (
     SHEET_SUFFIXES, ParsedDocument, ParticipantRow, ReadError, assign_roles,
     find_sheet, is_participants_sheet, read_participants, read_survey, read_transcript,
 )
+from qcode.readers.sheets import is_codings_sheet
 from qcode.relocate import refragment
 from qcode.segment import Unit, segment
 from qcode.stored_text import render
@@ -38,6 +39,18 @@ class ImportOptions:
     id_column: str | None = None
     text_column: str | None = None
     skip_bad: bool = False
+    no_interviewer: bool = False  # where no interviewer is found, that is right (a group talk, a monologue)
+    allow_duplicate: bool = False  # import a transcript whose words another transcript already holds
+
+
+@dataclass(frozen=True)
+class Unsettled:
+    """A transcript read without an interviewer although it has several speakers (or names none)."""
+
+    name: str
+    path: Path
+    speakers: tuple[str, ...]  # empty: the file names no speaker
+    named: tuple[str, ...] = ()  # interviewer names given for it that match no speaker
 
 
 @dataclass
@@ -53,6 +66,8 @@ class ImportReport:
     codings_orphaned: int = 0
     skipped: list[Problem] = field(default_factory=list)
     left_alone: list[Path] = field(default_factory=list)
+    codings_sheets: list[Path] = field(default_factory=list)  # met while walking a folder, left alone
+    unsettled: list[Unsettled] = field(default_factory=list)
 
 
 @dataclass
@@ -66,6 +81,9 @@ class _Planned:
     interviewer: set[str]
     content_hash: str
     text_column: str | None = None  # a survey document: the sheet column its text came from
+    settled: str | None = "one speaker"  # how the interviewer was settled (see `settlement`); None: not yet
+    unsettled: Unsettled | None = None
+    words_hash: str | None = None  # the stored text's hash, to find the same interview under another name
 
 
 def import_paths(conn: sqlite3.Connection, paths: list[Path], unit: Unit, nlp_loader: Callable,
@@ -77,6 +95,7 @@ def import_paths(conn: sqlite3.Connection, paths: list[Path], unit: Unit, nlp_lo
                 conn.execute("SELECT name, id, content_hash, text_column FROM transcripts")}
     sheets: dict[Path, dict[str, ParticipantRow] | None] = {}
     seen: dict[str, Path] = {}
+    twins: dict[str, str] = {}  # words hash → the first transcript of this import with those words
     load = _freezing(nlp_loader)
     with _collector_spared():
         for done, (path, is_survey) in enumerate(sources):
@@ -88,6 +107,8 @@ def import_paths(conn: sqlite3.Connection, paths: list[Path], unit: Unit, nlp_lo
                     _check_survey_column(conn, path, planned, existing)
                 else:
                     planned = [_read_transcript(path, sheets, options)]
+            except BesideBadSheet:
+                continue  # the sheet's problem, reported once, says these transcripts wait for it
             except ReadError as error:
                 problems.append(error.problem)
                 continue
@@ -102,8 +123,15 @@ def import_paths(conn: sqlite3.Connection, paths: list[Path], unit: Unit, nlp_lo
                 if seen.setdefault(plan.name, path) != path:
                     problems.append(Problem(f"another file with this name is imported too ({seen[plan.name]})",
                                             path, hint="rename one of them: transcripts are known by file name"))
+                elif (twin := _twin(conn, plan, twins, existing, options)) is not None:
+                    problems.append(Problem(
+                        f"the same interview as {twin} (the same words under another file name)", path,
+                        hint="leave one of them out (a renamed file keeps its old name in the project); "
+                             "import it anyway with --allow-duplicate"))
                 elif not problems or options.skip_bad:
                     _store(conn, plan, document, existing.get(plan.name), unit, load, report)
+                    if plan.unsettled is not None:
+                        report.unsettled.append(plan.unsettled)
     if progress:
         progress(len(sources), len(sources), "")
     if problems and not options.skip_bad:
@@ -152,6 +180,9 @@ def _store(conn: sqlite3.Connection, plan: _Planned, document: ParsedDocument,
     if known and known[1] == plan.content_hash:
         if known[2] != plan.text_column:  # imported by a qcode that did not record the column
             conn.execute("UPDATE transcripts SET text_column = ? WHERE id = ?", (plan.text_column, known[0]))
+        # '--no-interviewer' or the sheet may settle an unchanged transcript; the words hash may be missing
+        conn.execute("UPDATE transcripts SET interviewer_settled = ?, words_hash = ? WHERE id = ?",
+                     (plan.settled, plan.words_hash, known[0]))
         report.unchanged += 1
         return
     _write(conn, plan, document, known[0] if known else None, unit, nlp_loader(), report)
@@ -180,8 +211,8 @@ def _discover(paths: list[Path], options: ImportOptions,
             for child in _walk(path):
                 if is_participants_sheet(child):
                     continue
-                if child.suffix.lower() in SHEET_SUFFIXES:
-                    report.left_alone.append(child)  # survey or codings sheets are named explicitly
+                if child.suffix.lower() in SHEET_SUFFIXES:  # survey or codings sheets are named explicitly
+                    (report.codings_sheets if is_codings_sheet(child) else report.left_alone).append(child)
                 else:
                     add(child, False)
         elif not path.is_file():
@@ -190,7 +221,10 @@ def _discover(paths: list[Path], options: ImportOptions,
         elif is_participants_sheet(path):
             continue  # read with the transcripts beside it
         elif path.suffix.lower() in SHEET_SUFFIXES:
-            if options.text_column and options.id_column:
+            if not (options.text_column and options.id_column) and is_codings_sheet(path):
+                problems.append(Problem("this is a codings sheet, not transcripts or survey answers", path,
+                                        hint=f"import it with: qcode codings import {path}"))
+            elif options.text_column and options.id_column:
                 add(path, True)
             else:
                 problems.append(Problem(
@@ -252,23 +286,35 @@ def _check_survey_column(conn: sqlite3.Connection, path: Path, planned: list[tup
                  f"then import the sheet there with --text-column {column}")
 
 
+class BesideBadSheet(Exception):
+    """A transcript beside a participants sheet already reported as bad: not imported, not reported again."""
+
+
+_WAITING = "the transcripts beside it are not imported until it is fixed (they would get the wrong participant)"
+
+
 def _sheet_for(folder: Path, cache: dict[Path, dict[str, ParticipantRow] | None]) -> dict[str, ParticipantRow]:
-    """The participants sheet of a folder, read once; after a bad sheet, every transcript beside it fails."""
-    if folder not in cache:
-        cache[folder] = None
-        sheet = find_sheet(folder)
-        try:
-            cache[folder] = read_participants(sheet) if sheet is not None else {}
-        except QcodeError:
-            raise
-        except Exception as error:  # a reader's bug: name the sheet, not the transcript that needed it
-            problem = unreadable(sheet, error)
-            raise ReadError(problem.message, path=problem.path, hint=problem.hint) from None
-    rows = cache[folder]
-    if rows is None:
-        raise ReadError("not imported: the participants sheet beside it is invalid (see above)", path=folder,
-                        hint="fix the sheet; without it this transcript would get the wrong participant")
-    return rows
+    """The participants sheet of a folder, read once; a bad sheet is reported once, with the first
+    transcript that needs it, and every other transcript beside it waits silently."""
+    if folder in cache:
+        rows = cache[folder]
+        if rows is None:
+            raise BesideBadSheet()
+        return rows
+    cache[folder] = None
+    sheet = find_sheet(folder)
+    try:
+        cache[folder] = read_participants(sheet) if sheet is not None else {}
+    except ReadError as error:
+        problem = error.problem
+        raise ReadError(problem.message, path=problem.path, line=problem.line, unit=problem.unit,
+                        hint=f"{problem.hint}; {_WAITING}" if problem.hint else _WAITING) from None
+    except QcodeError:
+        raise
+    except Exception as error:  # a reader's bug: name the sheet, not the transcript that needed it
+        problem = unreadable(sheet, error)
+        raise ReadError(problem.message, path=problem.path, hint=f"{problem.hint}; {_WAITING}") from None
+    return cache[folder]
 
 
 def _read_transcript(path: Path, sheets: dict[Path, dict[str, ParticipantRow] | None],
@@ -276,7 +322,9 @@ def _read_transcript(path: Path, sheets: dict[Path, dict[str, ParticipantRow] | 
     rows = _sheet_for(path.parent, sheets)
     name = nfc(path.name)
     row = rows.get(name)
-    interviewer = set(row.interviewer if row and row.interviewer else options.interviewer)
+    by_sheet = row is not None and (bool(row.interviewer) or row.no_interviewer)
+    interviewer = set(row.interviewer if by_sheet else options.interviewer)
+    none_chosen = row.no_interviewer if by_sheet else options.no_interviewer
     document = read_transcript(path, interviewer)
     if row is None:
         row = rows.get(document.participant or nfc(path.stem))
@@ -292,9 +340,59 @@ def _read_transcript(path: Path, sheets: dict[Path, dict[str, ParticipantRow] | 
                             f"row {row.row} gives {value!r}", path=path, line=2,
                             hint="make the two agree, or keep the attribute in one place")
         attributes[key] = value
+    roles = assign_roles(document, interviewer)
+    settled = settlement(document, roles, interviewer, none_chosen)
+    speakers = tuple(dict.fromkeys(turn.speaker for turn in document.turns)) if document.speakers_named else ()
+    spoken = {speaker.lower() for speaker in speakers}
+    unsettled = None if settled else Unsettled(
+        name, path, speakers, tuple(sorted(n for n in interviewer if " ".join(n.split()).lower() not in spoken)))
     plan = _Planned(name, path, participant, attributes, interviewer,
-                    _content_hash(document, participant, interviewer))
+                    _content_hash(document, participant, interviewer), settled=settled, unsettled=unsettled,
+                    words_hash=words_hash(document))
     return plan, document
+
+
+def settlement(document: ParsedDocument, roles: list[str], interviewer: set[str], none_chosen: bool) -> str | None:
+    """How a transcript's interviewer is settled: 'label' (a known interviewer label), 'named' (by
+    --interviewer or the sheet), 'none' (chosen: nobody interviews), 'one speaker'; None while a
+    transcript with several speakers, or none named, has no interviewer and nobody said why."""
+    if "interviewer" in roles:
+        named = {" ".join(n.split()).lower() for n in interviewer}
+        asked = {turn.speaker.lower() for turn, role in zip(document.turns, roles) if role == "interviewer"}
+        return "named" if asked & named else "label"
+    if none_chosen:
+        return "none"
+    if document.speakers_named and len({turn.speaker for turn in document.turns}) < 2:
+        return "one speaker"
+    return None
+
+
+def words_hash(document: ParsedDocument) -> str:
+    """The interview's words alone (no speakers, roles or participant): the same interview under
+    another file name, or with other labels, has the same."""
+    digest = hashlib.sha256()
+    for turn in document.turns:
+        for paragraph in turn.paragraphs:
+            digest.update(" ".join(paragraph.split()).encode() + b"\x1f")
+    return digest.hexdigest()
+
+
+def _twin(conn: sqlite3.Connection, plan: _Planned, twins: dict[str, str],
+          existing: dict[str, tuple[int, str, str | None]], options: ImportOptions) -> str | None:
+    """The transcript (imported before, or earlier in this import) that holds the same words under
+    another name; None for a survey answer, a re-import of the same name, or when allowed."""
+    if plan.words_hash is None:
+        return None
+    first = twins.setdefault(plan.words_hash, plan.name)
+    if options.allow_duplicate:
+        return None
+    if first != plan.name:
+        return first
+    if plan.name in existing:
+        return None
+    row = conn.execute("SELECT name FROM transcripts WHERE words_hash = ? AND name != ? ORDER BY name LIMIT 1",
+                       (plan.words_hash, plan.name)).fetchone()
+    return row[0] if row else None
 
 
 def _content_hash(document: ParsedDocument, participant: str, interviewer: set[str]) -> str:
@@ -325,19 +423,21 @@ def _write(conn: sqlite3.Connection, plan: _Planned, document: ParsedDocument, t
     roles = assign_roles(document, plan.interviewer)
     now = utc_now()
     values = (str(plan.path), document.format, plan.content_hash, plan.participant, stored.text,
-              document.preamble, now, plan.text_column)
+              document.preamble, now, plan.text_column, plan.settled, plan.words_hash)
     replacing = transcript_id is not None
     if transcript_id is None:
         transcript_id = conn.execute(
             "INSERT INTO transcripts (name, source_path, format, content_hash, participant_id, text, "
-            "preamble, imported_at, text_column, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0) RETURNING id",
+            "preamble, imported_at, text_column, interviewer_settled, words_hash, words) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0) RETURNING id",
             (plan.name, *values),
         ).fetchone()[0]
         report.new += 1
     else:
         conn.execute(
             "UPDATE transcripts SET source_path = ?, format = ?, content_hash = ?, participant_id = ?, "
-            "text = ?, preamble = ?, imported_at = ?, text_column = ? WHERE id = ?", (*values, transcript_id))
+            "text = ?, preamble = ?, imported_at = ?, text_column = ?, interviewer_settled = ?, words_hash = ? "
+            "WHERE id = ?", (*values, transcript_id))
         # The old turns step aside (negative numbers) until their surviving fragments have moved to the new.
         conn.execute("UPDATE turns SET number = -number WHERE transcript_id = ?", (transcript_id,))
         report.changed += 1

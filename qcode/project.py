@@ -122,12 +122,18 @@ class Project:
     # -- import --------------------------------------------------------------------------------
     def import_paths(self, paths: Sequence[Path | str], *, interviewer: Sequence[str] = (),
                      id_column: str | None = None, text_column: str | None = None, skip_bad: bool = False,
+                     no_interviewer: bool = False, allow_duplicate: bool = False,
                      progress: Progress | None = None) -> ImportReport:
-        """Import transcript files and folders (and survey sheets) in one transaction."""
+        """Import transcript files and folders (and survey sheets) in one transaction.
+
+        `interviewer` names the interviewer's label or name (besides the known labels); `no_interviewer`
+        settles transcripts where none is found as having none; `allow_duplicate` imports a transcript
+        whose words another one already holds."""
         from qcode.importer import ImportOptions, import_paths
         from qcode.segment import load_pipeline
 
-        options = ImportOptions(tuple(interviewer), id_column, text_column, skip_bad)
+        options = ImportOptions(tuple(interviewer), id_column, text_column, skip_bad, no_interviewer,
+                                allow_duplicate)
         with transaction(self.db) as conn:
             return import_paths(conn, [Path(p) for p in paths], self.unit, load_pipeline, options, progress)
 
@@ -445,6 +451,7 @@ class Project:
             codes=count("SELECT COUNT(*) FROM codes WHERE active = 1"),
             codings=count("SELECT COUNT(*) FROM codings"),
             coders=queries.coder_shares(self.conn), orphaned=queries.orphans(self.conn),
+            unsettled=queries.unsettled(self.conn),
         )
 
     def doctor(self) -> dict[str, str]:

@@ -9,7 +9,9 @@ from collections.abc import Callable, Iterable
 
 from qcode.codebook_db import branch
 from qcode.errors import UsageError
-from qcode.records import CoderShare, FragmentRecord, OrphanRecord, SearchHit, TranscriptView, TurnView
+from qcode.records import (
+    CoderShare, FragmentRecord, OrphanRecord, SearchHit, TranscriptView, TurnView, UnsettledRecord,
+)
 
 HIT_START, HIT_END = "\x02", "\x03"
 FRAGMENT_SELECT = """
@@ -167,6 +169,15 @@ def coder_shares(conn: sqlite3.Connection) -> list[CoderShare]:
     return [CoderShare(coder=coder, coded_fragments=n, share=n / total if total else 0.0)
             for coder, n in conn.execute(
                 "SELECT coder, COUNT(DISTINCT fragment_id) FROM codings GROUP BY coder ORDER BY coder")]
+
+
+def unsettled(conn: sqlite3.Connection) -> list[UnsettledRecord]:
+    """Transcripts whose interviewer nobody has named yet (see migration 0009), with their speakers."""
+    rows = conn.execute(
+        "SELECT t.name, (SELECT json_group_array(speaker) FROM (SELECT speaker, MIN(number) AS first FROM turns "
+        "WHERE transcript_id = t.id GROUP BY speaker ORDER BY first)) FROM transcripts t "
+        "WHERE t.interviewer_settled IS NULL ORDER BY t.name").fetchall()
+    return [UnsettledRecord(transcript=name, speakers=json.loads(speakers)) for name, speakers in rows]
 
 
 def orphans(conn: sqlite3.Connection) -> list[OrphanRecord]:

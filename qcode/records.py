@@ -65,6 +65,13 @@ class CoderShare(BaseModel):
     share: float  # of the participant fragments
 
 
+class UnsettledRecord(BaseModel):
+    """A transcript with several speakers (or none named) and no interviewer, until someone says who."""
+
+    transcript: str
+    speakers: list[str]
+
+
 class Status(BaseModel):
     project: str
     unit: str
@@ -80,6 +87,7 @@ class Status(BaseModel):
     codings: int
     coders: list[CoderShare]
     orphaned: list[OrphanRecord]
+    unsettled: list[UnsettledRecord] = []
 
 
 class CodingRecord(BaseModel):

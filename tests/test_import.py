@@ -207,5 +207,6 @@ def test_skip_bad_skips_transcripts_beside_a_bad_participants_sheet(project, dat
     report = project.import_paths([data / "bad/sheet_repeated_id", data / "bad/good"], skip_bad=True)
     assert report.new == 1 and [f.transcript for f in project.fragments()][:1] == ["goed.txt"]
     messages = [p.message for p in report.skipped]
-    assert messages[0] == "participant 'X1' appears twice (first in row 2)"
-    assert messages[1:] == ["not imported: the participants sheet beside it is invalid (see above)"]
+    assert messages == ["participant 'X1' appears twice (first in row 2)"]  # once, naming the sheet
+    assert report.skipped[0].path.name == "participants.csv"
+    assert "transcripts beside it are not imported" in report.skipped[0].hint

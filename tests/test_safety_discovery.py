@@ -13,10 +13,12 @@ NFC_NAME = unicodedata.normalize("NFC", "Sjoerd-Ünal.txt")
 NFD_NAME = unicodedata.normalize("NFD", "Sjoerd-Ünal.txt")
 
 
-def write(folder: Path, name: str, text: str = INTERVIEW) -> Path:
+def write(folder: Path, name: str, text: str | None = None) -> Path:
+    """A transcript; by default the interview with a closing line of its own, so that files of
+    other names are other interviews (the same words under two names are refused as a duplicate)."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
-    path.write_text(text, encoding="utf-8")
+    path.write_text(text if text is not None else f"{INTERVIEW}\nI: Dank u wel, dit was {name}.\n", encoding="utf-8")
     return path
 
 

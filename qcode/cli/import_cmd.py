@@ -12,7 +12,7 @@ from qcode.errors import UsageError
 from qcode.cli.common import console, open_project, print_json, problem_text, shown_name
 
 if TYPE_CHECKING:
-    from qcode.importer import ImportReport
+    from qcode.importer import ImportReport, Unsettled
 
 PROGRESS_FROM = 4  # files; fewer finish before a bar is worth drawing
 
@@ -25,21 +25,30 @@ def import_(
     ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(help="Transcript files or folders (read recursively).")],
     interviewer: Annotated[Optional[list[str]], typer.Option(
-        help="Speaker label or name of the interviewer (repeatable); default I, Int, Interviewer.")] = None,
+        metavar="NAME", help="Speaker label or name of the interviewer (repeatable), besides the known labels "
+                             "(Interviewer, Onderzoeker, I, … see docs/importing.md).")] = None,
+    no_interviewer: Annotated[bool, typer.Option(
+        help="Where no interviewer is found, that is right (a group talk, a monologue): stop asking.")] = False,
+    allow_duplicate: Annotated[bool, typer.Option(
+        help="Import a transcript even when another one (under another file name) has the same words.")] = False,
     id_column: Annotated[Optional[str], typer.Option(help="Survey sheets: the respondent id column.")] = None,
     text_column: Annotated[Optional[str], typer.Option(help="Survey sheets: the answer column.")] = None,
     skip_bad: Annotated[bool, typer.Option(help="Import the good files and list the bad ones.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
-    """Import transcripts (.txt, .md, .docx, Teams .vtt) or open survey answers (.csv, .xlsx).
+    """Import transcripts (.txt, .md, .docx, .vtt, .srt) or open survey answers (.csv, .xlsx).
 
-    A participants.csv/.xlsx beside the transcripts gives each file its participant and attributes.
+    A participants.csv/.xlsx (or deelnemers.csv/.xlsx) beside the transcripts gives each file its
+    participant, interviewer and attributes. A transcript with several speakers and no interviewer is
+    listed (here and by qcode status) until you name one or say there is none.
     Re-importing is safe: unchanged files are skipped, changed ones re-segmented with their codings kept.
-    Nothing is written if any input is bad (unless --skip-bad).
+    The same interview under another file name is refused. Nothing is written if any input is bad
+    (unless --skip-bad).
 
     Examples:
       qcode import transcripts/
       qcode import interview3.docx --interviewer Marieke
+      qcode import groepsgesprek.txt --no-interviewer
       qcode import enquete.xlsx --id-column respondent --text-column antwoord
       qcode import exitstudie.qdpx          (a REFI-QDA project from ATLAS.ti, MAXQDA, NVivo, QualCoder)
     """
@@ -50,7 +59,8 @@ def import_(
             raise UsageError("import a .qdpx project on its own", hint="one qcode import per .qdpx file")
         refi_cmds.import_qdpx(project, paths[0], as_json)
         return
-    kwargs = dict(interviewer=interviewer or (), id_column=id_column, text_column=text_column, skip_bad=skip_bad)
+    kwargs = dict(interviewer=interviewer or (), id_column=id_column, text_column=text_column, skip_bad=skip_bad,
+                  no_interviewer=no_interviewer, allow_duplicate=allow_duplicate)
     if as_json:
         report = project.import_paths(paths, **kwargs)
         print_json(_as_dict(report))
@@ -73,6 +83,9 @@ def _as_dict(report: ImportReport) -> dict:
         "turns": report.turns, "fragments": report.fragments, "words": report.words,
         "codings_moved": report.codings_moved, "codings_orphaned": report.codings_orphaned,
         "skipped": [str(p) for p in report.skipped], "left_alone": [str(p) for p in report.left_alone],
+        "codings_sheets": [str(p) for p in report.codings_sheets],
+        "no_interviewer_found": [{"transcript": u.name, "speakers": list(u.speakers), "named_but_absent": list(u.named)}
+                                 for u in report.unsettled],
     }
 
 
@@ -89,6 +102,32 @@ def render_report(report: ImportReport) -> None:
                       f"[yellow]{report.codings_orphaned} orphaned[/] (see qcode status).")
     for problem in report.skipped:
         console.print(f"[yellow]skipped[/] {problem_text(problem)}")
+    for path in report.codings_sheets:
+        console.print(f"[dim]left alone: {shown_name(path)} (a codings sheet: import it with "
+                      f"qcode codings import {shown_name(path)})[/]")
     for path in report.left_alone:
         console.print(f"[dim]left alone: {shown_name(path)} (a sheet: import survey answers with "
                       "--id-column and --text-column)[/]")
+    render_unsettled(report.unsettled)
+
+
+def render_unsettled(unsettled: list[Unsettled]) -> None:
+    """Which transcripts have no interviewer yet, their speakers, and how to settle them."""
+    if not unsettled:
+        return
+    console.print(f"[bold yellow]No interviewer found in {len(unsettled)} transcript"
+                  f"{'s' if len(unsettled) > 1 else ''}[/]: all their words count as the participant's until "
+                  "you say who asks.")
+    for item in unsettled:
+        speakers = ", ".join(shown_name(s) for s in item.speakers) or "no speaker names in the file"
+        absent = f"  [dim](--interviewer {', '.join(shown_name(n) for n in item.named)}: not a speaker here)[/]" \
+            if item.named else ""
+        console.print(f"  • {shown_name(item.name)}: {speakers}{absent}")
+    named = next((item for item in unsettled if item.speakers), None)
+    if named is not None:
+        console.print(f"Name the interviewer: qcode import {shown_name(named.path)} --interviewer "
+                      f"\"{shown_name(named.speakers[0])}\" (or the participants sheet's interviewer column).")
+    if any(not item.speakers for item in unsettled):
+        console.print("A file without speaker names: add labels ('I:', 'R:') to it and import it again.")
+    console.print("If nobody interviews (a group talk, a monologue): import again with --no-interviewer, "
+                  "or write 'geen' in the sheet's interviewer column.")

@@ -78,6 +78,15 @@ def render_status(status: Status) -> None:
         table.add_row(f"coded by {escape(share.coder)}",
                       f"{share.coded_fragments} fragments ({share.share:.0%})")
     console.print(table)
+    if status.unsettled:
+        console.print(f"[bold yellow]{len(status.unsettled)} transcript{'s' if len(status.unsettled) > 1 else ''} "
+                      "without an interviewer[/] (all words count as the participant's):")
+        for item in status.unsettled:
+            speakers = ", ".join(escape(s) for s in item.speakers) if len(item.speakers) > 1 else \
+                "no speaker names in the file"
+            console.print(f"  • {escape(item.transcript)}: {speakers}")
+        console.print("  Name the interviewer with qcode import FILE --interviewer NAME (or the participants "
+                      "sheet's interviewer column); if nobody interviews, import it with --no-interviewer.")
     if status.orphaned:
         console.print(f"[bold yellow]{len(status.orphaned)} orphaned codings[/] (their fragment changed "
                       "on re-import; kept, not placed):")

@@ -365,3 +365,32 @@ def _code_kinds(conn: sqlite3.Connection) -> None:
     conn.execute("WITH RECURSIVE advice(id) AS (SELECT id FROM codes WHERE role = 'recommendations' "
                  "UNION SELECT c.id FROM codes c JOIN advice a ON c.parent_id = a.id) "
                  "UPDATE codes SET kind = 'context' WHERE id IN (SELECT id FROM advice)")
+
+
+@migration("0008_interviewer_settled")
+def _interviewer_settled(conn: sqlite3.Connection) -> None:
+    """How each transcript's interviewer was settled, and a hash of its words alone.
+
+    `interviewer_settled`: 'label' (a known interviewer label), 'named' (--interviewer or the
+    participants sheet), 'none' (chosen: nobody interviews), 'one speaker', or NULL while a transcript
+    with several speakers has no interviewer and nobody said why: `status` lists those. Transcripts
+    imported before are settled by what their turns show ('label' for any interviewer turn: whether it
+    was named is not known). `words_hash` finds the same interview imported under another file name.
+    """
+    import hashlib
+
+    conn.execute("ALTER TABLE transcripts ADD COLUMN interviewer_settled TEXT")
+    conn.execute("ALTER TABLE transcripts ADD COLUMN words_hash TEXT")
+    conn.execute(
+        "UPDATE transcripts SET interviewer_settled = CASE "
+        "WHEN EXISTS (SELECT 1 FROM turns WHERE transcript_id = transcripts.id AND role = 'interviewer') THEN 'label' "
+        "WHEN (SELECT COUNT(DISTINCT speaker) FROM turns WHERE transcript_id = transcripts.id) < 2 THEN 'one speaker' "
+        "END")
+    for transcript_id, text in conn.execute("SELECT id, text FROM transcripts WHERE format != 'survey'").fetchall():
+        digest = hashlib.sha256()  # as importer.words_hash: each paragraph of each turn, whitespace collapsed
+        for start, end in conn.execute('SELECT start, "end" FROM turns WHERE transcript_id = ? ORDER BY number',
+                                       (transcript_id,)):
+            for paragraph in text[start:end].split("\n\n"):
+                digest.update(" ".join(paragraph.split()).encode() + b"\x1f")
+        conn.execute("UPDATE transcripts SET words_hash = ? WHERE id = ?", (digest.hexdigest(), transcript_id))
+    conn.execute("CREATE INDEX transcripts_words_hash ON transcripts(words_hash)")

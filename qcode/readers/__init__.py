@@ -1,15 +1,16 @@
 """Readers: one module per file format, each turning a file into a ParsedDocument of turns."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from qcode.readers.base import ParsedDocument, ReadError, Role, Turn
 from qcode.readers.docx import read_docx
-from qcode.readers.labels import INTERVIEWER_LABELS
+from qcode.readers.labels import known_role
 from qcode.readers.participants import ParticipantRow, find_sheet, is_participants_sheet, read_participants
 from qcode.readers.sheets import SHEET_SUFFIXES
 from qcode.readers.survey import read_survey
+from qcode.readers.srt import read_srt
 from qcode.readers.text import read_text
 from qcode.readers.vtt import read_vtt
 
@@ -20,7 +21,7 @@ _AS_XLSX = "open it in Excel or LibreOffice and save it as Excel Workbook (.xlsx
 OTHER_OFFICE_FORMATS = {**dict.fromkeys((".doc", ".docm", ".dot", ".dotx", ".dotm", ".rtf", ".odt", ".wpd"), _AS_DOCX),
                         **dict.fromkeys((".xls", ".xlsm", ".xlsb", ".ods"), _AS_XLSX)}
 TRANSCRIPT_READERS: dict[str, Reader] = {
-    ".txt": read_text, ".md": read_text, ".docx": read_docx, ".vtt": read_vtt,
+    ".txt": read_text, ".md": read_text, ".docx": read_docx, ".vtt": read_vtt, ".srt": read_srt,
 }
 
 
@@ -29,17 +30,19 @@ def read_transcript(path: Path, interviewer_labels: set[str] = frozenset()) -> P
     if reader is None:
         raise ReadError(f"qcode cannot read {path.suffix or 'extension-less'} files", path=path,
                         hint=OTHER_OFFICE_FORMATS.get(path.suffix.lower(),
-                                                      "use .txt, .md, .docx or .vtt for transcripts, or .csv/.xlsx "
+                                                      "use .txt, .md, .docx, .vtt or .srt for transcripts, or .csv/.xlsx "
                                                       "with --text-column for survey answers"))
     return reader(path, interviewer_labels)
 
 
-def assign_roles(document: ParsedDocument, interviewer_labels: set[str]) -> list[Role]:
-    """Each turn's role: the given interviewer labels (else I/Int/Interviewer) ask, the rest answer."""
-    interviewers = {label.lower() for label in interviewer_labels} or INTERVIEWER_LABELS
+def assign_roles(document: ParsedDocument, interviewer_labels: Iterable[str]) -> list[Role]:
+    """Each turn's role: the named interviewers and the known interviewer labels (labels.py) ask,
+    every other speaker answers."""
+    named = {" ".join(label.split()).lower() for label in interviewer_labels}
     return [
         document.known_roles.get(turn.speaker)
-        or ("interviewer" if turn.speaker.lower() in interviewers else "participant")
+        or ("interviewer" if turn.speaker.lower() in named or known_role(turn.speaker) == "interviewer"
+            else "participant")
         for turn in document.turns
     ]
 

@@ -30,13 +30,14 @@ class ParsedDocument(BaseModel):
 
     name: str
     source_path: Path
-    format: Literal["text", "docx", "vtt", "survey"]
+    format: Literal["text", "docx", "vtt", "srt", "survey"]
     turns: list[Turn]
     attributes: dict[str, Any] = {}
     participant: str | None = None
     preamble: str | None = None
     unit: LocationUnit = "line"
     known_roles: dict[str, Role] = {}  # roles a reader knows for sure (a survey row's respondent)
+    speakers_named: bool = True  # False: the file names no speaker, all its words are one unnamed voice
 
 
 class ReadError(QcodeError):

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qcode.readers.base import ParsedDocument, ReadError
-from qcode.readers.labels import LabelMatch, accepted_labels, match_label, name_shaped, split_timestamp
+from qcode.readers.labels import (
+    LabelMatch, accepted_headings, accepted_labels, match_heading, match_label, name_shaped, split_timestamp,
+)
 from qcode.readers.ooxml import check_package, library_failure
 from qcode.readers.turns import TurnBuilder
 from qcode.readers.word_text import Block, Paragraph, Table, body_blocks
@@ -44,6 +46,11 @@ def read_docx(path: Path, extra_labels: set[str] = frozenset()) -> ParsedDocumen
                   if (m := match_label(line.text))}
     bold_labels = {m.label.lower() for (i, j), m in candidates.items() if _label_is_bold(lines[i][j], m)}
     labels = accepted_labels(candidates.values(), extra_labels | bold_labels)
+    # Teams' Word export: 'Name   0:05' on a paragraph of its own, the words in the next one.
+    headings = {(i, j): m for i, paragraph in lines.items() for j, line in enumerate(paragraph)
+                if (i, j) not in candidates and (m := match_heading(line.text))}
+    labels |= accepted_headings(headings.values(), extra_labels | labels)
+    candidates |= headings
     builder = TurnBuilder()
     for i, block in enumerate(blocks):
         if isinstance(block, Row):

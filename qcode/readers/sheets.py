@@ -17,6 +17,22 @@ from qcode.readers.ooxml import check_package, library_failure
 
 SHEET_SUFFIXES = (".csv", ".xlsx")
 Row = tuple[int, dict[str, Any]]
+# A codings sheet: qcode's own export (`codings export`) or one made by hand, known by a code column
+# beside a fragment, transcript or coder column ('code' and 'tekst' alone may be a survey's respondent
+# code and answer).
+_CODE_COLUMNS = frozenset({"code", "codes", "code id", "code_id", "codering", "coderingen"})
+_PLACE_COLUMNS = frozenset({"fragment", "fragment id", "fragment_id", "fragment nr", "transcript", "transcriptie",
+                            "coder", "codeur"})
+
+
+def is_codings_sheet(path: Path) -> bool:
+    """Whether a sheet's header is a codings sheet's; an unreadable sheet is not one."""
+    try:
+        header, _ = read_rows(path)
+    except Exception:  # noqa: BLE001 - only a guess for a message; the sheet's own import reports problems
+        return False
+    names = {" ".join(str(name).lower().split()) for name in header}
+    return bool(names & _CODE_COLUMNS) and bool(names & _PLACE_COLUMNS)
 
 
 def read_rows(path: Path) -> tuple[list[str], list[Row]]:

@@ -8,7 +8,7 @@ from typing import Any
 from qcode.readers.base import ParsedDocument, ReadError
 from qcode.readers.decoding import decode, read_bytes
 from qcode.readers.front_matter import parse_front_matter
-from qcode.readers.labels import accepted_labels, match_label
+from qcode.readers.labels import accepted_headings, accepted_labels, match_heading, match_label
 from qcode.readers.turns import TurnBuilder
 
 MAX_LINES = 1000
@@ -24,10 +24,12 @@ def read_text(path: Path, extra_labels: set[str] = frozenset()) -> ParsedDocumen
         raise ReadError("the file is empty" if body_start == 0 else "no interview text after the front matter",
                         path=path, hint="check that this is the right file, or leave it out")
     candidates = {i: m for i in range(body_start, len(lines)) if (m := match_label(lines[i]))}
+    headings = {i: m for i in range(body_start, len(lines)) if i not in candidates and (m := match_heading(lines[i]))}
     labels = accepted_labels(candidates.values(), extra_labels)
+    labels |= accepted_headings(headings.values(), extra_labels | labels)
     builder = TurnBuilder()
     for i in range(body_start, len(lines)):
-        label = candidates.get(i)
+        label = candidates.get(i) or headings.get(i)
         if label is not None and label.label.lower() in labels:
             builder.start_turn(label.label, label.timestamp, i + 1)
             builder.add_line(label.rest)
@@ -38,7 +40,8 @@ def read_text(path: Path, extra_labels: set[str] = frozenset()) -> ParsedDocumen
         raise ReadError(
             "no speaker labels found", path=path, line=body_start + 1,
             hint="each turn must start a line with a label and a colon, e.g. 'I:' and 'R:', "
-                 "'Interviewer:', or a name such as 'Sanne:'",
+                 "'Interviewer:', or a name such as 'Sanne:'; or with a name and a time on a line of "
+                 "their own ('Spreker 1  0:03'), the words below it",
         )
     participant = attributes.pop("participant", None)
     return ParsedDocument(

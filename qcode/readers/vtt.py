@@ -1,4 +1,5 @@
-"""Teams WebVTT transcripts: `<v Speaker>` cues; consecutive cues of one speaker form a turn.
+"""WebVTT transcripts: Teams' `<v Speaker>` cues, or Zoom's `Speaker: words` inside a cue;
+consecutive cues of one speaker form a turn. The cue machinery here also reads .srt (srt.py).
 
 Read here rather than with a WebVTT library, because a library skips a cue it cannot parse
 without saying so, and a skipped cue is a participant's words lost. Every block after the header
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from qcode.readers.base import ParsedDocument, ReadError, Turn
 from qcode.readers.decoding import decode, read_bytes
-from qcode.readers.labels import match_label
+from qcode.readers.labels import LabelMatch, match_label
 
 _TIMESTAMP = r"(?:(\d{1,3}):)?([0-5]?\d):([0-5]\d)(?:[.,](\d{1,3}))?"
 _TIMING = re.compile(rf"\s*{_TIMESTAMP}\s*-->\s*{_TIMESTAMP}(?:\s+.*)?")
@@ -32,7 +33,12 @@ class Cue:
     number: int
     line: int  # the timing line
     start: float
+    end: float
     text: str  # with tags, as in the file
+
+
+UNNAMED_SPEAKER = "Spreker"
+PAUSE = 2.0  # seconds of silence between cues of a file without speakers that start a new paragraph
 
 
 def read_vtt(path: Path, extra_labels: set[str] = frozenset()) -> ParsedDocument:
@@ -45,10 +51,21 @@ def read_vtt(path: Path, extra_labels: set[str] = frozenset()) -> ParsedDocument
         raise ReadError("not a WebVTT file (it must start with 'WEBVTT' and hold timed cues)",
                         path=path, line=1,
                         hint="download the transcript from Teams again as .vtt, or save it as .docx")
+    return cue_document(path, list(cues(lines, path)), "vtt")
+
+
+def cue_document(path: Path, timed: list[Cue], format: str) -> ParsedDocument:
+    """Turns from cues: a `<v Name>` voice, or a name-shaped 'Name: words' label opening the cue
+    (Zoom's way; 'Dus ik zei: ...' is not name-shaped and stays words)."""
+    parts = [(cue, list(_voiced_parts(cue.text))) for cue in timed]
+    if not any(speaker or label for _, found in parts for speaker, _, label in found):
+        return _unnamed_document(path, timed, format)
     turns: list[Turn] = []
     preamble: list[str] = []
-    for cue in cues(lines, path):
-        for speaker, words in _voiced_parts(cue.text):
+    for cue, found in parts:
+        for speaker, words, label in found:
+            if label is not None:
+                speaker, words = label.label, label.rest
             if not words:
                 continue
             if speaker is not None and not (turns and turns[-1].speaker == speaker):
@@ -57,11 +74,36 @@ def read_vtt(path: Path, extra_labels: set[str] = frozenset()) -> ParsedDocument
                 turns[-1].paragraphs[0] += " " + words
             else:
                 preamble.append(words)  # before the first speaker: kept, not coded
-    if not turns:
-        raise ReadError("no speaker found in any cue", path=path, line=1,
-                        hint="Teams marks speakers as <v Name>; export the transcript with speaker names")
-    return ParsedDocument(name=path.name, source_path=path, format="vtt", turns=turns, unit="cue",
+    return ParsedDocument(name=path.name, source_path=path, format=format, turns=turns, unit="cue",
                           preamble="\n".join(preamble) or None)
+
+
+def _unnamed_document(path: Path, timed: list[Cue], format: str) -> ParsedDocument:
+    """A file that names no speaker (subtitles): all its words as one unnamed voice, a paragraph
+    per stretch of speech between pauses; the importer asks who is who."""
+    paragraphs: list[str] = []
+    last_end = None
+    for cue in timed:
+        words = " ".join(_dialogue_dash(_words(line)) for line in cue.text.split("\n") if _words(line))
+        if not words:
+            continue
+        if paragraphs and last_end is not None and cue.start - last_end < PAUSE:
+            paragraphs[-1] += " " + words
+        else:
+            paragraphs.append(words)
+        last_end = cue.end
+    if not paragraphs:
+        raise ReadError("no words in any cue", path=path, line=1,
+                        hint="check that this is the right file, or leave it out")
+    first = next(cue for cue in timed if _words(cue.text))
+    turn = Turn(speaker=UNNAMED_SPEAKER, paragraphs=paragraphs, timestamp=first.start, location=first.number)
+    return ParsedDocument(name=path.name, source_path=path, format=format, turns=[turn], unit="cue",
+                          speakers_named=False)
+
+
+def _dialogue_dash(line: str) -> str:
+    """Subtitles mark a change of speaker inside a cue with '- '; without names it says nothing."""
+    return line[2:] if line.startswith("- ") else line
 
 
 def cues(lines: list[str], path: Path) -> Iterator[Cue]:
@@ -89,7 +131,8 @@ def cues(lines: list[str], path: Path) -> Iterator[Cue]:
                                 path=path, line=line,
                                 hint="write the arrow another way (→), or correct the timing line")
             number += 1
-            yield Cue(number, line, _seconds(*found.groups()[:4]), "\n".join(t for _, t in timed[1:]))
+            yield Cue(number, line, _seconds(*found.groups()[:4]), _seconds(*found.groups()[4:8]),
+                      "\n".join(t for _, t in timed[1:]))
 
 
 def _split_at_timings(block: list[tuple[int, str]]) -> Iterator[list[tuple[int, str]]]:
@@ -118,18 +161,17 @@ def _blocks(lines: list[str]) -> Iterator[list[tuple[int, str]]]:
         block = []
 
 
-def _voiced_parts(text: str) -> Iterator[tuple[str | None, str]]:
-    """(speaker, words) for each `<v Speaker>` span of a cue; text before any voice has none, unless it
-    opens with a speaker label ('Sanne: ...')."""
+def _voiced_parts(text: str) -> Iterator[tuple[str | None, str, LabelMatch | None]]:
+    """(speaker, words, label) for each `<v Speaker>` span of a cue; text before any voice has no
+    speaker, but may open with a candidate label ('Sanne: ...', Zoom's way)."""
     voices = list(_VOICE.finditer(text))
     before = _words(text[:voices[0].start()] if voices else text)
     if before:
-        label = match_label(before)
-        yield (label.label, label.rest) if label is not None else (None, before)
+        yield None, before, match_label(before)
     for i, voice in enumerate(voices):
         end = voices[i + 1].start() if i + 1 < len(voices) else len(text)
         speaker = " ".join(html.unescape(voice.group(1) or "").split()) or None
-        yield speaker, _words(text[voice.end():end])
+        yield speaker, _words(text[voice.end():end]), None
 
 
 def _words(text: str) -> str:
