@@ -17,7 +17,12 @@ from ruamel.yaml.error import MarkedYAMLError
 from qcode import safe_yaml
 from qcode.errors import CodebookError, Problem
 
-SLUG = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"
+# Code ids as researchers write them: letters (any case, accents too), digits, '-', '_' and '.',
+# starting with a letter and ending with a letter or digit ('werkdruk-burn-out', 'steun.gebrek',
+# 'eigen_acties'); ids differing only in case are refused as duplicates (they name one file on Windows).
+SLUG = r"^[^\W\d_](?:[\w.\-]*[^\W_])?$"
+ID_RULE = ("letters, digits, '-', '_' and '.', starting with a letter and ending with a letter or digit "
+           "(e.g. 'werkdruk-burn-out', 'steun.gebrek', 'eigen_acties')")
 MAX_BYTES = 2_000_000
 
 
@@ -136,13 +141,14 @@ def read_codebook(path: Path) -> LoadedCodebook:
     if not isinstance(document, CommentedMap):
         raise CodebookError([Problem("a codebook is a mapping with name, version, language and codes",
                                      path, 1, hint="see codebooks/exitstudie.yaml for an example")])
+    problems = []
     try:
         codebook = Codebook.model_validate(document)
     except ValidationError as error:
-        raise CodebookError([_problem(path, document, e) for e in error.errors()]) from None
-    problems = _duplicate_ids(path, document)
+        problems = [_problem(path, document, e) for e in error.errors()]
+    problems += _duplicate_ids(path, document)  # reported with the other problems, not after them
     if problems:
-        raise CodebookError(problems)
+        raise CodebookError(sorted(problems, key=lambda p: p.line or 0))
     return LoadedCodebook(path=path, codebook=codebook, document=document, text=text)
 
 
@@ -181,8 +187,8 @@ def _problem(path: Path, document: CommentedMap, error: dict) -> Problem:
                 "a codebook starts with its name and version, then its codes (see codebooks/exitstudie.yaml)")
     elif error["type"] == "string_pattern_mismatch" and location[-1] == "id":
         described = ""
-        message = f"code id {_value(document, location)!r} is not a slug"
-        hint = "use lowercase letters, digits and hyphens, starting with a letter (e.g. 'werkdruk-burn-out')"
+        message = f"code id {_value(document, location)!r} is not a valid id"
+        hint = f"use {ID_RULE}"
     elif location[-1] == "kind" and in_code:
         message = f"kind {_value(document, location)!r} is not a kind of theme"
         hint = ("use 'kind: reason' (a reason to leave: mentions and main reasons) or 'kind: context' "
@@ -220,22 +226,33 @@ def _value(document: Any, location: tuple) -> Any:
 
 
 def _duplicate_ids(path: Path, document: CommentedMap) -> list[Problem]:
-    first: dict[str, int] = {}
+    """Ids used twice, or differing only in case; nodes too malformed to hold an id are the
+    validation's problem, skipped here."""
+    first: dict[str, tuple[str, int]] = {}
     problems = []
     for node in _code_nodes(document):
-        code_id, line = node["id"], node.lc.key("id")[0] + 1
-        if code_id in first:
-            problems.append(Problem(f"code id {code_id!r} appears twice (first on line {first[code_id]})",
+        code_id = node.get("id")
+        if not isinstance(code_id, str):
+            continue
+        line = node.lc.key("id")[0] + 1
+        earlier = first.get(code_id.casefold())
+        if earlier is None:
+            first[code_id.casefold()] = (code_id, line)
+        elif earlier[0] == code_id:
+            problems.append(Problem(f"code id {code_id!r} appears twice (first on line {earlier[1]})",
                                     path, line, hint="give every code a unique id"))
         else:
-            first[code_id] = line
+            problems.append(Problem(f"code id {code_id!r} differs from {earlier[0]!r} (line {earlier[1]}) only "
+                                    "in case", path, line, hint="give every code a unique id"))
     return problems
 
 
 def _code_nodes(node: CommentedMap) -> Iterator[CommentedMap]:
-    for child in node.get("codes") or []:
-        yield child
-        yield from _code_nodes(child)
+    children = node.get("codes")
+    for child in children if isinstance(children, CommentedSeq) else []:
+        if isinstance(child, CommentedMap):
+            yield child
+            yield from _code_nodes(child)
 
 
 def find_node(document: CommentedMap, code_id: str) -> tuple[CommentedMap, CommentedSeq]:

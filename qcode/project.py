@@ -160,8 +160,7 @@ class Project:
         loaded = self._codebook_file(codebook)
         codebook_db.require_code(self.conn, old)
         if not cb.is_slug(new):
-            raise UsageError(f"{new!r} is not a valid code id",
-                             hint="use lowercase letters, digits and hyphens, e.g. 'werkdruk-burn-out'")
+            raise UsageError(f"{new!r} is not a valid code id", hint=f"use {cb.ID_RULE}")
         if self.conn.execute("SELECT 1 FROM codes WHERE id = ?", (new,)).fetchone():
             raise UsageError(f"there is already a code {new!r}", hint=f"to combine them: qcode codebook merge {old} {new}")
         text = cb.rename_in_yaml(loaded, old, new, label)

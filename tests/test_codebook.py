@@ -75,7 +75,7 @@ def test_bad_slug_unknown_field_and_bad_role(tmp_path):
             .replace("description: Het", "defintion: Het").replace("role: recommendations", "role: advies"))
     path = write(tmp_path, text)
     found = problems_of(path)
-    assert f"{path}:12: code id 'Doorgroei Plafond' is not a slug" in found
+    assert f"{path}:12: code id 'Doorgroei Plafond' is not a valid id" in found
     assert f"{path}:9: code 'doorgroeimogelijkheden': unknown field 'defintion'" in found
     assert any(p.startswith(f"{path}:24: code 'aanbevelingen': role:") for p in found)
 
