@@ -93,6 +93,7 @@ def import_paths(conn: sqlite3.Connection, paths: list[Path], unit: Unit, nlp_lo
     sources, problems = _discover(paths, options, report)
     existing = {nfc(row[0]): (row[1], row[2], row[3]) for row in
                 conn.execute("SELECT name, id, content_hash, text_column FROM transcripts")}
+    chosen_none = {nfc(row[0]) for row in conn.execute("SELECT name FROM transcripts WHERE interviewer_settled = 'none'")}
     sheets: dict[Path, dict[str, ParticipantRow] | None] = {}
     seen: dict[str, Path] = {}
     twins: dict[str, str] = {}  # words hash → the first transcript of this import with those words
@@ -129,6 +130,8 @@ def import_paths(conn: sqlite3.Connection, paths: list[Path], unit: Unit, nlp_lo
                         hint="leave one of them out (a renamed file keeps its old name in the project); "
                              "import it anyway with --allow-duplicate"))
                 elif not problems or options.skip_bad:
+                    if plan.settled is None and plan.name in chosen_none:  # said before: nobody interviews
+                        plan.settled, plan.unsettled = "none", None
                     _store(conn, plan, document, existing.get(plan.name), unit, load, report)
                     if plan.unsettled is not None:
                         report.unsettled.append(plan.unsettled)

@@ -111,7 +111,8 @@ def accepted_headings(candidates: Iterable[LabelMatch], extra_known: Iterable[st
     two turns or more (a single 'Om 10:30' line is words, not a speaker)."""
     known = {k.lower() for k in extra_known}
     counts = Counter(candidate.label.lower() for candidate in candidates)
-    return {key for key, n in counts.items() if n >= 2 or key in known or known_role(key) is not None}
+    return {key for key, n in counts.items() if n >= 2 or key in known} | {
+        candidate.label.lower() for candidate in candidates if known_role(candidate.label) is not None}
 
 
 def name_shaped(label: str) -> bool:
@@ -136,7 +137,7 @@ def accepted_labels(candidates: Iterable[LabelMatch], extra_known: Iterable[str]
     for candidate in candidates:
         key = candidate.label.lower()
         counts[key] += 1
-        if key in known or known_role(key) is not None or candidate.timestamp is not None:
+        if key in known or known_role(candidate.label) is not None or candidate.timestamp is not None:
             accepted.add(key)
     accepted.update(key for key, n in counts.items() if n >= 2)
     return accepted
