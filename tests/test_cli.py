@@ -136,9 +136,10 @@ def test_codebook_commands(cli, tmp_path):
     assert tree[0]["codes"][0]["id"] == "werkdruk-taken"
     assert cli("codebook", "merge", "werkdruk-taken", "into", "werkdruk").exit_code == 0
     assert json.loads(cli("codebook", "show", "--json").output)[0]["codes"] == []
-    path.write_text("name: Klein\nversion: 1\ncodes:\n  - id: Werkdruk\n", encoding="utf-8")
+    path.write_text("name: Klein\nversion: 1\ncodes:\n  - id: Werk druk\n", encoding="utf-8")
     result = cli("codebook", "check", str(path), project=False)
-    assert result.exit_code == 1 and f"{path}:4: code id 'Werkdruk' is not a slug" in result.output
+    assert result.exit_code == 1 and f"{path}:4: code id 'Werk druk' is not a valid id" in result.output
+    assert "field 'label' is missing" in result.output  # every problem at once
 
 
 def test_doctor_reports_the_pipeline(cli):

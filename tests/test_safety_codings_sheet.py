@@ -161,7 +161,7 @@ def test_an_id_in_another_transcript_than_the_rows_is_a_row_error(study, tmp_pat
     first = _answers(study)[0]
     other = tmp_path / "transcripts/sanne.txt"
     other.write_text(TRANSCRIPT.replace("Petra", "Sanne"), encoding="utf-8")
-    study.import_paths([other], interviewer=["Interviewer"])
+    study.import_paths([other], interviewer=["Interviewer"], allow_duplicate=True)
     sheet = _sheet(tmp_path, ["fragment,transcript,code", f"{first.id},petra,steun", f"{first.id},sanne.txt,werkdruk",
                               f"{first.id},niemand,werkdruk"])
     assert [m.split(": ", 1)[1] for m in _refused(study, sheet)] == [

@@ -110,7 +110,7 @@ def test_a_participant_id_of_spaces_is_refused_with_file_and_line(studie, cli, t
 def test_a_participant_id_with_spaces_around_it_is_the_id(studie, cli, tmp_path):
     path = tmp_path / "ruimte.txt"
     path.write_text('---\nparticipant: "  U07 "\n---\n' + TRANSCRIPT, encoding="utf-8")
-    assert cli("import", str(path), "--interviewer", "Interviewer").exit_code == 0
+    assert cli("import", str(path), "--interviewer", "Interviewer", "--allow-duplicate").exit_code == 0
     with Project.open(studie) as project:
         assert {f.participant for f in project.fragments()} >= {"U07"}
 

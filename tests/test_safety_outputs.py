@@ -47,7 +47,7 @@ def template(tmp_path_factory) -> Path:
     (folder / "codeboek.yaml").write_text(CODEBOOK, encoding="utf-8")
     with Project.init(folder) as project:
         project.load_codebook(folder / "codeboek.yaml")
-        project.import_paths([sources])
+        project.import_paths([sources], allow_duplicate=True)  # two participants, one interview
         for fragment in project.fragments(role="participant"):
             code = "werkdruk" if "werkdruk" in fragment.text else "doorgroei"
             for coder in ("anna", "bram"):
