@@ -497,8 +497,10 @@ def store_documents(conn: sqlite3.Connection, documents: list[tuple[ParsedDocume
     load = _freezing(nlp_loader)
     with _collector_spared():
         for document, participant, attributes, interviewer in documents:
+            settled = settlement(document, assign_roles(document, interviewer), interviewer, False)
             plan = _Planned(document.name, document.source_path, participant, attributes, interviewer,
-                            _content_hash(document, participant, interviewer))
+                            _content_hash(document, participant, interviewer), settled=settled,
+                            words_hash=words_hash(document))
             _store(conn, plan, document, existing.get(nfc(plan.name)), unit, load, report)
             report.files += 1
     return report
