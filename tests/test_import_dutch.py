@@ -400,3 +400,43 @@ def test_every_codebook_problem_in_one_go(cli, tmp_path):
     assert "codes.yaml:13: code id 'werkdruk-2' differs from 'Werkdruk-2' (line 9) only in case" in shown
     assert "code id 'fout id' is not a valid id" in shown
     assert "field 'label' is missing" in shown
+
+
+# -- the migration ----------------------------------------------------------------------------------
+
+def test_a_project_made_before_the_interviewer_step_gets_it(cli, tmp_path):
+    """Step 0007 settles what the turns show and hashes the stored words as the importer does."""
+    from qcode.db import MIGRATIONS
+    init(cli)
+    folder = tmp_path / "map"
+    folder.mkdir()
+    for name in ("namen.txt", "o-en-g.txt", "zoom.vtt"):
+        shutil.copy(SERVICES / name, folder)
+    imported(cli, str(folder))
+    conn = sqlite3.connect(cli.folder / "qcode.db")
+    with conn:
+        after = dict(conn.execute("SELECT name, words_hash FROM transcripts"))
+        step = next(i for i, (name, _) in enumerate(MIGRATIONS, start=1) if name == "0007_interviewer_settled")
+        conn.execute("DROP INDEX transcripts_words_hash")
+        conn.execute("ALTER TABLE transcripts DROP COLUMN interviewer_settled")
+        conn.execute("ALTER TABLE transcripts DROP COLUMN words_hash")
+        conn.execute("DELETE FROM schema_version WHERE version >= ?", (step,))
+    conn.close()
+    status = json.loads(cli("status", "--json").output)  # opening upgrades it
+    assert [u["transcript"] for u in status["unsettled"]] == ["namen.txt", "zoom.vtt"]
+    assert status["unsettled"][1]["speakers"] == ["Marieke Jansen", "Thomas Bakker", "Eva de Boer"]
+    conn = sqlite3.connect(cli.folder / "qcode.db")
+    assert dict(conn.execute("SELECT name, words_hash FROM transcripts")) == after
+    assert dict(conn.execute("SELECT name, interviewer_settled FROM transcripts"))["o-en-g.txt"] == "label"
+    conn.close()
+    shutil.copy(SERVICES / "namen.txt", tmp_path / "hernoemd.txt")
+    assert "the same interview as namen.txt" in flat(cli("import", str(tmp_path / "hernoemd.txt")).output)
+
+
+def test_the_oldest_project_opens_with_its_interviewers_settled(tmp_path):
+    from qcode import Project
+    folder = Path(shutil.copytree(DATA / "schema-0001", tmp_path / "oud"))
+    with Project.open(folder) as project:
+        assert project.status().unsettled == []
+        assert project.conn.execute("SELECT COUNT(*) FROM transcripts WHERE words_hash IS NULL "
+                                    "AND format != 'survey'").fetchone()[0] == 0
