@@ -405,7 +405,7 @@ def test_every_codebook_problem_in_one_go(cli, tmp_path):
 # -- the migration ----------------------------------------------------------------------------------
 
 def test_a_project_made_before_the_interviewer_step_gets_it(cli, tmp_path):
-    """Step 0007 settles what the turns show and hashes the stored words as the importer does."""
+    """The interviewer step settles what the turns show and hashes the stored words as the importer does."""
     from qcode.db import MIGRATIONS
     init(cli)
     folder = tmp_path / "map"
@@ -416,7 +416,7 @@ def test_a_project_made_before_the_interviewer_step_gets_it(cli, tmp_path):
     conn = sqlite3.connect(cli.folder / "qcode.db")
     with conn:
         after = dict(conn.execute("SELECT name, words_hash FROM transcripts"))
-        step = next(i for i, (name, _) in enumerate(MIGRATIONS, start=1) if name == "0007_interviewer_settled")
+        step = next(i for i, (name, _) in enumerate(MIGRATIONS, start=1) if name.endswith("_interviewer_settled"))
         conn.execute("DROP INDEX transcripts_words_hash")
         conn.execute("ALTER TABLE transcripts DROP COLUMN interviewer_settled")
         conn.execute("ALTER TABLE transcripts DROP COLUMN words_hash")
