@@ -128,6 +128,21 @@ def test_otter_headings_with_the_words_below(cli):
                                        "vooral met gezinnen met schulden.")
 
 
+def test_a_heading_with_words_after_its_colon_and_a_lone_time_inside_an_answer(cli, tmp_path):
+    init(cli)
+    path = tmp_path / "rev.txt"
+    path.write_text("Interviewer (00:03): Hoe laat begon je dienst?\n\n"
+                    "Tom Dekker (00:09):\nMeestal om half negen. Maar de overdracht was\nOm 10:30\n"
+                    "en daarna gingen we de wijk in.\n\n"
+                    "Interviewer (00:41): En de avonden?\n\nTom Dekker (00:47): Twee keer per week.\n",
+                    encoding="utf-8")
+    imported(cli, str(path))
+    assert turns(cli, "rev.txt") == [("Interviewer", "interviewer", 3.0), ("Tom Dekker", "participant", 9.0),
+                                     ("Interviewer", "interviewer", 41.0), ("Tom Dekker", "participant", 47.0)]
+    assert fragments(cli, "rev.txt")[1][1] == ("Meestal om half negen. Maar de overdracht was Om 10:30 en daarna "
+                                               "gingen we de wijk in.")
+
+
 def fragments(cli, name: str) -> list[tuple[str, str]]:
     result = cli("fragments", "--json", "--transcript", name)
     return [(f["speaker"], f["text"]) for f in json.loads(result.output)]
