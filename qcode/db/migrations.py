@@ -367,7 +367,7 @@ def _code_kinds(conn: sqlite3.Connection) -> None:
                  "UPDATE codes SET kind = 'context' WHERE id IN (SELECT id FROM advice)")
 
 
-@migration("0008_interviewer_settled")
+@migration("0009_interviewer_settled")
 def _interviewer_settled(conn: sqlite3.Connection) -> None:
     """How each transcript's interviewer was settled, and a hash of its words alone.
 
