@@ -32,3 +32,15 @@ def test_project_made_by_the_first_schema_opens_without_loss(tmp_path):
                                                    "werk. De registratiedruk werd steeds groter."]
         assert project.conn.execute("SELECT code_id, coder FROM codings").fetchall() == [("registratie", "anna")]
         assert project.search("registratiedruk")[0].fragment.id == fragments[0].id
+
+
+def test_a_project_made_before_quote_decisions_gets_the_table_and_keeps_its_codings(tmp_path):
+    folder = tmp_path / "oud"
+    shutil.copytree(DATA / "schema-0001", folder)
+    with Project.open(folder) as project:
+        from qcode import quote_choice
+
+        assert "quote_decisions" in project.db.table_names()
+        [quote] = quote_choice.choose(project.conn, "anna", "registratie")
+        assert quote.included and quote.text.startswith("Ja, ik ben vijftien jaar") and not quote.edited
+        assert quote_choice.stale_decisions(project.conn) == []

@@ -396,3 +396,26 @@ def _interviewer_settled(conn: sqlite3.Connection) -> None:
                 digest.update(" ".join(paragraph.split()).encode() + b"\x1f")
         conn.execute("UPDATE transcripts SET words_hash = ? WHERE id = ?", (digest.hexdigest(), transcript_id))
     conn.execute("CREATE INDEX IF NOT EXISTS transcripts_words_hash ON transcripts(words_hash)")
+
+
+@migration("0010_quote_decisions")
+def _quote_decisions(conn: sqlite3.Connection) -> None:
+    """The researcher's decisions from the quote sheet: include (ja/nee), order within its code, the printed text.
+
+    Keyed by coding id, with the coding's fragment, code and coder beside it; no foreign key, so a
+    decision outlives its coding (removed, or orphaned by a re-import) and is reported as stale
+    instead of vanishing. `text` is the verified edit (NULL: print the coded words as they are); the
+    fragment's own text is never changed.
+    """
+    conn.execute("CREATE TABLE quote_decisions ("
+                 " coding_id INTEGER PRIMARY KEY,"
+                 " fragment_id INTEGER NOT NULL,"
+                 " code_id TEXT NOT NULL,"
+                 " coder TEXT NOT NULL,"
+                 " include INTEGER,"
+                 " position INTEGER,"
+                 " text TEXT,"
+                 " edited_by TEXT NOT NULL,"
+                 " edited_at TEXT NOT NULL"
+                 ")")
+    conn.execute("CREATE INDEX quote_decisions_coder ON quote_decisions(coder, fragment_id, code_id)")
