@@ -105,6 +105,7 @@ def as_before_0004(folder: Path) -> None:
         conn.execute("DROP TABLE IF EXISTS imported_files")
         conn.execute("DROP TABLE IF EXISTS coding_spans")
         conn.execute("ALTER TABLE codes DROP COLUMN kind")  # 0008_code_kinds
+        conn.execute("DROP TABLE IF EXISTS quote_decisions")
     conn.close()
 
 
