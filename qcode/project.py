@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from qcode import merge as merge_mod
     from qcode.importer import ImportReport, Progress
     from qcode.render import chart as chart_render
+    from qcode import quote_choice, quote_import
     from qcode.render import quote_sheets
     from qcode.render import report as report_render
     from qcode.session import CodingSession
@@ -40,6 +41,8 @@ else:  # loaded on first use, so that a command pays only for what it needs (spa
     merge_mod = lazy.module("qcode.merge")
     chart_render = lazy.module("qcode.render.chart")
     quote_sheets = lazy.module("qcode.render.quote_sheets")
+    quote_choice = lazy.module("qcode.quote_choice")
+    quote_import = lazy.module("qcode.quote_import")
     report_render = lazy.module("qcode.render.report")
 
 DB_NAME = "qcode.db"
@@ -401,7 +404,21 @@ class Project:
         labels = dict(self.conn.execute("SELECT id, label FROM codes").fetchall())
         for code in codes:
             codebook_db.require_code(self.conn, code)
-        return quote_sheets.write(self.quotes(coder, codes), labels, tuple(attributes), path, fmt, guard)
+        who = aggregate.require_codings(self.conn, coder)
+        quotes = self.quotes(who, codes)
+        return quote_sheets.write(quotes, labels, tuple(attributes), path, fmt, guard,
+                                  quote_choice.sheet_columns(self.conn, who, quotes))
+
+    def import_quotes(self, path: Path | str, *, by: str | None = None) -> quote_import.QuotesImport:
+        """Read the researcher's choices (opnemen, volgorde, citaat) back from a quote sheet, all or nothing."""
+        with transaction(self.db) as conn:
+            return quote_import.import_decisions(conn, Path(path), by)
+
+    def chosen_quotes(self, code: str, *, coder: str | None = None, limit: int | None = 4,
+                      skip_fragments: Sequence[int] = ()) -> list[quote_choice.ChosenQuote]:
+        """The quotes the report prints for a code (sub-codes included), in order."""
+        who = aggregate.require_codings(self.conn, coder)
+        return quote_choice.choose(self.conn, who, code, limit=limit, skip_fragments=set(skip_fragments))
 
     def matrices(self, *, coder: str | None = None, by: str | None = None, cooccurrence: bool = False,
                  level: str = "theme") -> list[aggregate.Matrix]:

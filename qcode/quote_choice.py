@@ -232,6 +232,48 @@ def _default_order(quotes: Iterable[ChosenQuote]) -> list[ChosenQuote]:
     return [quote for round_ in rounds for quote in round_] + repeats
 
 
+# -- the quote sheet's columns ------------------------------------------------------------------
+@dataclass(frozen=True)
+class SheetColumns:
+    """What the quote sheet shows of one coding: `opnemen` (ja/nee), `volgorde` and `citaat`."""
+
+    coding: int
+    opnemen: str
+    volgorde: int | None
+    citaat: str
+
+    @property
+    def export_check(self) -> str:
+        return sheet_check(self.opnemen == "ja", self.volgorde, self.citaat)
+
+
+def sheet_check(include: Any, order: Any, text: Any) -> str:
+    """A short digest of a row's opnemen, volgorde and citaat, so an import can tell a row the researcher
+    changed from one left as qcode wrote it (whitespace in the text aside)."""
+    import hashlib
+
+    words = " ".join(str(text or "").split())
+    return hashlib.sha1(f"{include}|{order}|{words}".encode()).hexdigest()[:10]
+
+
+def sheet_columns(conn: sqlite3.Connection, coder: str, quotes: Iterable[Any]) -> list[SheetColumns]:
+    """For each quote of the sheet (anything with transcript, index, code and coder, as `aggregate.Quote`),
+    its coding and how the report would print it: chosen or not and its place among its code's quotes
+    (the researcher's decisions, else qcode's default of four), in the printed words."""
+    ids = {(name, index, code): coding for coding, name, index, code in conn.execute(
+        "SELECT c.id, tr.name, f.idx, c.code_id FROM codings c JOIN fragments f ON f.id = c.fragment_id "
+        "JOIN transcripts tr ON tr.id = f.transcript_id WHERE c.coder = ?", (coder,))}
+    by_code: dict[str, dict[int, ChosenQuote]] = {}
+    columns = []
+    for quote in quotes:
+        if quote.code not in by_code:
+            by_code[quote.code] = {q.coding_id: q for q in candidates(conn, coder, quote.code)}
+        chosen = by_code[quote.code][ids[(quote.transcript, quote.index, quote.code)]]
+        columns.append(SheetColumns(chosen.coding_id, "ja" if chosen.included else "nee", chosen.order,
+                                    chosen.text))
+    return columns
+
+
 # -- writing decisions --------------------------------------------------------------------------
 def decide(conn: sqlite3.Connection, coding_id: int, *, include: bool | None, order: int | None,
            text: str | None, by: str) -> bool:
@@ -282,7 +324,7 @@ def edit_to_store(text: str | None, fragment_text: str, span_start: int | None, 
         return None
     problem = verify_edit(fragment_text, text)
     if problem is not None:
-        raise UsageError(f"the edited quote of fragment {fragment_id} is not the participant's words: {problem}",
+        raise UsageError(f"the edited quote of fragment {fragment_id} is refused: {problem}",
                          hint="only add words in [square brackets] and mark cuts with … or […]")
     return text
 

@@ -41,12 +41,11 @@ class EditProblem:
     reason: str
 
     def __str__(self) -> str:
-        where = f"character {self.position}"
         if self.word_number is not None:
-            where = f"word {self.word_number} ({self.word!r}), {where}"
-        elif self.word:
-            where = f"{self.word!r} at {where}"
-        return f"{where}: {self.reason}"
+            return f"word {self.word_number} ({self.word!r}, character {self.position}) {self.reason}"
+        if self.word:
+            return f"{self.word!r} at character {self.position} {self.reason}"
+        return self.reason
 
 
 @dataclass
@@ -98,11 +97,11 @@ def _runs(edited: str) -> tuple[list[_Run], EditProblem | None]:
         kind = match.lastgroup
         if kind in ("open", "close"):
             shown = "[" if kind == "open" else "]"
-            reason = ("this '[' is never closed" if kind == "open" else "this ']' has no '[' before it")
+            reason = "is never closed" if kind == "open" else "has no '[' before it"
             return runs, EditProblem(match.start() + 1, None, shown, reason + " (an insertion goes in [ ])")
         if kind == "cut" and _inside_word(edited, match.start(), match.end()):
             return runs, EditProblem(match.start() + 1, None, match.group(),
-                                     "a cut mark inside a word: cut whole words only")
+                                     "cuts inside a word: cut whole words only")
         runs.append(_run(edited, last, match.start(), numbered))
         last = match.end()
     runs.append(_run(edited, last, len(edited), numbered))
@@ -169,10 +168,10 @@ def _compare(run: _Run, words: list[str], seps: list[str], start: int) -> tuple[
         if start + i >= len(words) or (i and word != words[start + i]):
             return i, _word_problem(run, i, "is not the participant's next word (changed, added or moved?)")
         if not _allowed(run.seps[i], seps[start + i], i == 0):
-            return i, _word_problem(run, i, "punctuation before this word differs from the transcript's")
+            return i, _word_problem(run, i, "has punctuation before it that the transcript does not have there")
     last = len(run.words)
     if not _allowed(run.seps[last], seps[start + last], True):
-        return last, _word_problem(run, last - 1, "punctuation after this word differs from the transcript's")
+        return last, _word_problem(run, last - 1, "has punctuation after it that the transcript does not have there")
     return last, None
 
 

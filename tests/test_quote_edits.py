@@ -52,7 +52,7 @@ def test_accepted(edited):
     ("Er was geen functie boven mij […] [en] toen heeft hij echt gezegd", 11, "echt",
      "not the participant's next word"),
     # a question mark the participant did not ask
-    ("Er was geen functie boven mij?", 6, "mij", "punctuation after this word"),
+    ("Er was geen functie boven mij?", 6, "mij", "punctuation after it"),
     # a word from elsewhere
     ("Ik wilde weg.", 2, "wilde", "not the participant's next word"),
 ])
@@ -62,16 +62,16 @@ def test_refused_with_the_first_difference(edited, word_number, word, reason):
     assert (problem.word_number, problem.word) == (word_number, word)
     assert reason in problem.reason
     assert edited[problem.position - 1:].startswith(word)
-    assert str(problem).startswith(f"word {word_number} ({word!r}), character {problem.position}: ")
+    assert str(problem).startswith(f"word {word_number} ({word!r}, character {problem.position}) ")
 
 
 @pytest.mark.parametrize("edited, position, shown, reason", [
     ("Er was geen [functie boven mij.", 13, "[", "never closed"),
     ("Er was [geen [functie] boven mij.", 8, "[", "never closed"),
     ("Er was geen] functie boven mij.", 12, "]", "no '[' before it"),
-    ("Er was geen func…tie boven mij.", 17, "…", "a cut mark inside a word"),
-    ("Er was geen func[…]tie boven mij.", 17, "[…]", "a cut mark inside a word"),
-    ("Er was geen func...tie boven mij.", 17, "...", "a cut mark inside a word"),
+    ("Er was geen func…tie boven mij.", 17, "…", "cuts inside a word"),
+    ("Er was geen func[…]tie boven mij.", 17, "[…]", "cuts inside a word"),
+    ("Er was geen func...tie boven mij.", 17, "...", "cuts inside a word"),
 ])
 def test_refused_marks(edited, position, shown, reason):
     problem = verify_edit(ORIGINAL, edited)

@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 import typer
 from typer.core import TyperGroup
 
-from qcode.cli import (browse, code_cmd, codebook_cmd, coding_cmds, import_cmd, project_cmds, refi_cmds,
-                       report_cmds, team_cmds)
+from qcode.cli import (browse, code_cmd, codebook_cmd, coding_cmds, import_cmd, project_cmds, quotes_cmd,
+                       refi_cmds, report_cmds, team_cmds)
 from qcode.cli.common import show_error, show_unexpected
 from qcode.errors import QcodeError
 
@@ -88,6 +88,7 @@ app.add_typer(codebook_cmd.app, name="codebook")
 code_cmd.register(app)
 coding_cmds.register(app)
 report_cmds.register(app)
+quotes_cmd.register(app)
 team_cmds.register(app)
 project_cmds.register_doctor(app)
 refi_cmds.register(report_cmds.export_app, codebook_cmd.app)

@@ -35,11 +35,11 @@ def is_codings_sheet(path: Path) -> bool:
     return bool(names & _CODE_COLUMNS) and bool(names & _PLACE_COLUMNS)
 
 
-def read_rows(path: Path) -> tuple[list[str], list[Row]]:
+def read_rows(path: Path, worksheet: int = 0) -> tuple[list[str], list[Row]]:
     """Header names and the non-empty rows (row number as shown in Excel, header is row 1;
-    for .csv the line the row starts on)."""
+    for .csv the line the row starts on); of an .xlsx, its first worksheet or the one numbered."""
     if path.suffix.lower() == ".xlsx":
-        header, rows = _xlsx_rows(path)
+        header, rows = _xlsx_rows(path, worksheet)
         unescape = from_xlsx_text  # what qcode (or Excel) escaped in writing, undone
     else:
         header, rows = csv_rows(path)
@@ -76,15 +76,34 @@ def _check_cells_have_names(header: list[str], cells: list[Any], number: int, pa
         raise ReadError(message, path=path, line=number, unit="row", hint=hint)
 
 
-def _xlsx_rows(path: Path) -> tuple[list[Any], Iterator[tuple[int, list[Any]]]]:
-    """The first worksheet's rows from its first non-empty one, numbered as Excel shows them."""
+def worksheet_titles(path: Path) -> list[str]:
+    """The titles of an .xlsx file's worksheets, in order (for `read_rows(path, worksheet=i)`)."""
+    check_package(path, "xlsx")
+    try:
+        import openpyxl
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            workbook = openpyxl.load_workbook(path, read_only=True)
+            try:
+                return [sheet.title for sheet in workbook.worksheets]
+            finally:
+                workbook.close()
+    except (ReadError, MemoryError):
+        raise
+    except Exception as error:  # openpyxl raises many types on a damaged file; none may escape
+        raise library_failure(path, "xlsx", error) from None
+
+
+def _xlsx_rows(path: Path, worksheet: int = 0) -> tuple[list[Any], Iterator[tuple[int, list[Any]]]]:
+    """A worksheet's rows from its first non-empty one, numbered as Excel shows them."""
     check_package(path, "xlsx")
     try:
         with warnings.catch_warnings():  # openpyxl warns about features it drops; they are no concern here
             warnings.simplefilter("ignore")
-            title, rows = _xlsx_values(path, data_only=True)
+            title, rows = _xlsx_values(path, data_only=True, worksheet=worksheet)
             if _has_formulas(path):
-                _check_formula_values(path, title, rows)
+                _check_formula_values(path, title, rows, worksheet)
     except (ReadError, MemoryError):
         raise
     except Exception as error:  # openpyxl raises many types on a damaged file; none may escape
@@ -97,9 +116,9 @@ def _xlsx_rows(path: Path) -> tuple[list[Any], Iterator[tuple[int, list[Any]]]]:
     return list(numbered[0][1]), iter(numbered[1:])
 
 
-def _xlsx_values(path: Path, data_only: bool) -> tuple[str, list[tuple[Any, ...]]]:
-    """The first worksheet's title and its rows of cell values (or of cells, with formulas, when not
-    `data_only`)."""
+def _xlsx_values(path: Path, data_only: bool, worksheet: int = 0) -> tuple[str, list[tuple[Any, ...]]]:
+    """A worksheet's title and its rows of cell values (or of cells, with formulas, when not
+    `data_only`); the first worksheet unless another is numbered."""
     import openpyxl  # only needed for Excel files
 
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
@@ -107,7 +126,7 @@ def _xlsx_values(path: Path, data_only: bool) -> tuple[str, list[tuple[Any, ...]
         if not workbook.worksheets:
             raise ReadError("the workbook has no worksheet", path=path,
                             hint="put the rows on a worksheet (not only a chart sheet)")
-        sheet = workbook.worksheets[0]
+        sheet = workbook.worksheets[worksheet]
         sheet.reset_dimensions()  # a stored size is often wrong in files written by scripts: read every row
         return sheet.title, list(sheet.iter_rows(values_only=data_only))
     finally:
@@ -130,11 +149,11 @@ def _has_formulas(path: Path) -> bool:
     return False
 
 
-def _check_formula_values(path: Path, title: str, values: list[tuple[Any, ...]]) -> None:
+def _check_formula_values(path: Path, title: str, values: list[tuple[Any, ...]], worksheet: int = 0) -> None:
     """Refuse formula cells without a saved value: openpyxl cannot compute them and reads them as empty."""
     from openpyxl.utils import get_column_letter
 
-    _, cells = _xlsx_values(path, data_only=False)
+    _, cells = _xlsx_values(path, data_only=False, worksheet=worksheet)
     missing = [f"{get_column_letter(column)}{row}"
                for row, (cell_row, value_row) in enumerate(zip(cells, values), start=1)
                for column, cell in enumerate(cell_row, start=1)

@@ -1,10 +1,16 @@
-"""Quote sheets for report writers: one row per coded fragment, as .xlsx, .csv or .docx."""
+"""Quote sheets for report writers: one row per coded fragment, as .xlsx, .csv or .docx.
+
+Besides what was coded, each row says how the report prints it — `opnemen` (ja/nee), `volgorde`
+(its place among its code's quotes) and `citaat` (the printed words) — and its `coding` id, so that
+`qcode quotes import` can read the researcher's decisions back (`qcode.quote_import`).
+"""
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
 from qcode.aggregate import Quote
+from qcode.quote_choice import SheetColumns
 from qcode.errors import UsageError
 from qcode.outputs import Guard, writing, xlsx_row, xml_text
 from qcode.records import seconds_as_clock
@@ -12,26 +18,34 @@ from qcode.tables import write_csv
 
 FORMATS = ("xlsx", "csv", "docx")
 BASE_COLUMNS = ("theme", "code", "code_label", "participant")
-TAIL_COLUMNS = ("transcript", "turn", "timestamp", "text", "main", "star", "memo", "coder")
-WIDTHS = {"theme": 28, "code": 24, "code_label": 28, "text": 90, "memo": 40}
+DECISION_COLUMNS = ("opnemen", "volgorde", "citaat")
+TAIL_COLUMNS = ("transcript", "turn", "timestamp", "text", "main", "star", "memo", "coder", "coding",
+                "export_check")
+WIDTHS = {"theme": 28, "code": 24, "code_label": 28, "text": 90, "citaat": 90, "memo": 40, "opnemen": 10,
+          "volgorde": 10}
 
 
 def attribute_column(attribute: str) -> str:
     """An attribute's column; one named like a column of the sheet itself (`code`, `text`) is set apart,
     so it can never stand in for the real one."""
-    return f"{attribute} (attribute)" if attribute in (*BASE_COLUMNS, *TAIL_COLUMNS) else attribute
+    own = (*BASE_COLUMNS, *DECISION_COLUMNS, *TAIL_COLUMNS)
+    return f"{attribute} (attribute)" if attribute in own else attribute
 
 
-def rows(quotes: list[Quote], labels: dict[str, str], attributes: tuple[str, ...]) -> list[dict]:
+def rows(quotes: list[Quote], labels: dict[str, str], attributes: tuple[str, ...],
+         decisions: list[SheetColumns]) -> list[dict]:
     return [{"theme": labels.get(q.theme, q.theme), "code": q.code, "code_label": labels.get(q.code, q.code),
              "participant": q.participant, **{attribute_column(a): q.attributes.get(a, "") for a in attributes},
+             "opnemen": d.opnemen, "volgorde": d.volgorde, "citaat": d.citaat,
              "transcript": q.transcript, "turn": q.turn, "timestamp": seconds_as_clock(q.timestamp),
-             "text": q.text, "main": int(q.main), "star": int(q.star), "memo": q.memo or "", "coder": q.coder}
-            for q in quotes]
+             "text": q.text, "main": int(q.main), "star": int(q.star), "memo": q.memo or "", "coder": q.coder,
+             "coding": d.coding, "export_check": d.export_check}
+            for q, d in zip(quotes, decisions, strict=True)]
 
 
 def write(quotes: list[Quote], labels: dict[str, str], attributes: tuple[str, ...], path: Path, fmt: str,
-          guard: Guard | None = None) -> int:
+          guard: Guard | None = None, decisions: list[SheetColumns] | None = None) -> int:
+    """`decisions`: each quote's `opnemen`, `volgorde`, `citaat` and coding (`quote_choice.sheet_columns`)."""
     if fmt not in FORMATS:
         raise UsageError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if not quotes:
@@ -42,8 +56,9 @@ def write(quotes: list[Quote], labels: dict[str, str], attributes: tuple[str, ..
         raise UsageError(f"no participant here has the attribute {unknown[0]!r}",
                          hint=f"attributes: {', '.join(sorted(known)) or 'none'}")
     attributes = tuple(dict.fromkeys(attributes))
-    columns = [*BASE_COLUMNS, *map(attribute_column, attributes), *TAIL_COLUMNS]
-    table = rows(quotes, labels, attributes)
+    columns = [*BASE_COLUMNS, *map(attribute_column, attributes), *DECISION_COLUMNS, *TAIL_COLUMNS]
+    table = rows(quotes, labels, attributes, decisions if decisions is not None else
+                 [SheetColumns(0, "", None, q.text) for q in quotes])
     with writing(path, guard) as temporary:
         if fmt == "csv":
             write_csv(table, columns, temporary)
@@ -76,6 +91,7 @@ def _xlsx(table: list[dict], columns: list[str], path: Path) -> None:
             cell.fill = PatternFill("solid", fgColor="DCE6F2")
         for index, column in enumerate(columns, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = WIDTHS.get(column, 14)
+            sheet.column_dimensions[get_column_letter(index)].hidden = column == "export_check"
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -107,8 +123,10 @@ def _docx(table: list[dict], path: Path) -> None:
             theme = row["theme"]
             document.add_heading(xml_text(str(theme)), level=2)
         quote = document.add_paragraph(style="List Bullet")
-        quote.add_run(xml_text(f"\u201c{row['text']}\u201d")).italic = True
-        flags = [f for f, on in (("hoofdreden", row["main"]), ("★", row["star"])) if on]
+        quote.add_run(xml_text(f"\u201c{row['citaat']}\u201d")).italic = True
+        chosen = f"volgorde {row['volgorde']}" if row["opnemen"] == "ja" else "niet opnemen"
+        flags = [f for f, on in (("hoofdreden", row["main"]), ("★", row["star"]), (chosen, row["opnemen"]),
+                                 (f"citaat {row['coding']}", row["coding"])) if on]
         where = f"{row['transcript']}, beurt {row['turn']}" + (f" [{row['timestamp']}]" if row["timestamp"] else "")
         meta = " · ".join(str(part) for part in [row["participant"], row["code_label"], where, *flags, row["coder"]])
         document.add_paragraph(xml_text(meta + (f"\nMemo: {row['memo']}" if row["memo"] else "")))
