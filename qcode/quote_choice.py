@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from qcode.changelog import log_action, utc_now
@@ -90,35 +90,40 @@ SELECT c.id, c.fragment_id, c.code_id, c.coder, tr.participant_id, p.attributes,
        f.sentences, c.span_start, c.span_end, c.main, c.star
 FROM codings c
 JOIN fragments f ON f.id = c.fragment_id
-JOIN turns t ON t.id = f.turn_id AND t.role = 'participant'
+JOIN turns t ON t.id = f.turn_id
 JOIN transcripts tr ON tr.id = f.transcript_id
 LEFT JOIN participants p ON p.id = tr.participant_id
 """
+_PARTICIPANTS = " AND t.role = 'participant'"  # only a participant's words are quoted by code
 
 
 def choose(conn: sqlite3.Connection, coder: str, code_id: str, *, limit: int | None = DEFAULT_LIMIT,
-           skip_fragments: Collection[int] = frozenset()) -> list[ChosenQuote]:
-    """The quotes to print for a code (sub-codes included), in order; see the module's text."""
-    return [quote for quote in candidates(conn, coder, code_id, limit=limit, skip_fragments=skip_fragments)
-            if quote.included]
+           skip_fragments: Collection[int] = frozenset(), sub_codes: bool = True) -> list[ChosenQuote]:
+    """The quotes to print for a code (sub-codes included unless `sub_codes` is False), in order;
+    `limit` None: no limit. See the module's text."""
+    return [quote for quote in candidates(conn, coder, code_id, limit=limit, skip_fragments=skip_fragments,
+                                          sub_codes=sub_codes) if quote.included]
 
 
 def candidates(conn: sqlite3.Connection, coder: str, code_id: str, *, limit: int | None = DEFAULT_LIMIT,
-               skip_fragments: Collection[int] = frozenset()) -> list[ChosenQuote]:
+               skip_fragments: Collection[int] = frozenset(), sub_codes: bool = True) -> list[ChosenQuote]:
     """Every quote of the code's branch: the chosen ones first in their order (`included`, `order`),
     then the rest in default order."""
     if conn.execute("SELECT 1 FROM codes WHERE id = ?", (code_id,)).fetchone() is None:
         raise UsageError(f"unknown code {code_id!r}", hint="see 'qcode codebook show --ids'")
-    rows = conn.execute(_BRANCH + _SELECT + "JOIN branch b ON b.id = c.code_id WHERE c.coder = ?",
-                        (code_id, coder)).fetchall()
+    if sub_codes:
+        rows = conn.execute(_BRANCH + _SELECT + "JOIN branch b ON b.id = c.code_id WHERE c.coder = ?" + _PARTICIPANTS,
+                            (code_id, coder)).fetchall()
+    else:
+        rows = conn.execute(_SELECT + "WHERE c.code_id = ? AND c.coder = ?" + _PARTICIPANTS, (code_id, coder)).fetchall()
     quotes = [_quote(row) for row in rows]
     _apply_decisions(conn, quotes, coder)
     return _arrange(quotes, limit, set(skip_fragments))
 
 
 def by_coding(conn: sqlite3.Connection, coding_id: int) -> ChosenQuote | None:
-    """One quote by its coding id, as it would be printed (whatever the sheet says about including it);
-    None when there is no such coding of a participant's fragment."""
+    """One quote by its coding id, as it would be printed (whatever the sheet says about including it, and
+    also of an interviewer's words: the researcher asked for it by name); None when there is no such coding."""
     row = conn.execute(_SELECT + "WHERE c.id = ?", (coding_id,)).fetchone()
     if row is None:
         return None

@@ -7,6 +7,7 @@ from qcode import quote_choice
 from qcode.db import transaction
 from qcode.errors import UsageError
 
+from conftest import add_coding
 from quote_study import coding_id, fragment, open_study
 
 
@@ -182,3 +183,14 @@ def test_long_quotes_are_warned_about(study):
     [warning] = quote_choice.long_quotes(quotes, longest=30)
     assert warning.coding_id == quotes[0].coding_id and "32 words" in str(warning)
     assert quote_choice.warnings(study.conn, "anna", quotes) == []
+
+
+def test_a_code_without_its_sub_codes_and_an_interviewers_words(study):
+    f = study.ids
+    assert quote_choice.choose(study.conn, "anna", "werkdruk", sub_codes=False)[0].fragment_id == f["wijkteam"]
+    assert len(quote_choice.choose(study.conn, "anna", "werkdruk", sub_codes=False)) == 1
+    question = next(fr.id for fr in study.fragments(participant="P01") if fr.role == "interviewer")
+    add_coding(study, question, "werkdruk")  # as an older version or another tool may have left it
+    assert question not in fragments_of(quote_choice.choose(study.conn, "anna", "werkdruk", limit=None))
+    asked = quote_choice.by_coding(study.conn, coding_id(study, question, "werkdruk"))
+    assert asked.fragment_id == question and asked.text.startswith("Vraag 1")

@@ -179,7 +179,7 @@ def test_participant_text_with_control_characters_is_written_and_no_error_quotes
     assert "geheim" not in cli("export", "quotes", "--coder", CODERS[0], "-o", str(tmp_path / "x.pdf")).output
     sheet = openpyxl.load_workbook(tmp_path / "c.xlsx")["alle"]
     cell = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and "geheim" in c.value]
-    assert [from_xlsx_text(v) for v in cell] == ["geheim \x1b]0;titel\x07 \x0b antwoord"]
+    assert [from_xlsx_text(v) for v in cell] == ["geheim \x1b]0;titel\x07 \x0b antwoord"] * 2  # text, citaat
     paragraphs = [p.text for p in docx.Document(str(tmp_path / "c.docx")).paragraphs if "geheim" in p.text]
     assert paragraphs and "\x1b" not in paragraphs[0] and "␛" in paragraphs[0]
     for fmt in ("md", "docx", "html"):

@@ -7,7 +7,6 @@ skips what the section has already shown.
 """
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -101,51 +100,25 @@ def kind_of(count: Any) -> str:
 
 def choose_quotes(conn: sqlite3.Connection, coder: str, code: str, *, limit: int | None,
                   skip: set[int], only: bool) -> list[ChapterQuote]:
-    """The quotes of a code (its sub-codes too unless `only`), best first, none of the `skip` fragments."""
-    rows = [q for q in _branch_quotes(conn, coder, code) if q.fragment_id not in skip and (not only or q.code == code)]
-    rows.sort(key=lambda q: (not q.star, not q.main))
-    chosen: list[ChapterQuote] = []
-    seen_fragments: set[int] = set()
-    for round_ in range(2):  # one quote per participant before a second from anyone
-        participants: set[str] = set()
-        for quote in rows:
-            if quote.fragment_id in seen_fragments or (round_ == 0 and quote.participant in participants):
-                continue
-            chosen.append(quote)
-            seen_fragments.add(quote.fragment_id)
-            participants.add(quote.participant)
-    return chosen[:limit] if limit else chosen
+    """The quotes of a code (its sub-codes too unless `only`), as `quote_choice` chooses and orders them:
+    the researcher's decisions from the quote sheet, else each participant's best first; none of `skip`."""
+    from qcode import quote_choice
+
+    return [_chapter_quote(q) for q in quote_choice.choose(conn, coder, code, limit=limit, skip_fragments=skip,
+                                                           sub_codes=not only)]
 
 
 def quote_by_coding(conn: sqlite3.Connection, coding_id: int) -> ChapterQuote | None:
-    found = _quote_rows(conn, "c.id = ?", (coding_id,))
-    return found[0] if found else None
+    """One quote by its coding id, in its printed words (the researcher's verified edit, if any)."""
+    from qcode import quote_choice
+
+    found = quote_choice.by_coding(conn, coding_id)
+    return _chapter_quote(found) if found else None
 
 
-_QUOTE_SQL = """
-SELECT c.id, f.id, c.code_id, tr.participant_id, p.attributes,
-       CASE WHEN c.span_start IS NULL THEN f.text ELSE substr(f.text, c.span_start + 1, c.span_end - c.span_start) END,
-       c.main, c.star, c.coder, t.role
-FROM codings c JOIN fragments f ON f.id = c.fragment_id JOIN turns t ON t.id = f.turn_id
-JOIN transcripts tr ON tr.id = f.transcript_id LEFT JOIN participants p ON p.id = tr.participant_id
-"""
-
-
-def _quote_rows(conn: sqlite3.Connection, where: str, params: tuple) -> list[ChapterQuote]:
-    return [ChapterQuote(coding, fragment, code, participant, json.loads(attributes or "{}"), text.strip(),
-                         bool(main), bool(star), who)
-            for coding, fragment, code, participant, attributes, text, main, star, who, role in conn.execute(
-                _QUOTE_SQL + f" WHERE {where} ORDER BY tr.name, f.idx, c.id", params)
-            if role == "participant" or where == "c.id = ?"]
-
-
-def _branch_quotes(conn: sqlite3.Connection, coder: str, code: str) -> list[ChapterQuote]:
-    return [q for q in _quote_rows(conn, "c.coder = ? AND t.role = 'participant' AND c.code_id IN (" + _BRANCH + ")",
-                                   (coder, code))]
-
-
-_BRANCH = ("WITH RECURSIVE branch(id) AS (SELECT ? UNION ALL SELECT c.id FROM codes c JOIN branch b "
-           "ON c.parent_id = b.id) SELECT id FROM branch")
+def _chapter_quote(quote) -> ChapterQuote:  # a quote_choice.ChosenQuote
+    return ChapterQuote(quote.coding_id, quote.fragment_id, quote.code, quote.participant, quote.attributes,
+                        quote.text, quote.main, quote.star, quote.coder)
 
 
 def branch_count(conn: sqlite3.Connection, coder: str, code: str) -> tuple[int, int]:
