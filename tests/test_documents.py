@@ -296,6 +296,32 @@ def test_a_house_style_gives_its_page_fonts_and_styles(coded, tmp_path):
     assert coded.reference_doc is None  # used once, not remembered
 
 
+def test_styles_a_house_style_lacks_come_from_qcode(tmp_path):
+    """Word keeps a built-in style such as Quote out of a file until it is used: the quotes still get theirs."""
+    from lxml import etree
+
+    style = house_style(tmp_path / "huisstijl.docx")
+    with zipfile.ZipFile(style) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    styles = etree.fromstring(parts["word/styles.xml"])
+    for element in styles.findall(f"{W}style"):
+        if element.get(f"{W}styleId") in ("Quote", "ListNumber", "BodyText"):
+            styles.remove(element)
+    parts["word/styles.xml"] = etree.tostring(styles)
+    with zipfile.ZipFile(style, "w") as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    png(tmp_path / "themas.png")
+    target = tmp_path / "r.docx"
+    documents.convert(CHAPTER, target, "docx", output=target, reference_doc=style)
+    document = docx.Document(str(target))
+    quote = document.styles["Quote"]
+    assert quote.paragraph_format.left_indent > 0
+    assert quote.base_style.name == "Normal" and document.styles["Normal"].font.name == "Georgia"
+    assert [p.text for p in document.paragraphs if p.style.name == "List Number"][0].startswith("Waarom koos")
+    assert abs(document.sections[0].page_width - Mm(148)) < Mm(1)
+
+
 def test_a_kept_house_style_is_used_by_every_report_and_protected(coded, tmp_path):
     style = house_style(coded.root / "huisstijl.docx")
     result = run(coded, "report", "--coder", "anna", "--reference-doc", str(style), "--keep-style")

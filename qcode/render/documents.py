@@ -43,7 +43,8 @@ def convert(markdown: str, target: Path, fmt: str, *, output: Path, lang: str = 
                      "--lua-filter", str(_FILES / "report.lua"),
                      "--metadata", f"lang={LANGUAGE_TAGS.get(lang, lang)}"]
         if fmt == "docx":
-            arguments += ["--reference-doc", str(reference_doc or default_reference_doc())]
+            house_style = _with_our_styles(reference_doc, Path(empty) / "stijl") if reference_doc else None
+            arguments += ["--reference-doc", str(house_style or default_reference_doc())]
         else:
             arguments += ["--standalone", "--embed-resources", "--wrap=none", "--css", str(_FILES / "report.css"),
                           "--metadata", f"pagetitle={title or 'Rapport'}"]
@@ -66,6 +67,47 @@ def check_reference_doc(path: Path) -> Path:
                          hint=error.problem.hint or "give a Word document (.docx) saved by Word or LibreOffice"
                          ) from None
     return path.resolve()
+
+
+# Styles the report uses that a house-style file made in Word often lacks (Word keeps a built-in style
+# out of styles.xml until it is used): without them pandoc would add bare ones, and quotes would not be
+# indented. They are taken from qcode's reference document, based on the house style's Normal.
+OUR_STYLES = ("Quote", "QuoteAttribution", "ListNumber", "ListBullet", "TableCaption", "ImageCaption")
+
+
+def _with_our_styles(reference: Path, folder: Path) -> Path:
+    """`reference`, or a copy in `folder` with the styles of `OUR_STYLES` it does not define added."""
+    import zipfile
+
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(reference) as package:
+        if "word/styles.xml" not in package.namelist():
+            return reference  # pandoc then uses its own styles
+        parts = {info.filename: package.read(info) for info in package.infolist()}
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    theirs = etree.fromstring(parts["word/styles.xml"], parser)
+    known = {style.get(f"{w}styleId") for style in theirs.findall(f"{w}style")}
+    known |= {name.get(f"{w}val").replace(" ", "") for name in theirs.findall(f"{w}style/{w}name")}
+    with zipfile.ZipFile(default_reference_doc()) as package:
+        ours = etree.fromstring(package.read("word/styles.xml"), parser)
+    missing = [style for style in ours.findall(f"{w}style")
+               if style.get(f"{w}styleId") in OUR_STYLES and style.get(f"{w}styleId") not in known]
+    if not missing:
+        return reference
+    for style in missing:
+        based = style.find(f"{w}basedOn")
+        if based is not None and based.get(f"{w}val") not in known | {style.get(f"{w}styleId") for style in missing}:
+            based.set(f"{w}val", "Normal")
+        theirs.append(style)
+    parts["word/styles.xml"] = etree.tostring(theirs, xml_declaration=True, encoding="UTF-8", standalone=True)
+    folder.mkdir()
+    completed = folder / "huisstijl.docx"
+    with zipfile.ZipFile(completed, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    return completed
 
 
 def _pandoc() -> str:

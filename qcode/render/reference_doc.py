@@ -1,9 +1,10 @@
 """qcode's own reference document: the Word styles and page a report gets when the researcher has none.
 
 It is pandoc's default reference.docx made into a Dutch report: A4 with 2.5 cm margins and page
-numbers, language nl-NL (spelling, hyphenation), Calibri, a real Quote style (indented, italic) with
-a Quote Attribution style under it, List Number and List Bullet, a table style with a ruled header,
-and captions that keep with their table. The result is committed as `templates/referentie.docx`;
+numbers, language nl-NL (spelling, hyphenation), Calibri, a real Quote style (indented; a quote's
+words are italic by their own `*…*`, so the attribution after them stays upright), Quote
+Attribution, List Number and List Bullet, a table style with a ruled header, and captions that keep
+with their table. The result is committed as `templates/referentie.docx`;
 after changing this file or upgrading pandoc, make it again with
 
     python -m qcode.render.reference_doc
@@ -32,11 +33,11 @@ _NEW_STYLES = f"""<w:styles xmlns:w="{W}">
 <w:style w:type="paragraph" w:styleId="Quote"><w:name w:val="Quote"/><w:basedOn w:val="BodyText"/>
  <w:next w:val="BodyText"/><w:uiPriority w:val="29"/><w:qFormat/>
  <w:pPr><w:keepLines/><w:spacing w:before="120" w:after="40"/><w:ind w:left="567" w:right="567"/></w:pPr>
- <w:rPr><w:i/><w:iCs/><w:color w:val="404040"/></w:rPr></w:style>
+ <w:rPr><w:color w:val="404040"/></w:rPr></w:style>
 <w:style w:type="paragraph" w:customStyle="1" w:styleId="QuoteAttribution"><w:name w:val="Quote Attribution"/>
  <w:basedOn w:val="Quote"/><w:next w:val="BodyText"/><w:qFormat/>
  <w:pPr><w:spacing w:before="0" w:after="200"/></w:pPr>
- <w:rPr><w:i w:val="0"/><w:iCs w:val="0"/><w:sz w:val="20"/><w:szCs w:val="20"/></w:rPr></w:style>
+ <w:rPr><w:sz w:val="20"/><w:szCs w:val="20"/></w:rPr></w:style>
 <w:style w:type="paragraph" w:styleId="ListNumber"><w:name w:val="List Number"/><w:basedOn w:val="BodyText"/>
  <w:uiPriority w:val="99"/><w:qFormat/>
  <w:pPr><w:spacing w:before="0" w:after="60"/><w:contextualSpacing/></w:pPr></w:style>
