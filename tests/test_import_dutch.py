@@ -177,6 +177,33 @@ def test_teams_word_export_name_and_time_then_the_words(cli):
     assert fragments(cli, "teams-export.docx")[0][1].endswith("?")
 
 
+def test_teams_older_word_download_timing_name_and_words_per_cue(cli):
+    init(cli)
+    imported(cli, str(SERVICES / "teams-cues.docx"))  # the sheet names Marieke Jansen
+    found = turns(cli, "teams-cues.docx")
+    assert len(found) == 26 and [s for s, _, _ in found[:2]] == ["Marieke Jansen", "Youssef El Amrani"]
+    assert found[0][1:] == ("interviewer", pytest.approx(3.111)) and found[1][1] == "participant"
+    # an answer over two cues is one turn and one paragraph, no timing or name left in the words
+    answer = fragments(cli, "teams-cues.docx")[3]
+    assert answer == ("Youssef El Amrani", "Nieuwe collega's vertrokken vaak binnen een jaar. Ervaren collega's "
+                                           "bleven, maar werden steeds stiller.")
+    assert not any("-->" in text for _, text in fragments(cli, "teams-cues.docx"))
+
+
+def test_teams_cues_pasted_into_a_text_file(cli, tmp_path):
+    init(cli)
+    path = tmp_path / "teams-plak.txt"
+    path.write_text("Transcript\n\n0:0:0.0 --> 0:0:4.520\nMarieke Jansen\nGoedemiddag, fijn dat je er bent.\n\n"
+                    "0:0:5.100 --> 0:0:9.800\nMarieke Jansen\nKun je iets over jezelf vertellen?\n\n"
+                    "0:0:10.200 --> 0:0:15.000\nKarin de Groot\nJa hoor. Ik was tien jaar jongerenwerker\n\n"
+                    "0:0:15.100 --> 0:0:19.000\nKarin de Groot\nin twee wijken in het oosten.\n", encoding="utf-8")
+    imported(cli, str(path), "--interviewer", "Marieke Jansen")
+    assert turns(cli, "teams-plak.txt") == [("Marieke Jansen", "interviewer", 0.0), ("Karin de Groot", "participant", 10.2)]
+    assert fragments(cli, "teams-plak.txt") == [
+        ("Marieke Jansen", "Goedemiddag, fijn dat je er bent. Kun je iets over jezelf vertellen?"),
+        ("Karin de Groot", "Ja hoor. Ik was tien jaar jongerenwerker in twee wijken in het oosten.")]
+
+
 def test_zoom_vtt_names_inside_the_cues(cli):
     init(cli)
     imported(cli, str(SERVICES / "zoom.vtt"), "--interviewer", "Marieke Jansen", "--interviewer", "Eva de Boer")
@@ -224,17 +251,18 @@ def test_several_speakers_and_no_interviewer_are_listed_until_settled(cli, tmp_p
     result = cli("import", str(folder))
     assert result.exit_code == 0, result.output
     shown = flat(result.output)
-    assert "No interviewer found in 7 transcripts" in shown
+    assert "No interviewer found in 8 transcripts" in shown
     for line in ("otter.txt: Sanne Visser, Ruben de Wit", "otter-sprekers.txt: Speaker 1, Speaker 2",
                  "zoom.vtt: Marieke Jansen, Thomas Bakker, Eva de Boer", "namen.txt: Sanne, Pieter",
                  "teams-export.docx: Marieke Jansen, Lotte van Dijk", "amberscript-tijd-eerst.txt: Spreker 1, Spreker 2",
+                 "teams-cues.docx: Marieke Jansen, Youssef El Amrani",
                  "zonder-sprekers.srt: no speaker names in the file"):
         assert line in shown
     assert "--interviewer" in shown and "--no-interviewer" in shown
     status = json.loads(cli("status", "--json").output)
     assert [u["transcript"] for u in status["unsettled"]] == [
-        "amberscript-tijd-eerst.txt", "namen.txt", "otter-sprekers.txt", "otter.txt", "teams-export.docx",
-        "zonder-sprekers.srt", "zoom.vtt"]
+        "amberscript-tijd-eerst.txt", "namen.txt", "otter-sprekers.txt", "otter.txt", "teams-cues.docx",
+        "teams-export.docx", "zonder-sprekers.srt", "zoom.vtt"]
     assert "without an interviewer" in flat(cli("status").output)
 
     # named on re-import: that transcript is settled and its interviewer's turns are no longer quotable
@@ -244,13 +272,13 @@ def test_several_speakers_and_no_interviewer_are_listed_until_settled(cli, tmp_p
     imported(cli, str(folder / "otter.txt"), "--no-interviewer")
     assert imported(cli, str(folder / "otter.txt"))["no_interviewer_found"] == []
     left = [u["transcript"] for u in json.loads(cli("status", "--json").output)["unsettled"]]
-    assert "namen.txt" not in left and "otter.txt" not in left and len(left) == 5
+    assert "namen.txt" not in left and "otter.txt" not in left and len(left) == 6
 
 
 def test_the_participants_sheet_settles_interviewers_and_none(cli, tmp_path):
     init(cli)
     summary = imported(cli, str(services(tmp_path)))
-    assert summary["new"] == 16 and summary["no_interviewer_found"] == []
+    assert summary["new"] == 17 and summary["no_interviewer_found"] == []
     assert json.loads(cli("status", "--json").output)["unsettled"] == []
     assert roles(cli, "zoom.vtt")["Eva de Boer"] == "interviewer"
     assert roles(cli, "otter-sprekers.txt") == {"Speaker 1": "interviewer", "Speaker 2": "participant"}

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from qcode.readers.base import ParsedDocument, ReadError
 from qcode.readers.labels import (
-    LabelMatch, accepted_headings, accepted_labels, match_heading, match_label, name_shaped, split_timestamp,
+    LabelMatch, accepted_headings, accepted_labels, cue_headings, match_heading, match_label, name_shaped, split_timestamp,
 )
 from qcode.readers.ooxml import check_package, library_failure
 from qcode.readers.turns import TurnBuilder
@@ -49,8 +49,12 @@ def read_docx(path: Path, extra_labels: set[str] = frozenset()) -> ParsedDocumen
     # Teams' Word export: 'Name   0:05' on a paragraph of its own, the words in the next one.
     headings = {(i, j): m for i, paragraph in lines.items() for j, line in enumerate(paragraph)
                 if (i, j) not in candidates and (m := match_heading(line.text))}
-    labels |= accepted_headings(headings.values(), extra_labels | labels)
+    # Teams' older download: a cue's timing, the name and the words, in one paragraph or in three.
+    keys = [(i, j) for i, paragraph in lines.items() for j in range(len(paragraph))]
+    cued = {keys[k]: (m, keys[n]) for k, (m, n) in cue_headings([lines[i][j].text for i, j in keys]).items()}
+    labels |= accepted_headings([*headings.values(), *(m for m, _ in cued.values())], extra_labels | labels)
     candidates |= headings
+    skipped = {name_key for m, name_key in cued.values() if m.label.lower() in labels}
     builder = TurnBuilder()
     for i, block in enumerate(blocks):
         if isinstance(block, Row):
@@ -61,6 +65,15 @@ def read_docx(path: Path, extra_labels: set[str] = frozenset()) -> ParsedDocumen
             continue
         builder.add_line("")  # a Word paragraph is a paragraph; its lines are joined, as wrapped lines are
         for j, line in enumerate(lines[i]):
+            if (i, j) in cued and cued[(i, j)][0].label.lower() in labels:
+                heading = cued[(i, j)][0]
+                if builder.turns and builder.turns[-1].speaker == heading.label:
+                    builder.continue_turn()
+                else:
+                    builder.start_turn(heading.label, heading.timestamp, i + 1)
+                continue
+            if (i, j) in skipped:
+                continue
             label = candidates.get((i, j))
             if label is not None and label.label.lower() in labels:
                 builder.start_turn(label.label, label.timestamp, i + 1)

@@ -66,6 +66,8 @@ _HEADING = re.compile(
     rf"(?:\s*(?:[-–|]\s*)?[\[(]?(?P<ts2>{_STAMP})[\])]?)?"
     rf"\s*(?::\s*(?P<rest>.*))?$"
 )
+_CUE_STAMP = r"(?:\d{1,2}:)?\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?"
+_CUE_TIMING = re.compile(rf"^\s*(?P<ts>{_CUE_STAMP})\s*-->\s*{_CUE_STAMP}\s*$")
 _TUSSENVOEGSELS = frozenset({"van", "de", "der", "den", "het", "ten", "ter", "te", "'t", "in", "op"})
 # Capitalised words that open ordinary Dutch sentences followed by a colon.
 _SENTENCE_OPENERS = frozenset({
@@ -104,6 +106,18 @@ def match_heading(line: str) -> LabelMatch | None:
     if not label or not name_shaped(label):
         return None
     return LabelMatch(label, (found["rest"] or "").strip(), parse_timestamp(found["ts1"] or found["ts2"]))
+
+
+def cue_headings(lines: list[str]) -> dict[int, tuple[LabelMatch, int]]:
+    """Teams' older transcript download (Word or text): a cue's timing line ('0:0:0.0 --> 0:0:4.520'),
+    the speaker's name on the next line, the words below. {timing line: (heading, name line)}."""
+    found: dict[int, tuple[LabelMatch, int]] = {}
+    for i in range(len(lines) - 1):
+        timing = _CUE_TIMING.match(lines[i])
+        name = " ".join(lines[i + 1].split())
+        if timing and 0 < len(name) <= 40 and name_shaped(name):
+            found[i] = (LabelMatch(name, "", parse_timestamp(timing["ts"])), i + 1)
+    return found
 
 
 def accepted_headings(candidates: Iterable[LabelMatch], extra_known: Iterable[str] = ()) -> set[str]:

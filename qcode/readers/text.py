@@ -8,7 +8,7 @@ from typing import Any
 from qcode.readers.base import ParsedDocument, ReadError
 from qcode.readers.decoding import decode, read_bytes
 from qcode.readers.front_matter import parse_front_matter
-from qcode.readers.labels import accepted_headings, accepted_labels, match_heading, match_label
+from qcode.readers.labels import accepted_headings, accepted_labels, cue_headings, match_heading, match_label
 from qcode.readers.turns import TurnBuilder
 
 MAX_LINES = 1000
@@ -23,12 +23,24 @@ def read_text(path: Path, extra_labels: set[str] = frozenset()) -> ParsedDocumen
     if not any(line.strip() for line in lines[body_start:]):
         raise ReadError("the file is empty" if body_start == 0 else "no interview text after the front matter",
                         path=path, hint="check that this is the right file, or leave it out")
-    candidates = {i: m for i in range(body_start, len(lines)) if (m := match_label(lines[i]))}
-    headings = {i: m for i in range(body_start, len(lines)) if i not in candidates and (m := match_heading(lines[i]))}
+    cued = {body_start + i: (m, body_start + j) for i, (m, j) in cue_headings(lines[body_start:]).items()}
+    names = {j for _, j in cued.values()}
+    candidates = {i: m for i in range(body_start, len(lines)) if i not in names and (m := match_label(lines[i]))}
+    headings = {i: m for i in range(body_start, len(lines))
+                if i not in candidates and i not in names and (m := match_heading(lines[i]))}
     labels = accepted_labels(candidates.values(), extra_labels)
-    labels |= accepted_headings(headings.values(), extra_labels | labels)
+    labels |= accepted_headings([*headings.values(), *(m for m, _ in cued.values())], extra_labels | labels)
     builder = TurnBuilder()
     for i in range(body_start, len(lines)):
+        if i in cued and cued[i][0].label.lower() in labels:
+            heading, name_line = cued[i]
+            if builder.turns and builder.turns[-1].speaker == heading.label:
+                builder.continue_turn()
+            else:
+                builder.start_turn(heading.label, heading.timestamp, i + 1)
+            continue
+        if i in names and any(line == i and m.label.lower() in labels for m, line in cued.values()):
+            continue
         label = candidates.get(i) or headings.get(i)
         if label is not None and label.label.lower() in labels:
             builder.start_turn(label.label, label.timestamp, i + 1)

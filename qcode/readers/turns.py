@@ -15,15 +15,25 @@ class TurnBuilder:
         self.turns: list[Turn] = []
         self._preamble: list[str] = []
         self._lines: list[str] = []
+        self._joining = False  # after continue_turn: blank lines until the next words close nothing
 
     def start_turn(self, speaker: str, timestamp: float | None, location: int) -> None:
+        self._joining = False
         self._close_paragraph()
         self.turns.append(Turn(speaker=speaker, paragraphs=[], timestamp=timestamp, location=location))
+
+    def continue_turn(self) -> None:
+        """The same speaker again (a subtitle cue): the words go on in the turn's last paragraph."""
+        self._close_paragraph()
+        if self.turns and self.turns[-1].paragraphs:
+            self._lines = [self.turns[-1].paragraphs.pop()]
+            self._joining = True
 
     def add_line(self, line: str) -> None:
         if line.strip():
             self._lines.append(line.strip())
-        else:
+            self._joining = False
+        elif not self._joining:
             self._close_paragraph()
 
     def add_paragraph(self, text: str) -> None:

@@ -228,6 +228,27 @@ LABELLED = {  # file name: (start in the pool, pairs, interviewer label, partici
 }
 
 
+def teams_word_cues(path: Path) -> None:
+    """Teams' older download as Word: per cue one paragraph, 'h:m:s.f --> h:m:s.f', the name and the
+    words on lines of their own (Shift+Enter breaks); a long answer runs over several cues."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Transcript")
+    for who, at, words in timed(38, 13, "Marieke Jansen", "Youssef El Amrani"):
+        halves = [words] if len(words) < 80 else [words[:words.rfind(" ", 0, len(words) // 2)],
+                                                   words[words.rfind(" ", 0, len(words) // 2) + 1:]]
+        for i, half in enumerate(halves):
+            start = at + i * 4
+            run = document.add_paragraph().add_run(f"0:{start // 60}:{start % 60}.{(start * 37) % 1000} --> "
+                                                   f"0:{(start + 4) // 60}:{(start + 4) % 60}.0")
+            run.add_break()
+            run.add_text(who)
+            run.add_break()
+            run.add_text(half)
+    document.save(path)
+
+
 def main() -> None:
     files = {"otter.txt": otter(), "otter-sprekers.txt": otter_unnamed(), "amberscript.txt": amberscript_after(),
              "amberscript-tijd-eerst.txt": amberscript_before(), "zoom.vtt": zoom_vtt(), "ondertitels.srt": srt_named(),
@@ -237,6 +258,7 @@ def main() -> None:
     for name, text in files.items():
         (HERE / name).write_text(text, encoding="utf-8")
     teams_word(HERE / "teams-export.docx")
+    teams_word_cues(HERE / "teams-cues.docx")
 
 
 if __name__ == "__main__":
