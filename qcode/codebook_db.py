@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from qcode.changelog import log_action, utc_now
-from qcode.codebook import LoadedCodebook, code_rows, parse_text
 from qcode.errors import UsageError
+
+if TYPE_CHECKING:  # the YAML side (ruamel) loads only when a codebook is read or written
+    from qcode.codebook import LoadedCodebook
 
 _CODE_COLUMNS = ("id", "parent_id", "label", "chapter", "description", "include", "exclude", "examples",
                  "keywords", "color", "role", "kind", "position", "active", "version_id")
@@ -56,6 +59,8 @@ def store(conn: sqlite3.Connection, loaded: LoadedCodebook, text: str | None = N
         (codebook.name, codebook.version, codebook.language, source or str(loaded.path.resolve()), digest,
          text if text is not None else loaded.text, utc_now(), note)).lastrowid
     before = {row[0] for row in conn.execute("SELECT id FROM codes")}
+    from qcode.codebook import code_rows
+
     rows = code_rows(codebook, version_id)
     placeholders = ", ".join("?" for _ in _CODE_COLUMNS)
     updates = ", ".join(f"{c} = excluded.{c}" for c in _CODE_COLUMNS[1:])
@@ -150,6 +155,8 @@ def merge_codes(conn: sqlite3.Connection, loaded: LoadedCodebook, new_text: str,
 
 def _store_rewritten(conn: sqlite3.Connection, loaded: LoadedCodebook, new_text: str, note: str,
                      source: str | None) -> LoadResult:
+    from qcode.codebook import parse_text
+
     rewritten = loaded.model_copy(update={"codebook": parse_text(new_text), "text": new_text})
     return store(conn, rewritten, new_text, note, source)
 

@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator
 from typing import NoReturn
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.request import pathname2url
 
 from qcode.db.checks import explain, quick_check, read_only
 
@@ -94,6 +93,8 @@ def _is_root() -> bool:
 
 def connect_read_only(path: Path) -> Connection:
     """mode=ro where SQLite can still make its -shm file; immutable in a read-only folder without a -wal."""
+    from urllib.request import pathname2url  # urllib.request costs more than the rest of opening
+
     url = pathname2url(str(path.resolve()))
     wal = path.with_name(path.name + "-wal")
     modes = ["mode=ro"] + ([] if wal.exists() and wal.stat().st_size else ["immutable=1"])
