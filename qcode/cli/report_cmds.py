@@ -8,8 +8,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from qcode.aggregate import Matrix
-from qcode.cli.common import console, open_project, print_json
+from qcode.cli import matrix_view
+from qcode.cli.common import console, open_project, print_json, shown
 from qcode.errors import UsageError
 
 CoderOption = Annotated[Optional[str], typer.Option(
@@ -196,7 +196,13 @@ def matrix(ctx: typer.Context, coder: CoderOption = None,
     matrices = project.matrices(coder=coder, by=by, cooccurrence=cooccurrence, level=level)
     if fmt == "table":
         for found in matrices:
-            console.print(_table(found))
+            parts, key = matrix_view.tables(found, console.width)
+            for part in parts:
+                console.print(part)
+            for line in key:
+                console.print(shown(line), overflow="fold")
+            if matrix_view.is_marks(found):
+                console.print(matrix_view.LEGEND)
         return
     if fmt == "json":
         data = [{"title": m.title, "rows": m.row_ids, "labels": m.rows, "columns": m.columns, "cells": m.cells}
@@ -212,22 +218,6 @@ def matrix(ctx: typer.Context, coder: CoderOption = None,
                           for found, target in zip(matrices, targets)], fmt)
     for found, target in zip(matrices, targets):
         console.print(f"[green]✓[/] {escape(found.title)} → {escape(str(target))}")
-
-
-def _table(found: Matrix) -> Table:
-    table = Table(title=escape(found.title), title_justify="left")
-    table.add_column(escape(found.corner), no_wrap=True, max_width=32, overflow="ellipsis")
-    for column in found.columns:
-        table.add_column(escape(column), justify="right")
-    for label, values in zip(found.rows, found.cells):
-        table.add_row(escape(label), *[_cell(v, found) for v in values])
-    return table
-
-
-def _cell(value: int, found: Matrix) -> str:
-    if found.title.startswith("code × participant"):
-        return {0: "", 1: "✓", 2: "[bold red]H[/]"}[value]
-    return str(value) if value else "[dim]0[/]"
 
 
 def chart(ctx: typer.Context, coder: CoderOption = None,
