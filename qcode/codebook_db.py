@@ -111,8 +111,9 @@ def code_tree(conn: sqlite3.Connection) -> list[CodeNode]:
 
 def require_code(conn: sqlite3.Connection, code_id: str) -> None:
     if conn.execute("SELECT 1 FROM codes WHERE id = ?", (code_id,)).fetchone() is None:
-        raise UsageError(f"there is no code {code_id!r} in the project's codebook",
-                         hint="see the ids with 'qcode codebook show --ids'")
+        from qcode.suggest_names import unknown_code
+
+        raise unknown_code(conn, code_id)
 
 
 def branch(conn: sqlite3.Connection, code_id: str) -> list[str]:

@@ -43,7 +43,9 @@ def _check_codes(conn: sqlite3.Connection, codes: list[str]) -> None:
     known = {row[0]: row[1] for row in conn.execute("SELECT id, active FROM codes")}
     for code in codes:
         if code not in known:
-            raise UsageError(f"there is no code {code!r} in the codebook", hint="see 'qcode codebook show --ids'")
+            from qcode.suggest_names import unknown_code
+
+            raise unknown_code(conn, code, "in the codebook")
         if not known[code]:
             raise UsageError(f"code {code!r} is retired (no longer in the codebook file)",
                              hint="put it back in the YAML and load it, or use another code")
@@ -121,6 +123,10 @@ def mark_seen(conn: sqlite3.Connection, fragment_id: int, coder: str) -> None:
 
 def codings(conn: sqlite3.Connection, coder: str | None = None, code: str | None = None,
             participant: str | None = None) -> list[CodingRecord]:
+    if code and conn.execute("SELECT 1 FROM codes WHERE id = ?", (code,)).fetchone() is None:
+        from qcode.suggest_names import unknown_code
+
+        raise unknown_code(conn, code)
     where, params = [], []
     for column, value in (("c.coder", coder), ("c.code_id", code), ("tr.participant_id", participant)):
         if value:

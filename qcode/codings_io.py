@@ -21,6 +21,7 @@ from qcode.queries import resolve_transcript
 from qcode.readers import ReadError
 from qcode.readers.sheets import read_rows
 from qcode.relocate import normalise
+from qcode.suggest_names import code_hint
 
 EXPORT_COLUMNS = ("fragment", "transcript", "participant", "code", "coder", "main", "star", "memo",
                   "span_start", "span_end", "text")
@@ -160,7 +161,8 @@ class _Resolver:
         code = str(record.get("code") or "").strip()
         if self.codes.get(code) != 1:
             raise UsageError(f"unknown code {cell(code)}" if code not in self.codes else f"code {code!r} is retired",
-                             hint="see 'qcode codebook show --ids'")
+                             hint=code_hint(self.conn, code) if code not in self.codes
+                             else "see 'qcode codebook show --ids'")
         memo = record.get("memo")
         fragment, text = self._fragment(record)
         return _Row(number, fragment, code, coder, _flag(record, "main"), _flag(record, "star"),

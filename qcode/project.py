@@ -122,6 +122,25 @@ class Project:
     def unit(self) -> Unit:
         return self.conn.execute("SELECT value FROM settings WHERE key = 'unit'").fetchone()[0]
 
+    csv_dialect_choice: str | None = None
+    """A CSV dialect for this session only (`qcode --csv-dialect`), over the project's setting."""
+
+    @property
+    def csv_dialect(self) -> str:
+        """How .csv files are written: `excel` (`,` and 0.5) or `excel-nl` (`;` and 0,5)."""
+        if self.csv_dialect_choice:
+            return tables.dialect(self.csv_dialect_choice).name
+        row = self.conn.execute("SELECT value FROM settings WHERE key = 'csv_dialect'").fetchone()
+        return row[0] if row else tables.DEFAULT_DIALECT
+
+    def set_csv_dialect(self, name: str) -> str:
+        """Make `name` the project's CSV dialect for every .csv it writes from now on."""
+        chosen = tables.dialect(name).name
+        with transaction(self.db) as conn:
+            conn.execute("INSERT INTO settings (key, value) VALUES ('csv_dialect', ?) "
+                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (chosen,))
+        return chosen
+
     # -- import --------------------------------------------------------------------------------
     def import_paths(self, paths: Sequence[Path | str], *, interviewer: Sequence[str] = (),
                      id_column: str | None = None, text_column: str | None = None, skip_bad: bool = False,
@@ -375,19 +394,21 @@ class Project:
         return guard.protect([house_style], "the house-style Word file") if house_style else guard
 
     def write_tables(self, written: Sequence[tuple[Sequence[dict], Sequence[str], Path]],
-                     fmt: str | None = None) -> None:
+                     fmt: str | None = None, *, frozen_columns: int = 0) -> None:
         """Several tables, each (rows, columns, path): every path is checked before the first is written."""
         guard = self.output_guard()
         outputs.check_targets([Path(path) for _, _, path in written], guard)
         for _, _, path in written:
             tables.format_of(Path(path), fmt)
         for rows, columns, path in written:
-            tables.write_rows(rows, columns, Path(path), fmt, guard)
+            tables.write_rows(rows, columns, Path(path), fmt, guard, csv_dialect=self.csv_dialect,
+                              frozen_columns=frozen_columns)
 
     def write_table(self, rows: Sequence[dict], columns: Sequence[str], path: Path | str,
                     fmt: str | None = None) -> Path:
-        """Rows as .csv, .json or .xlsx, whole or not at all, never over a file of the project."""
-        return tables.write_rows(rows, columns, Path(path), fmt, self.output_guard())
+        """Rows as .csv (in the project's dialect), .json or .xlsx, whole or not at all, never over a
+        file of the project."""
+        return tables.write_rows(rows, columns, Path(path), fmt, self.output_guard(), csv_dialect=self.csv_dialect)
 
     def themes(self, coder: str | None = None) -> list[aggregate.Theme]:
         return aggregate.themes(self.conn, aggregate.require_codings(self.conn, coder))

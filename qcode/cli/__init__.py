@@ -43,6 +43,46 @@ class QcodeGroup(TyperGroup):
     def list_commands(self, ctx):  # type: ignore[no-untyped-def]
         return list(self.commands)  # in the order of the workflow, not alphabetical
 
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        readable_metavars(self)
+
+
+METAVARS = {"paths": "PATH", "directory": "FOLDER", "project": "FOLDER", "output": "FILE", "file": "FILE",
+            "codebook": "FILE", "other": "FOLDER", "coder": "NAME", "coders": "NAMES", "interviewer": "NAME",
+            "into": "NAME", "by": "ATTRIBUTE", "attribute": "NAMES", "id_column": "COLUMN",
+            "text_column": "COLUMN", "fragment": "ID", "codes": "CODE", "code": "CODE", "fmt": "FORMAT",
+            "memo": "TEXT", "csv_dialect": "DIALECT"}
+
+
+def readable_metavars(command) -> None:  # type: ignore[no-untyped-def]
+    """`--coder NAME` and `PATH...` in every --help, instead of Typer's `<str>` and `<list[Path]>`;
+    a flag shows no value at all. A metavar given in the command's own definition is kept."""
+    for param in command.params:
+        if param.param_type_name == "argument":  # its name column says it; no second column of types
+            param.display_type_rich = lambda ctx: None
+        if param.metavar is not None:
+            continue
+        if getattr(param, "is_flag", False):
+            param.metavar = ""
+        elif param.type_descriptor.annotation in (int, float):
+            param.metavar = "N"
+        else:
+            param.metavar = METAVARS.get(param.name, param.name.upper().replace("_", "-"))
+    command.get_help_option = _without_type(command.get_help_option)
+    for sub in getattr(command, "commands", {}).values():
+        readable_metavars(sub)
+
+
+def _without_type(get_help_option):  # type: ignore[no-untyped-def]
+    """Click makes --help afresh for each help page: show it as the flag it is."""
+    def made(ctx):  # type: ignore[no-untyped-def]
+        option = get_help_option(ctx)
+        if option is not None:
+            option.metavar = ""
+        return option
+    return made
+
 
 def _command_path(ctx: typer.Context, group: TyperGroup, words: list[str]) -> str:
     """The command that was running, e.g. `qcode codebook load`: the leading words naming commands."""
@@ -71,14 +111,32 @@ app = typer.Typer(
 )
 
 
+def _show_version(asked: bool) -> None:
+    if asked:
+        from importlib import metadata
+
+        typer.echo(f"qcode {metadata.version('qcode')}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _root(
     ctx: typer.Context,
     project: Annotated[Optional[Path], typer.Option(
         "--project", "-P", envvar="QCODE_PROJECT", file_okay=False,
         help="The project folder (default: the current folder or one above it).")] = None,
+    csv_dialect: Annotated[Optional[str], typer.Option(
+        "--csv-dialect", envvar="QCODE_CSV_DIALECT",
+        help="How .csv files are written this time: excel (`,` and 0.5) or excel-nl (`;` and 0,5, "
+             "for Dutch Excel). Default: the project's setting (qcode settings), else excel.")] = None,
+    version: Annotated[bool, typer.Option(
+        "--version", is_eager=True, callback=_show_version, help="Print qcode's version and stop.")] = False,
 ) -> None:
-    ctx.obj = {"project": project}
+    if csv_dialect is not None:
+        from qcode.tables import dialect
+
+        csv_dialect = dialect(csv_dialect).name  # an unknown name is refused before the command runs
+    ctx.obj = {"project": project, "csv_dialect": csv_dialect}
 
 
 project_cmds.register(app)

@@ -62,6 +62,7 @@ def shown_name(value: object) -> str:
 def open_project(ctx: typer.Context) -> Project:
     project = Project.open(ctx.obj.get("project") if ctx.obj else None, on_wait=waiting_notice())
     ctx.call_on_close(project.close)
+    project.csv_dialect_choice = (ctx.obj or {}).get("csv_dialect")
     return project
 
 

@@ -24,7 +24,29 @@ def register(app: typer.Typer) -> None:
 
 
 def register_doctor(app: typer.Typer) -> None:
+    app.command("settings")(settings)
     app.command("doctor")(doctor)
+
+
+def settings(ctx: typer.Context,
+             csv_dialect: Annotated[Optional[str], typer.Option(
+                 "--csv-dialect", help="excel (`,` and 0.5) or excel-nl (`;` and 0,5, for Dutch Excel): "
+                                       "how every .csv of this project is written from now on.")] = None,
+             as_json: JSON = False) -> None:
+    """Show the project's settings, or change one.
+
+    Example:  qcode settings --csv-dialect excel-nl
+    """
+    project = open_project(ctx)
+    project.csv_dialect_choice = None  # show and change what is stored, not this command's --csv-dialect
+    if csv_dialect is not None:
+        project.set_csv_dialect(csv_dialect)
+    found = {"unit": project.unit, "csv_dialect": project.csv_dialect}
+    if as_json:
+        print_json(found)
+        return
+    console.print(f"unit         {found['unit']}  [dim](what a fragment is; chosen at qcode init)[/]")
+    console.print(f"csv-dialect  {found['csv_dialect']}  [dim](excel or excel-nl; qcode settings --csv-dialect)[/]")
 
 
 def init(

@@ -215,7 +215,7 @@ def matrix(ctx: typer.Context, coder: CoderOption = None,
     targets = [output if number == 0 else output.with_stem(f"{output.stem}-{number + 1}")
                for number in range(len(matrices))]
     project.write_tables([(found.as_rows(), [found.corner, *found.columns], target)
-                          for found, target in zip(matrices, targets)], fmt)
+                          for found, target in zip(matrices, targets)], fmt, frozen_columns=1)
     for found, target in zip(matrices, targets):
         console.print(f"[green]✓[/] {escape(found.title)} → {escape(str(target))}")
 

@@ -232,7 +232,11 @@ class Filler:
 
     def _require_code(self, code: str) -> None:
         if code not in self.data.codes:
-            raise PlaceholderError(f"unknown code {code!r}", f"onbekende code ‘{code}’")
+            from qcode.suggest_names import did_you_mean
+
+            labels = {id_: label for id_, (label, _) in self.data.codes.items()}
+            raise PlaceholderError(f"unknown code {code!r}{did_you_mean(code, labels, labels)}",
+                                   f"onbekende code ‘{code}’")
 
     # the rest follow in their own modules
     def _methode(self, placeholder: Placeholder) -> Filled:
