@@ -48,6 +48,7 @@ def wide(tmp_path_factory):
         project.assign(fragment, mentioned, "tess")
         project.assign(fragment, [main], "tess", main=True)
         expected.update({(t, participant): "H" if t == main else "✓" for t in mentioned})
+        project.assign(fragment, [themes[number % 2]], "ruud")
     project.close()
     return root / "studie", themes, expected
 
@@ -95,3 +96,135 @@ def test_a_terminal_too_narrow_for_any_column_says_to_write_a_sheet(wide, monkey
     result = run(folder, "matrix", "--coder", "tess", width=14, monkeypatch=monkeypatch)
     assert result.exit_code == 1
     assert "--format xlsx" in result.output
+
+
+# -- sheets --------------------------------------------------------------------------------------
+def test_every_xlsx_is_a_well_made_sheet(wide, tmp_path, monkeypatch):
+    import openpyxl
+
+    folder, themes, _ = wide
+    outputs = {"fragments": tmp_path / "fragmenten.xlsx", "matrix": tmp_path / "matrix.xlsx",
+               "codings": tmp_path / "codings-tess.xlsx"}
+    assert run(folder, "fragments", "-o", str(outputs["fragments"]), monkeypatch=monkeypatch).exit_code == 0
+    assert run(folder, "matrix", "--coder", "tess", "--format", "xlsx", "-o", str(outputs["matrix"]),
+               monkeypatch=monkeypatch).exit_code == 0
+    assert run(folder, "codings", "export", "--coder", "tess", "-o", str(outputs["codings"]),
+               monkeypatch=monkeypatch).exit_code == 0
+    for kind, path in outputs.items():
+        sheet = openpyxl.load_workbook(path).worksheets[0]
+        assert sheet.title == path.stem
+        assert sheet.freeze_panes == ("B2" if kind == "matrix" else "A2")
+        assert sheet.auto_filter.ref == sheet.dimensions
+        assert all(cell.font.bold for cell in sheet[1])
+        widths = {sheet.cell(1, i).value: sheet.column_dimensions[sheet.cell(1, i).column_letter].width
+                  for i in range(1, sheet.max_column + 1)}
+        assert all(6 <= width <= 60 for width in widths.values()), widths
+    fragments = openpyxl.load_workbook(outputs["fragments"]).worksheets[0]
+    text = [c.value for c in fragments[1]].index("text") + 1
+    assert fragments.column_dimensions[fragments.cell(1, text).column_letter].width == 60
+    assert fragments.cell(2, text).alignment.wrap_text  # long answers wrap in their column
+    matrix = openpyxl.load_workbook(outputs["matrix"]).worksheets[0]
+    assert matrix.cell(2, 2).value in (0, 1, 2)  # counts stay numbers
+
+
+def test_tab_names_are_shortened_at_a_word_unique_and_without_forbidden_characters(tmp_path):
+    import openpyxl
+
+    from qcode.tables import Sheet, sheet_name, write_workbook
+
+    used: set[str] = set()
+    names = [sheet_name(title, used) for title in (
+        "Agressie en spanning in het contact met cliënten", "Agressie en spanning in het contact met collega's",
+        "Werkdruk: caseload / productie?", "history", "HISTORY", "'gequote'", "[]*?:/\\")]
+    assert names[0] == "Agressie en spanning in het…"
+    assert names[1] == "Agressie en spanning in (2)" or names[1].endswith("(2)")
+    assert all(len(n) <= 31 for n in names)
+    assert len({n.lower() for n in names}) == len(names)
+    assert names[2] == "Werkdruk caseload productie"
+    assert names[3] == "History (blad)" and names[4].startswith("History (blad)")
+    assert names[5] == "gequote" and names[6] == "blad"
+    path = tmp_path / "bladen.xlsx"
+    write_workbook([Sheet(n, ["a"], [{"a": 1}]) for n in names], path)  # Excel's own rules: openpyxl checks some
+    assert openpyxl.load_workbook(path).sheetnames == names
+
+
+# -- CSV for Dutch Excel -------------------------------------------------------------------------
+def test_csv_dialect_excel_nl_uses_semicolons_decimal_commas_and_a_bom(wide, tmp_path, monkeypatch):
+    import csv
+
+    folder, _, _ = wide
+    target = tmp_path / "fragmenten.csv"
+    assert run(folder, "--csv-dialect", "excel-nl", "fragments", "-o", str(target), monkeypatch=monkeypatch).exit_code == 0
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines(), delimiter=";"))
+    assert rows[0]["participant"] == "P01" and rows[0]["text"] == "Waarom ben je gestopt?"
+    assert "," not in rows[0]["start"]
+    from qcode.tables import DIALECTS, number_text
+    assert number_text(12.5, DIALECTS["excel-nl"]) == "12,5" and number_text(3, DIALECTS["excel-nl"]) == 3
+    matrix = tmp_path / "matrix.csv"
+    assert run(folder, "--csv-dialect", "excel-nl", "matrix", "--coder", "tess", "--format", "csv", "-o", str(matrix),
+               monkeypatch=monkeypatch).exit_code == 0
+    assert matrix.read_text(encoding="utf-8-sig").splitlines()[0].startswith("code;P01;P02")
+
+
+def test_the_project_setting_applies_to_every_csv_until_changed(wide, tmp_path, monkeypatch):
+    folder, _, _ = wide
+    copy = shutil.copytree(folder, tmp_path / "kopie")
+    assert "excel-nl" in run(copy, "settings", "--csv-dialect", "excel-nl", monkeypatch=monkeypatch).output
+    run(copy, "codings", "export", "--coder", "tess", "-o", str(tmp_path / "nl.csv"), monkeypatch=monkeypatch)
+    assert tmp_path.joinpath("nl.csv").read_text(encoding="utf-8-sig").startswith("fragment;transcript;")
+    run(copy, "--csv-dialect", "excel", "codings", "export", "--coder", "tess", "-o", str(tmp_path / "en.csv"),
+        monkeypatch=monkeypatch)
+    assert tmp_path.joinpath("en.csv").read_text(encoding="utf-8-sig").startswith("fragment,transcript,")
+    # a sheet written the Dutch way is read back by qcode itself
+    result = run(copy, "codings", "import", str(tmp_path / "nl.csv"), monkeypatch=monkeypatch)
+    assert result.exit_code == 0, result.output
+    wrong = run(copy, "--csv-dialect", "excel-fr", "status", monkeypatch=monkeypatch)
+    assert wrong.exit_code == 1 and "excel-nl" in wrong.output
+
+
+# -- help, version, names ------------------------------------------------------------------------
+def test_version():
+    from importlib import metadata
+
+    result = CliRunner().invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == f"qcode {metadata.version('qcode')}"
+
+
+@pytest.mark.parametrize("args", [[], ["import"], ["assign"], ["matrix"], ["codings", "import"], ["init"],
+                                  ["export", "quotes"], ["report"]], ids=" ".join)
+def test_help_shows_readable_metavars(args, monkeypatch):
+    monkeypatch.setattr(console, "width", 100)
+    result = CliRunner().invoke(app, [*args, "--help"], env={"COLUMNS": "100"})
+    assert result.exit_code == 0
+    assert not re.search(r"<(str|bool|int|path|list\[\w+\]|dir|file)>", result.output), result.output
+    expected = {"import": "PATH", "assign": "--coder +NAME", "matrix": "--output +-o +FILE", "init": "FOLDER"}
+    if args and args[0] in expected:
+        assert re.search(expected[args[0]], result.output), result.output
+
+
+@pytest.mark.parametrize("args", [
+    ["assign", "{fragment}", "werkdruk-burnout", "--coder", "tess"],
+    ["fragments", "--code", "Werkdruk"],
+    ["codings", "--code", "burn-out"],
+    ["export", "quotes", "--code", "werkdruk-burnout", "-o", "{tmp}/q.xlsx"],
+    ["disagreements", "--coders", "tess,ruud", "--code", "werkdruk-burnout"],
+    ["codebook", "merge", "werkdruk-burnout", "werkdruk", "--codebook", "{tmp}/exitstudie.yaml"],
+], ids=lambda a: " ".join(a[:2]))
+def test_an_unknown_code_id_gets_did_you_mean(wide, tmp_path, monkeypatch, args):
+    folder, _, _ = wide
+    fragment = str(Project.open(folder).fragments(participant="P01", role="participant")[0].id)
+    args = [a.replace("{fragment}", fragment).replace("{tmp}", str(tmp_path)) for a in args]
+    shutil.copy(REPO / "codebooks" / "exitstudie.yaml", tmp_path)  # a rename or merge rewrites the file
+    result = run(folder, *args, width=200, monkeypatch=monkeypatch)
+    assert result.exit_code == 1, result.output
+    assert "did you mean werkdruk" in result.output, result.output
+
+
+def test_a_codings_sheet_row_with_a_misspelt_code_names_the_closest(wide, tmp_path, monkeypatch):
+    folder, _, _ = wide
+    sheet = tmp_path / "anna.csv"
+    sheet.write_text("transcript,text,code,coder\nP01.txt,Waarom ben je gestopt?,erkening,anna\n", encoding="utf-8")
+    result = run(folder, "codings", "import", str(sheet), width=200, monkeypatch=monkeypatch)
+    assert result.exit_code == 1 and "did you mean erkenning" in result.output, result.output
