@@ -69,6 +69,7 @@ def test_importing_the_cli_loads_no_heavy_library():
 @pytest.mark.parametrize("args", [
     ("--help",), ("status",), ("status", "--json"), ("show", "U01"), ("fragments", "--participant", "U02"),
     ("codebook", "show"), ("codings", "--coder", "anna"), ("coders",), ("import", "--help"), ("search", "werkdruk"),
+    ("matrix", "--coder", "anna"), ("settings",), ("--version",),
     ("assign", "{fragment}", "werkdruk", "--coder", "carla"),
 ], ids=" ".join)
 def test_a_command_that_does_not_segment_loads_no_heavy_library(study, args):
