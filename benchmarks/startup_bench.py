@@ -3,7 +3,7 @@
 Usage:  .venv/bin/python benchmarks/startup_bench.py [--repeat 7] [--only status,search]
 
 The floor is the least a Typer command can cost on this machine: a two-command Typer app whose
-command opens a SQLite file and prints a row, started as a fresh process. Each qcode command runs
+command opens a SQLite file and prints a row, started as a fresh process (for `--help`, its help). Each qcode command runs
 the same way (the installed `qcode` script, fresh process, on the example study imported and coded
 by two coders). Floor and command run in turn, --repeat times each, and the best wall time counts
 (on a shared machine the same process can run 50% slower from one run to the next); CPU time is
@@ -117,11 +117,13 @@ def main() -> None:
         study = folder / "studie"
         fragment = build_study(study)
         floor_app, floor_db = build_floor(folder)
-        floor = [sys.executable, str(floor_app), "row", str(floor_db)]
+        floors = {"help": [sys.executable, str(floor_app), "--help"],
+                  "row": [sys.executable, str(floor_app), "row", str(floor_db)]}
 
         print(f"{'command':<48} {'qcode s':>8} {'floor s':>8} {'ratio':>6} {'qcode CPU':>10} {'floor CPU':>10}")
         for command in commands:
             ours = [str(QCODE), *command.format(fragment=fragment).split()]
+            floor = floors["help" if command == "--help" else "row"]  # help beside help: Rich formats both
             runs: dict[str, list[tuple[float, float]]] = {"ours": [], "floor": []}
             timed(ours, study)  # warm the page cache for both before timing
             timed(floor, folder)
