@@ -3,7 +3,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel as PydanticModel
+from pydantic import ConfigDict
+
+
+class BaseModel(PydanticModel):
+    """A record whose validator is built on first use, not at import: most commands use few of them."""
+    model_config = ConfigDict(defer_build=True)
 
 
 def seconds_as_clock(seconds: float | None) -> str:
