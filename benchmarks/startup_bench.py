@@ -120,7 +120,8 @@ def main() -> None:
         floors = {"help": [sys.executable, str(floor_app), "--help"],
                   "row": [sys.executable, str(floor_app), "row", str(floor_db)]}
 
-        print(f"{'command':<48} {'qcode s':>8} {'floor s':>8} {'ratio':>6} {'qcode CPU':>10} {'floor CPU':>10}")
+        print(f"{'command':<48} {'qcode s':>8} {'floor s':>8} {'ratio':>6} {'qcode CPU':>10} {'floor CPU':>10} "
+              f"{'CPU ratio':>9}")
         for command in commands:
             ours = [str(QCODE), *command.format(fragment=fragment).split()]
             floor = floors["help" if command == "--help" else "row"]  # help beside help: Rich formats both
@@ -133,7 +134,8 @@ def main() -> None:
             wall = {side: min(w for w, _ in found) for side, found in runs.items()}
             cpu = {side: min(c for _, c in found) for side, found in runs.items()}
             print(f"{'qcode ' + command.format(fragment=fragment):<48} {wall['ours']:>8.3f} {wall['floor']:>8.3f} "
-                  f"{wall['ours'] / wall['floor']:>6.2f} {cpu['ours']:>10.3f} {cpu['floor']:>10.3f}")
+                  f"{wall['ours'] / wall['floor']:>6.2f} {cpu['ours']:>10.3f} {cpu['floor']:>10.3f} "
+                  f"{cpu['ours'] / cpu['floor']:>9.2f}")
 
 
 if __name__ == "__main__":
