@@ -33,7 +33,7 @@ def wide(tmp_path_factory):
     for number in range(1, PARTICIPANTS + 1):
         name = NAMES[number % len(NAMES)]
         (folder / f"P{number:02d}.txt").write_text(
-            f"Interviewer: Waarom ben je gestopt?\n\n{name}: {ANSWERS[number % 4]}\n\n"
+            f"Interviewer: Waarom ben je gestopt?\n\n{name}: Ik werkte er {number + 1} jaar. {ANSWERS[number % 4]}\n\n"
             f"Interviewer: Wat had je kunnen houden?\n\n{name}: {ANSWERS[(number + 1) % 4]}\n", encoding="utf-8")
     project = Project.init(root / "studie")
     project.load_codebook(REPO / "codebooks" / "exitstudie.yaml")
