@@ -186,3 +186,46 @@ def test_check_lists_placeholders_and_warnings_and_writes_nothing(coded, cli):
     assert uses[("exports/tekst/erkenning.md", "[[telling]]")]["result"].startswith("Voor één van de vier deelnemers")
     assert data["warnings"] == [] and "exports/tekst/_conclusie.md" in data["new_files"]
     assert cli("--project", str(coded.root), "report", "--json", project=False).exit_code == 1  # --json goes with --check
+
+
+# -- honest warnings ----------------------------------------------------------------------------
+def test_a_half_coded_report_says_so_on_screen_in_check_and_at_the_top(coded, cli):
+    """eva has looked at two fragments of one interview: the chapter opens with a draft note, in Word too."""
+    import docx
+
+    first = fragment(coded, "U01", "De belangrijkste reden was dat ik niet verder kon groeien")
+    coded.assign(first, ["doorgroei-plafond"], "eva", main=True)
+    coded.mark_seen(fragment(coded, "U01", "Daartussen zat niks"), "eva")
+    total = coded.status().participant_fragments
+    expected = f"eva has seen 2 of {total} participant fragments, in 1 of 4 interviews: counts cover only those"
+    found = coded.check_report(ReportOptions(coder="eva"))
+    assert found.warnings[0].message == expected
+    result = cli("--project", str(coded.root), "report", "--coder", "eva", "--format", "docx", project=False)
+    assert result.exit_code == 0 and expected in " ".join(result.output.split())
+    paragraphs = [p.text for p in docx.Document(str(coded.root / "exports" / "rapport.docx")).paragraphs]
+    assert paragraphs[0].startswith("Concept: eva heeft twee van de ") and "in één van de vier interviews" in paragraphs[0]
+    text = coded.report(ReportOptions(coder="eva"), "md").read_text(encoding="utf-8")
+    assert text.startswith("**Concept\\: eva heeft twee van de")
+    # anna has seen every participant fragment: no note anywhere
+    assert not coded.report(ReportOptions(coder="anna"), "md").read_text(encoding="utf-8").startswith("**Concept")
+    assert not any("has seen" in p.message for p in coded.check_report(ReportOptions(coder="anna")).warnings)
+
+
+def test_more_than_one_main_reason_is_named_by_participant_and_code(coded, cli):
+    coded.assign(fragment(coded, "U05", "stond er een man aan de balie te schreeuwen"), ["agressie-spanning"], "anna",
+                 main=True)
+    found = coded.check_report(ReportOptions(coder="anna"))
+    messages = [p.message for p in found.warnings]
+    assert "U05 has 2 main reasons in anna's codings: agressie-spanning, erkenning-salaris" in messages
+    assert not any(m.startswith(("U01", "U06", "U07")) for m in messages)
+    result = cli("--project", str(coded.root), "report", "--coder", "anna", "--check", project=False)
+    assert "U05 has 2 main reasons" in result.output
+
+
+def test_an_unknown_attribute_is_refused_with_the_known_ones(coded, cli):
+    result = cli("--project", str(coded.root), "report", "--coder", "anna", "--attribute", "functie,age",
+                 project=False)
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1 and "no participant has the attribute 'functie'" in said
+    assert "known attributes: age, destination, former_role" in said
+    assert not (coded.root / "exports").exists()

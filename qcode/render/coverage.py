@@ -52,14 +52,12 @@ def coverage(conn: sqlite3.Connection, coder: str) -> Coverage:
 
 
 def double_main_reasons(conn: sqlite3.Connection, coder: str) -> list[str]:
-    """One message per participant whose main-reason codings (by this coder) lie in more than one theme."""
-    from qcode.aggregate import LINEAGE
-
-    rows = conn.execute(LINEAGE + """
-        SELECT tr.participant_id, group_concat(DISTINCT c.code_id), COUNT(DISTINCT l.theme)
-        FROM codings c JOIN lineage l ON l.id = c.code_id JOIN fragments f ON f.id = c.fragment_id
+    """One message per participant with main-reason codings (by this coder) on more than one code."""
+    rows = conn.execute("""
+        SELECT tr.participant_id, group_concat(DISTINCT c.code_id), COUNT(DISTINCT c.code_id)
+        FROM codings c JOIN fragments f ON f.id = c.fragment_id
         JOIN turns t ON t.id = f.turn_id AND t.role = 'participant' JOIN transcripts tr ON tr.id = f.transcript_id
-        WHERE c.coder = ? AND c.main = 1 GROUP BY tr.participant_id HAVING COUNT(DISTINCT l.theme) > 1
+        WHERE c.coder = ? AND c.main = 1 GROUP BY tr.participant_id HAVING COUNT(DISTINCT c.code_id) > 1
         ORDER BY tr.participant_id""", (coder,)).fetchall()
-    return [f"{participant} has {themes} main reasons in {coder}'s codings: {', '.join(sorted(codes.split(',')))}"
-            for participant, codes, themes in rows]
+    return [f"{participant} has {count} main reasons in {coder}'s codings: {', '.join(sorted(codes.split(',')))}"
+            for participant, codes, count in rows]
