@@ -29,7 +29,7 @@ def example_commands() -> list[list[str]]:
 def example(tmp_path_factory) -> Path:
     """A copy of the example study after every command of .ci/example."""
     folder = tmp_path_factory.mktemp("example")
-    for part in ("codebooks", "transcripts", "exports"):
+    for part in ("codebooks", "transcripts", "exports", "tekst"):
         shutil.copytree(REPO / part, folder / part)
     runner = CliRunner()
     cwd = os.getcwd()
@@ -173,3 +173,49 @@ def test_readme_python_api_example_runs(example, tmp_path, capsys):
         os.chdir(cwd)
     assert "'transcripts': 12" in capsys.readouterr().out
     assert (study / "exports" / "rapport.docx").exists()
+
+
+def test_main_job_chapter_is_the_researchers_text(example):
+    """The committed own texts (tekst/) fill every placeholder: no marker, no warning about a file, no ★."""
+    from qcode.render.report import ReportOptions
+
+    report = (example / "exports/rapport.md").read_text(encoding="utf-8")
+    assert "[[" not in report and "qcode:" not in report and "★" not in report
+    assert report.startswith("# 1 Inleiding") and "Krippendorffs alfa = 0," in report
+    assert "## 2.3 Een grote bottleneck – gebrek aan doorgroeimogelijkheden" in report
+    assert "# 3 Conclusie" in report and "1. **Er is geen volgende stap.**" in report
+    with Project.open(example) as project:
+        found = project.check_report(ReportOptions(coder="consensus", start=2, text_dir=example / "tekst"))
+    assert all(use.ok for use in found.uses) and len(found.uses) >= 90
+    assert not [w for w in found.warnings if w.path is not None]
+    assert not found.missing_texts  # every part of the chapter is written
+
+
+def test_example_chapter_keeps_every_edit_when_regenerated(example, tmp_path):
+    """Prose between quote groups, two quotes swapped and one placeholder removed in tekst/werkdruk.md:
+    the Word file follows, and the file itself is never touched."""
+    import docx
+
+    study = shutil.copytree(example, tmp_path / "studie")
+    own = study / "tekst" / "werkdruk.md"
+    text = own.read_text(encoding="utf-8")
+    edited = (text.replace("[[citaat 964]]\n\n[[citaat 965]]", "[[citaat 965]]\n\n[[citaat 964]]")
+              .replace("### Alles kunnen", "Dat sturen op aantallen raakte vooral wie gezinnen lang begeleidde.\n\n"
+                                            "### Alles kunnen")
+              .replace("[[citaat 1276]]\n", ""))
+    assert edited != text
+    own.write_text(edited, encoding="utf-8")
+    arguments = ["--project", str(study), "report", "--coder", "consensus", "--text-dir", str(study / "tekst"),
+                 "--start", "2", "--format", "docx", "-o", str(study / "exports" / "rapport.docx")]
+    for _ in range(2):
+        result = CliRunner().invoke(app, arguments, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        assert own.read_text(encoding="utf-8") == edited
+    paragraphs = [p.text for p in docx.Document(str(study / "exports" / "rapport.docx")).paragraphs]
+    start = paragraphs.index(next(p for p in paragraphs if p.startswith("2.4 ")))
+    section = paragraphs[start:paragraphs.index(next(p for p in paragraphs if p.startswith("2.5 ")))]
+    extra = next(i for i, p in enumerate(section) if p.startswith("“Er kwam ook steeds iets bij"))
+    caseload = next(i for i, p in enumerate(section) if p.startswith("“De hoeveelheid."))
+    bridge = section.index("Dat sturen op aantallen raakte vooral wie gezinnen lang begeleidde.")
+    assert extra < caseload < bridge < section.index("Alles kunnen")
+    assert not any("geen vader zijn" in p for p in section)  # the removed quote

@@ -81,8 +81,9 @@ def test_method_paragraph_from_every_attribute(studie):
     project = studie()
     text = method_paragraph(project.conn, "consensus")
     assert text.startswith("Voor dit onderzoek zijn drie interviews gehouden")
-    assert "De gesprekken vonden plaats tussen februari en maart 2026." in text  # ISO and Dutch dates alike
-    assert "De meeste gesprekken (twee) vonden plaats via Teams, één telefonisch; ze duurden 45 tot 71 minuten." in text
+    # ISO and Dutch dates alike
+    assert ("De gesprekken vonden plaats tussen februari en maart 2026, de meeste (twee) via Teams, één telefonisch; "
+            "ze duurden 45 tot 71 minuten.") in text
     assert "De deelnemers waren 28 tot 46 jaar oud en hadden vier tot negentien jaar in het sociaal werk gewerkt." in text
     assert "het onderwijs (twee)" in text and "een eigen praktijk (één)" in text
     assert "codeboek gebruikt met twee thema’s en drie codes" in text
@@ -127,6 +128,14 @@ def test_spread_sentences(studie):
                                                        "(twee) en een eigen praktijk (één).")
     assert spread_sentence(project.conn, "mode") == "Naar mode waren de deelnemers zo verdeeld: Teams (twee) en telefonisch (één)."
     assert spread_sentence(project.conn, "beroep") is None
+    project.conn.execute("UPDATE participants SET attributes = json_set(attributes, '$.mode', 'telefonisch') "
+                         "WHERE id = 'P1'")
+    assert spread_sentence(project.conn, "mode") == ("Naar mode waren de deelnemers zo verdeeld: telefonisch (twee) "
+                                                     "en Teams (één).")
+    project.conn.execute("UPDATE participants SET attributes = json_set(attributes, '$.sector', 'een andere sector') "
+                         "WHERE id = 'P2'")
+    assert spread_sentence(project.conn, "sector") == ("Na hun vertrek kwamen de deelnemers terecht in een andere "
+                                                       "sector, een eigen praktijk en het onderwijs (elk één).")
     project.conn.execute("UPDATE participants SET attributes = json_set(attributes, '$.sector', 'docent hbo (onderwijs)')")
     assert spread_sentence(project.conn, "sector") == "Alle drie deelnemers kwamen na hun vertrek terecht in onderwijs."
     project.close()

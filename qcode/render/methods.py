@@ -40,7 +40,7 @@ def method_paragraph(conn: sqlite3.Connection, coder: str, lang: str = "nl") -> 
     Dutch report's section; `lang` is kept for the day it gets its own wording)."""
     attributes = _attributes(conn)
     survey = {row[0] for row in conn.execute("SELECT DISTINCT format FROM transcripts")} == {"survey"}
-    sentences = [_interviews(len(attributes), survey), _period(attributes), _mode_and_length(attributes),
+    sentences = [_interviews(len(attributes), survey), _when_how_long(attributes),
                  _who(attributes), _destination(conn, attributes), *_coding(conn, coder, survey)]
     return " ".join(sentence for sentence in sentences if sentence)
 
@@ -83,17 +83,16 @@ def _interviews(count: int, survey: bool) -> str:
 
 
 def _period(attributes: list[dict]) -> str | None:
+    """'tussen februari en april 2026' from the interview dates."""
     days = [d for d in (_date(v) for v in _values(attributes, "date")) if d]
     if not days:
         return None
     first, last = min(days), max(days)
     if (first.year, first.month) == (last.year, last.month):
-        when = f"in {MONTHS[first.month - 1]} {first.year}"
-    elif first.year == last.year:
-        when = f"tussen {MONTHS[first.month - 1]} en {MONTHS[last.month - 1]} {last.year}"
-    else:
-        when = f"tussen {MONTHS[first.month - 1]} {first.year} en {MONTHS[last.month - 1]} {last.year}"
-    return f"De gesprekken vonden plaats {when}."
+        return f"in {MONTHS[first.month - 1]} {first.year}"
+    if first.year == last.year:
+        return f"tussen {MONTHS[first.month - 1]} en {MONTHS[last.month - 1]} {last.year}"
+    return f"tussen {MONTHS[first.month - 1]} {first.year} en {MONTHS[last.month - 1]} {last.year}"
 
 
 def _date(value: object) -> date | None:
@@ -113,27 +112,42 @@ def _date(value: object) -> date | None:
         return None
 
 
-def _mode_and_length(attributes: list[dict]) -> str | None:
+def _when_how_long(attributes: list[dict]) -> str | None:
+    """'De gesprekken vonden plaats tussen februari en april 2026, de meeste (negen) via Teams, twee telefonisch
+    en één face-to-face; ze duurden 49 tot 80 minuten.' — each part only where the project knows it."""
+    when = _period(attributes)
     modes = Counter(MODES.get(str(v).strip().lower(), f"via {str(v).strip()}") for v in _values(attributes, "mode"))
     minutes = _numbers(attributes, "length")
-    how = None
-    if modes:
-        ranked = modes.most_common()
-        total = sum(modes.values())
-        if len(ranked) == 1:
-            how = f"{'Het gesprek vond' if total == 1 else 'Alle gesprekken vonden'} plaats {ranked[0][0]}"
-        else:
-            (top, count), rest = ranked[0], ranked[1:]
-            others = [f"{dutch.number(n)} {mode}" for mode, n in rest]
-            listing = others[0] if len(others) == 1 else ", ".join(others[:-1]) + " en " + others[-1]
-            lead = "De meeste gesprekken" if count * 2 > total else "De gesprekken"
-            how = f"{lead} ({dutch.number(count)}) vonden plaats {top}, {listing}"
-    if minutes:
-        span = f"{_range(minutes)} minuten"
-        if how:
-            return f"{how}; ze duurden {span}."
-        return f"De gesprekken duurden {span}."
-    return f"{how}." if how else None
+    how = _how(modes)
+    if when and how:
+        sentence = f"De gesprekken vonden plaats {when}, {how[1]}"
+    elif how:
+        sentence = how[0]
+    elif when:
+        sentence = f"De gesprekken vonden plaats {when}"
+    else:
+        return f"De gesprekken duurden {_range(minutes)} minuten." if minutes else None
+    return sentence + (f"; ze duurden {_range(minutes)} minuten." if minutes else ".")
+
+
+def _how(modes: Counter) -> tuple[str, str] | None:
+    """How the interviews were held, as a sentence's start and as a clause after the period."""
+    if not modes:
+        return None
+    ranked = modes.most_common()
+    total = sum(modes.values())
+    if len(ranked) == 1:
+        mode = ranked[0][0]
+        return (f"{'Het gesprek vond' if total == 1 else 'Alle gesprekken vonden'} plaats {mode}",
+                mode if total == 1 else f"alle {mode}")
+    (top, count), rest = ranked[0], ranked[1:]
+    others = [f"{dutch.number(n)} {mode}" for mode, n in rest]
+    listing = others[0] if len(others) == 1 else ", ".join(others[:-1]) + " en " + others[-1]
+    if count * 2 > total:
+        return (f"De meeste gesprekken ({dutch.number(count)}) vonden plaats {top}, {listing}",
+                f"de meeste ({dutch.number(count)}) {top}, {listing}")
+    return (f"De gesprekken vonden plaats {top} ({dutch.number(count)}), {listing}",
+            f"{dutch.number(count)} {top}, {listing}")
 
 
 def _who(attributes: list[dict]) -> str | None:

@@ -61,6 +61,10 @@ def _dutch(attribute: str, ranked: list[tuple[str, int]]) -> str:
         everyone = {1: "De enige deelnemer", 2: "Beide deelnemers"}.get(total, f"Alle {dutch.number(total)} deelnemers")
         return f"{everyone} {verb} {ranked[0][0]}."
     first, count = ranked[0]
+    if all(n == count for _, n in ranked):
+        names = [name for name, _ in ranked]
+        listing = ", ".join(names[:-1]) + " en " + names[-1]
+        return f"{opening} {listing} (elk {dutch.number(count)})."
     stands_out = count >= 3 and count > ranked[1][1] and count * 4 >= total
     if stands_out and verb:
         rest = _listing(ranked[1:])
