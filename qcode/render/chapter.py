@@ -247,9 +247,9 @@ def theme_draft(label: str, defaults: str, lang: str) -> str:
 
 INTRO_DRAFT = {
     "nl": ("Dit onderzoek gaat over professionals die het sociaal werk hebben verlaten: waarom vertrokken ze, "
-           "en wat had hen kunnen behouden?\n\n## Werkwijze\n\n[[methode]]\n"),
+           "en wat had hen kunnen behouden?\n\n[[methode]]\n"),
     "en": "This study is about professionals who left social work: why did they leave, and what could have "
-          "kept them?\n\n## Method\n\n[[method]]\n",
+          "kept them?\n\n[[method]]\n",
 }
 OPENING_DRAFT = {
     "nl": "In dit hoofdstuk beschrijven we per thema wat de deelnemers vertellen over hun vertrek, met citaten.\n",
