@@ -80,9 +80,9 @@ def hostile(tmp_path_factory) -> Path:
     return root
 
 
-def expected_lines() -> list[str]:
-    """Each quote as the default template shows it: in quotation marks, with its attribution."""
-    return [f"\u201c{quote}\u201d \u2013 {LINE_BREAKS.sub(' ', ATTRIBUTES[n % len(ATTRIBUTES)])}"
+def expected_lines() -> list[tuple[str, str]]:
+    """Each quote as the default template shows it: in quotation marks, then its attribution."""
+    return [(f"\u201c{quote}\u201d", f"\u2013 {LINE_BREAKS.sub(' ', ATTRIBUTES[n % len(ATTRIBUTES)])}")
             for n, quote in enumerate(QUOTES)]
 
 
@@ -107,8 +107,8 @@ def test_markdown_has_no_markup_from_data_and_reads_back_exactly(hostile, preset
     headings = [_inline_text(tokens[i + 1]) for i, t in enumerate(tokens) if t.type == "heading_open"]
     assert headings == ["1 Resultaten", f"1.1 {LABEL}", "2 Conclusie"]
     inline = [_inline_text(t) for t in tokens if t.type == "inline"]
-    for line in expected_lines():
-        assert line in inline
+    for quote, attribution in expected_lines():
+        assert quote in inline and attribution in inline
     cells = [_inline_text(tokens[i + 1]) for i, t in enumerate(tokens) if t.type == "td_open"]
     assert cells[:3] == [LABEL, "0", str(len(QUOTES))]
 
@@ -118,10 +118,11 @@ def test_docx_paragraphs_are_the_quotes_exactly(hostile):
 
     document = Document(str(hostile / "r.docx"))
     paragraphs = {p.text: p for p in document.paragraphs}
-    for quote, line in zip(QUOTES, expected_lines()):
-        assert line in paragraphs, line
+    for quote, (line, attribution) in zip(QUOTES, expected_lines()):
+        assert line in paragraphs and paragraphs[line].style.name == "Quote", line
         italic = "".join(run.text for run in paragraphs[line].runs if run.italic)
         assert italic == f"\u201c{quote}\u201d"
+        assert paragraphs[attribution].style.name == "Quote Attribution"
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert headings == ["1 Resultaten", f"1.1 {LABEL}", "2 Conclusie"]
     assert document.tables[0].rows[1].cells[0].text == LABEL
@@ -156,7 +157,7 @@ def test_html_shows_the_quotes_as_text(hostile):
     tags = {tag for tag, _ in page.tags}
     assert not tags & {"img", "script", "a", "b", "h3", "iframe", "link"}
     assert all(not any(name.startswith("on") for name in attrs) for _, attrs in page.tags)
-    assert sorted(page.items) == sorted(expected_lines())
+    assert sorted(" ".join(item.split()) for item in page.items) == sorted(f"{q} {a}" for q, a in expected_lines())
     assert f"1.1 {LABEL}" in page.cells and LABEL in page.cells
 
 

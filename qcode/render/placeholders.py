@@ -79,19 +79,12 @@ class ChapterData:
 # -- the three switch points for work landing beside this (counts, quote choice) ----------------------
 def count_sentence(mentioned: int, main: int, total: int, *, kind: str, survey: bool, lang: str,
                    counts: str = "soft", order: str = "main", tense: str = "past") -> str:
-    """The count sentence in the report's language; context themes and surveys get no main-reason clause."""
-    noun = ("respondenten", "respondent") if survey else ("deelnemers", "deelnemer")
-    if lang == "en":
-        sentence = english.mention_sentence(mentioned, main, total,
-                                            *(("respondents", "respondent") if survey else ("participants", "participant")))
-    elif hasattr(dutch, "count_sentence"):
-        return dutch.count_sentence(mentioned, main, total, kind="context" if survey else kind, counts=counts,
-                                    order=order, tense=tense, noun=noun)
-    else:
-        sentence = dutch.mention_sentence(mentioned, main, total, *noun)
-    if survey or kind == "context":
-        sentence = sentence.split(";")[0] + "."
-    return sentence
+    """The count sentence in the report's language; a context theme and a survey get no main-reason clause."""
+    words = dutch if lang == "nl" else english
+    noun = {("nl", True): ("respondenten", "respondent"), ("nl", False): ("deelnemers", "deelnemer"),
+            ("en", True): ("respondents", "respondent"), ("en", False): ("participants", "participant")}[lang, survey]
+    return words.count_sentence(mentioned, main, total, kind="context" if survey else kind, counts=counts,
+                                order=order, tense=tense, noun=noun)
 
 
 def kind_of(count: Any) -> str:
@@ -228,7 +221,7 @@ class Filler:
 
     def _print(self, quote: ChapterQuote) -> str:
         who = attribution_mod.attribution(quote.attributes, self.data.attributes, quote.participant, self.data.lang)
-        return f"> *“{escape(quote.text)}”* – {escape(who)}"
+        return f"> *“{escape(quote.text)}”*\n>\n> – {escape(who)}"
 
     def _require_code(self, code: str) -> None:
         if code not in self.data.codes:
