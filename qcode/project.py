@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from qcode.importer import ImportReport, Progress
     from qcode.render import chart as chart_render
     from qcode import quote_choice, quote_import
-    from qcode.render import quote_sheets
+    from qcode.render import attribution, quote_sheets
     from qcode.render import report as report_render
     from qcode.session import CodingSession
 else:  # loaded on first use, so that a command pays only for what it needs (spaCy, numpy, Jinja2 …)
@@ -41,6 +41,7 @@ else:  # loaded on first use, so that a command pays only for what it needs (spa
     merge_mod = lazy.module("qcode.merge")
     chart_render = lazy.module("qcode.render.chart")
     quote_sheets = lazy.module("qcode.render.quote_sheets")
+    attribution = lazy.module("qcode.render.attribution")
     quote_choice = lazy.module("qcode.quote_choice")
     quote_import = lazy.module("qcode.quote_import")
     report_render = lazy.module("qcode.render.report")
@@ -426,8 +427,9 @@ class Project:
         for code in codes:
             codebook_db.require_code(self.conn, code)
         who = aggregate.require_codings(self.conn, coder)
+        attributes = attribution.check_attributes(self.conn, attributes)  # as the report does
         quotes = self.quotes(who, codes)
-        return quote_sheets.write(quotes, labels, tuple(attributes), path, fmt, guard,
+        return quote_sheets.write(quotes, labels, attributes, path, fmt, guard,
                                   quote_choice.sheet_columns(self.conn, who, quotes))
 
     def import_quotes(self, path: Path | str, *, by: str | None = None) -> quote_import.QuotesImport:

@@ -9,6 +9,7 @@ import shutil
 import pytest
 
 from qcode import Project
+from qcode.errors import UsageError
 from qcode.render.report import ReportOptions
 
 from conftest import REPO
@@ -229,3 +230,60 @@ def test_an_unknown_attribute_is_refused_with_the_known_ones(coded, cli):
     assert result.exit_code == 1 and "no participant has the attribute 'functie'" in said
     assert "known attributes: age, destination, former_role" in said
     assert not (coded.root / "exports").exists()
+
+
+def test_quote_sheets_attribute_quotes_as_the_report_does(coded, tmp_path):
+    import csv
+
+    import docx
+
+    coded.export_quotes(tmp_path / "citaten.csv", coder="anna", attributes=("former_role", "age"))
+    with (tmp_path / "citaten.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = {row["participant"]: row for row in csv.DictReader(handle)}
+    assert rows["U01"]["attribution"] == "jongerenwerker, 29 jaar"
+    text = coded.report(ReportOptions(coder="anna", attributes=("former_role", "age")), "md").read_text(encoding="utf-8")
+    assert "> – jongerenwerker, 29 jaar" in text
+    coded.export_quotes(tmp_path / "citaten.docx", coder="anna", attributes=("former_role", "age"))
+    paragraphs = [p.text for p in docx.Document(str(tmp_path / "citaten.docx")).paragraphs]
+    assert any(p.startswith("“De belangrijkste reden was dat ik niet verder kon groeien") and
+               p.endswith("” – jongerenwerker, 29 jaar") for p in paragraphs)
+    with pytest.raises(UsageError, match="no participant has the attribute 'functie'") as refused:
+        coded.export_quotes(tmp_path / "fout.xlsx", coder="anna", attributes=("functie",))
+    assert "known attributes: age, destination, former_role" in str(refused.value)
+    assert not (tmp_path / "fout.xlsx").exists()
+
+
+def test_a_long_quote_is_named_where_it_is_placed(coded):
+    long_answer = fragment(coded, "U01", "De belangrijkste reden was dat ik niet verder kon groeien")
+    coded.conn.execute("UPDATE fragments SET text = text || ? WHERE id = ?", (" En verder." * 60, long_answer))
+    found = coded.check_report(ReportOptions(coder="anna"))
+    [warning] = [p for p in found.warnings if "more than 120" in p.message]
+    assert warning.path == own(coded, "doorgroeimogelijkheden") and "U01" in warning.message
+
+
+def test_counts_option_sets_the_default_and_placeholders_override_it(cli, tmp_path):
+    """Twelve example participants: soft words by default, exact with --counts exact, [[telling zacht]] wins."""
+    from qcode.render import dutch
+
+    study = Project.init(tmp_path / "studie")
+    study.load_codebook(REPO / "codebooks/exitstudie.yaml")
+    study.import_paths([TRANSCRIPTS])
+    for found in study.fragments(role="participant"):
+        study.mark_seen(found.id, "anna")
+    for participant in ("U01", "U03", "U10", "U11"):
+        first = next(f for f in study.fragments(participant=participant, role="participant"))
+        study.assign(first.id, ["doorgroei-plafond"], "anna", main=True)
+    study.close()
+    soft, exact = (dutch.count_sentence(4, 4, 12, counts=style) for style in ("soft", "exact"))
+    assert soft != exact
+    run = lambda *more: cli("--project", str(tmp_path / "studie"), "report", "--coder", "anna", *more,  # noqa: E731
+                            project=False)
+    assert run().exit_code == 0
+    report = tmp_path / "studie" / "exports" / "rapport.md"
+    assert soft in report.read_text(encoding="utf-8")
+    assert run("--counts", "exact").exit_code == 0 and exact in report.read_text(encoding="utf-8")
+    (tmp_path / "studie" / "exports" / "tekst" / "doorgroeimogelijkheden.md").write_text("[[telling zacht]]\n",
+                                                                                    encoding="utf-8")
+    assert run("--counts", "exact").exit_code == 0 and soft in report.read_text(encoding="utf-8")
+    bad = run("--counts", "ongeveer")
+    assert bad.exit_code == 1 and "counts must be soft or exact" in bad.output

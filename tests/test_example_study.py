@@ -184,6 +184,8 @@ def test_main_job_chapter_is_the_researchers_text(example):
     assert report.startswith("# 1 Inleiding") and "Krippendorffs alfa = 0," in report
     assert "## 2.3 Een grote bottleneck – gebrek aan doorgroeimogelijkheden" in report
     assert "# 3 Conclusie" in report and "1. **Er is geen volgende stap.**" in report
+    # the long quote cut in tekst/citaten.csv: a verified edit, printed as edited
+    assert "verdeeld \\[over de opbouwwerkers\\], en ik kreeg er een tweede bij\\. \\[…\\] Toen viel" in report
     with Project.open(example) as project:
         found = project.check_report(ReportOptions(coder="consensus", start=2, text_dir=example / "tekst"))
     assert all(use.ok for use in found.uses) and len(found.uses) >= 90

@@ -172,8 +172,8 @@ def test_quote_sheet_docx_keeps_quotes_and_memos_as_text(hostile, tmp_path):
                                       "--format", "docx", "-o", str(target)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     texts = [p.text for p in Document(str(target)).paragraphs]
-    for quote in QUOTES:
-        assert f"\u201c{quote}\u201d" in texts
+    for number, quote in enumerate(QUOTES):  # each quote, attributed as the report would (no --attribute: the id)
+        assert f"\u201c{quote}\u201d \u2013 D{number:02}" in texts
     assert sum(f"Memo: {MEMO}" in text for text in texts) == len(QUOTES)
 
 

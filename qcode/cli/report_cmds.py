@@ -46,6 +46,9 @@ def report(ctx: typer.Context, coder: CoderOption = None,
                help="Quotes per [[citaten CODE]] placeholder unless it says (default 4).")] = None,
            attribute: Attributes = None,
            lang: Annotated[str, typer.Option(help="nl (default) or en.")] = "nl",
+           counts: Annotated[str, typer.Option(
+               help="Count sentences in soft words (default: 'ruim een derde') or exact ('zeven van de "
+                    "zeventien'); [[telling exact]] or [[telling zacht]] decides per placeholder.")] = "soft",
            charts: Annotated[bool, typer.Option("--charts", help="Include the bar chart of themes.")] = False,
            text_dir: Annotated[Optional[Path], typer.Option(
                "--text-dir", help="Folder of your own text files (default exports/tekst).")] = None,
@@ -88,7 +91,7 @@ def report(ctx: typer.Context, coder: CoderOption = None,
     from qcode.render.report import ReportOptions  # Jinja2 loads only for the report
 
     options = ReportOptions(coder=coder, start=start, max_quotes=max_quotes, attributes=_attributes(attribute),
-                            lang=lang, chart=chart_path, text_dir=text_dir,
+                            lang=lang, chart=chart_path, text_dir=text_dir, counts=counts,
                             reference_doc=chosen or (documents.default_reference_doc() if reference_doc else None))
     if check:
         _show_check(project.check_report(options), project.root, as_json)

@@ -39,6 +39,7 @@ class ChapterQuote:
     main: bool
     star: bool
     coder: str
+    words: int = 0  # of the printed text
 
 
 @dataclass
@@ -111,7 +112,7 @@ def quote_by_coding(conn: sqlite3.Connection, coding_id: int) -> ChapterQuote | 
 
 def _chapter_quote(quote) -> ChapterQuote:  # a quote_choice.ChosenQuote
     return ChapterQuote(quote.coding_id, quote.fragment_id, quote.code, quote.participant, quote.attributes,
-                        quote.text, quote.main, quote.star, quote.coder)
+                        quote.text, quote.main, quote.star, quote.coder, quote.words)
 
 
 def branch_count(conn: sqlite3.Connection, coder: str, code: str) -> tuple[int, int]:

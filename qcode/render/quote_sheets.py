@@ -14,10 +14,12 @@ from qcode.quote_choice import SheetColumns
 from qcode.errors import UsageError
 from qcode.outputs import Guard, writing, xlsx_row, xml_text
 from qcode.records import seconds_as_clock
+from qcode.render.attribution import attribution
 from qcode.tables import write_csv
 
 FORMATS = ("xlsx", "csv", "docx")
 BASE_COLUMNS = ("theme", "code", "code_label", "participant")
+ATTRIBUTION = "attribution"  # who said it, as the report prints it ('jongerenwerker, 29 jaar')
 DECISION_COLUMNS = ("opnemen", "volgorde", "citaat")
 TAIL_COLUMNS = ("transcript", "turn", "timestamp", "text", "main", "star", "memo", "coder", "coding",
                 "export_check")
@@ -28,7 +30,7 @@ WIDTHS = {"theme": 28, "code": 24, "code_label": 28, "text": 90, "citaat": 90, "
 def attribute_column(attribute: str) -> str:
     """An attribute's column; one named like a column of the sheet itself (`code`, `text`) is set apart,
     so it can never stand in for the real one."""
-    own = (*BASE_COLUMNS, *DECISION_COLUMNS, *TAIL_COLUMNS)
+    own = (*BASE_COLUMNS, ATTRIBUTION, *DECISION_COLUMNS, *TAIL_COLUMNS)
     return f"{attribute} (attribute)" if attribute in own else attribute
 
 
@@ -36,6 +38,7 @@ def rows(quotes: list[Quote], labels: dict[str, str], attributes: tuple[str, ...
          decisions: list[SheetColumns]) -> list[dict]:
     return [{"theme": labels.get(q.theme, q.theme), "code": q.code, "code_label": labels.get(q.code, q.code),
              "participant": q.participant, **{attribute_column(a): q.attributes.get(a, "") for a in attributes},
+             ATTRIBUTION: attribution(q.attributes, attributes, q.participant),
              "opnemen": d.opnemen, "volgorde": d.volgorde, "citaat": d.citaat,
              "transcript": q.transcript, "turn": q.turn, "timestamp": seconds_as_clock(q.timestamp),
              "text": q.text, "main": int(q.main), "star": int(q.star), "memo": q.memo or "", "coder": q.coder,
@@ -50,13 +53,8 @@ def write(quotes: list[Quote], labels: dict[str, str], attributes: tuple[str, ..
         raise UsageError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if not quotes:
         raise UsageError("no coded fragments match", hint="check --coder and --code with 'qcode codings'")
-    known = {name for q in quotes for name in q.attributes}
-    unknown = [a for a in attributes if a not in known]
-    if unknown:
-        raise UsageError(f"no participant here has the attribute {unknown[0]!r}",
-                         hint=f"attributes: {', '.join(sorted(known)) or 'none'}")
-    attributes = tuple(dict.fromkeys(attributes))
-    columns = [*BASE_COLUMNS, *map(attribute_column, attributes), *DECISION_COLUMNS, *TAIL_COLUMNS]
+    attributes = tuple(dict.fromkeys(attributes))  # checked by the caller (`attribution.check_attributes`)
+    columns = [*BASE_COLUMNS, *map(attribute_column, attributes), ATTRIBUTION, *DECISION_COLUMNS, *TAIL_COLUMNS]
     table = rows(quotes, labels, attributes, decisions if decisions is not None else
                  [SheetColumns(0, "", None, q.text) for q in quotes])
     with writing(path, guard) as temporary:
@@ -124,6 +122,7 @@ def _docx(table: list[dict], path: Path) -> None:
             document.add_heading(xml_text(str(theme)), level=2)
         quote = document.add_paragraph(style="List Bullet")
         quote.add_run(xml_text(f"\u201c{row['citaat']}\u201d")).italic = True
+        quote.add_run(xml_text(f" \u2013 {row[ATTRIBUTION]}"))
         chosen = f"volgorde {row['volgorde']}" if row["opnemen"] == "ja" else "niet opnemen"
         flags = [f for f, on in (("hoofdreden", row["main"]), ("★", row["star"]), (chosen, row["opnemen"]),
                                  (f"citaat {row['coding']}", row["coding"])) if on]

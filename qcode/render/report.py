@@ -26,6 +26,7 @@ from qcode.render import attribution, chapter, dutch, placeholders
 from qcode.render.markdown_text import Markdown, escape, link
 
 LANGUAGES = ("nl", "en")
+COUNTS = ("soft", "exact")
 DEFAULT_TEMPLATES = resources.files("qcode.render") / "templates"
 
 
@@ -91,8 +92,11 @@ class Report:
 
 def build(conn, options: ReportOptions, text_dir: Path) -> Report:
     """Count, fill every own-text file's placeholders, and note the files still to be made."""
+    from qcode import quote_choice
     from qcode.render import coverage, methods
 
+    if options.counts not in COUNTS:
+        raise UsageError(f"counts must be soft or exact, not {options.counts!r}", hint="--counts exact")
     coder = aggregate.require_codings(conn, options.coder)
     attributes = attribution.check_attributes(conn, options.attributes)
     total = aggregate.participant_total(conn)
@@ -121,12 +125,16 @@ def build(conn, options: ReportOptions, text_dir: Path) -> Report:
     report.draft_note = None if seen.complete else seen.note(options.lang)
     first += [Problem(message, hint="keep one main reason per participant ('qcode code', or the codings sheet)")
               for message in coverage.double_main_reasons(conn, coder)]
+    first += [Problem(str(found), hint="export the quote sheet again and decide anew")
+              for found in quote_choice.stale_decisions(conn, coder)]
     report.warnings = first + report.warnings
     return report
 
 
 def _section(theme: aggregate.Theme, number: str, data: placeholders.ChapterData, text_dir: Path, report: Report,
              level: int) -> Section:
+    from qcode import quote_choice
+
     path = text_dir / f"{theme.id}.md"
     defaults = chapter.theme_defaults(theme.id, [(sub.id, sub.label) for sub in theme.subs], data.lang, level,
                                       data.survey)
@@ -138,6 +146,9 @@ def _section(theme: aggregate.Theme, number: str, data: placeholders.ChapterData
     expanded = chapter.expand(path, text, filler, defaults)
     report.uses += expanded.uses
     report.warnings += expanded.warnings
+    report.warnings += [Problem(str(found), path, hint="cut it in the quote sheet's 'citaat' column, then "
+                                                        "'qcode quotes import'")
+                        for found in quote_choice.long_quotes(filler.quotes)]
     sentence = placeholders.count_sentence(theme.count.participants, theme.count.main, data.total,
                                            kind=placeholders.kind_of(theme), survey=data.survey, lang=data.lang,
                                            counts=data.counts)
