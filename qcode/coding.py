@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -59,15 +60,56 @@ def _check_coder(coder: str) -> str:
 
 
 def assign(conn: sqlite3.Connection, fragment_id: int, codes: list[str], coder: str, *, main: bool = False,
-           star: bool = False, memo: str | None = None, span: tuple[int, int] | None = None) -> int:
-    """Apply codes to a fragment (updating flags and memo where the coder already applied one)."""
+           star: bool = False, memo: str | None = None, span: tuple[int, int] | None = None,
+           mark_seen: bool = True) -> int:
+    """Apply codes to a fragment (updating flags and memo where the coder already applied one).
+
+    The star marks the fragment (a key quote), not one coding: starring stars every code this coder
+    applied to the fragment, and a code applied to a starred fragment is starred too.
+    """
     coder = _check_coder(coder)
     text = check_fragment(conn, fragment_id)
     _check_codes(conn, codes)
     if span is not None:
         check_span(span, fragment_id, text)
-    apply_checked(conn, [(fragment_id, code, coder, main, star, memo) for code in codes], span)
+    star = star or fragment_starred(conn, fragment_id, coder)
+    apply_checked(conn, [(fragment_id, code, coder, main, star, memo) for code in codes], span, mark_seen=mark_seen)
+    if star:
+        conn.execute("UPDATE codings SET star = 1 WHERE fragment_id = ? AND coder = ? AND star = 0",
+                     (fragment_id, coder))
     return len(codes)
+
+
+def fragment_starred(conn: sqlite3.Connection, fragment_id: int, coder: str) -> bool:
+    """Whether a coder starred the fragment as a key quote."""
+    return conn.execute("SELECT 1 FROM codings WHERE fragment_id = ? AND coder = ? AND star = 1 LIMIT 1",
+                        (fragment_id, coder)).fetchone() is not None
+
+
+def main_reasons(conn: sqlite3.Connection, participant: str, coder: str) -> list[tuple[int, str]]:
+    """(fragment, code) of every coding a coder marked as this participant's main reason for leaving.
+
+    The rule is one main reason per participant per coder; a second one is kept only when the coder
+    chose to keep both (the coder asks), and the report then counts both.
+    """
+    return [(row[0], row[1]) for row in conn.execute(
+        "SELECT c.fragment_id, c.code_id FROM codings c JOIN fragments f ON f.id = c.fragment_id "
+        "JOIN transcripts tr ON tr.id = f.transcript_id WHERE tr.participant_id = ? AND c.coder = ? AND c.main = 1 "
+        "ORDER BY f.transcript_id, f.idx, c.code_id", (participant, coder))]
+
+
+def fragment_participant(conn: sqlite3.Connection, fragment_id: int) -> str:
+    return conn.execute("SELECT tr.participant_id FROM fragments f JOIN transcripts tr ON tr.id = f.transcript_id "
+                        "WHERE f.id = ?", (fragment_id,)).fetchone()[0]
+
+
+def similar_coders(conn: sqlite3.Connection, coder: str) -> list[str]:
+    """Existing coders whose name differs from `coder` only in case or spacing (`Anna` beside `anna`)."""
+    def folded(name: str) -> str:
+        return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+    coder = coder.strip()
+    names = {row[0] for row in conn.execute("SELECT coder FROM codings UNION SELECT coder FROM seen")}
+    return sorted(name for name in names if name != coder and folded(name) == folded(coder))
 
 
 def check_span(span: tuple[int, int], fragment_id: int, text: str) -> None:
@@ -75,12 +117,14 @@ def check_span(span: tuple[int, int], fragment_id: int, text: str) -> None:
         raise UsageError(f"span {span[0]}–{span[1]} lies outside fragment {fragment_id} (0–{len(text)})")
 
 
-def apply_checked(conn: sqlite3.Connection, rows: Sequence[tuple], span: tuple[int, int] | None = None) -> None:
+def apply_checked(conn: sqlite3.Connection, rows: Sequence[tuple], span: tuple[int, int] | None = None, *,
+                  mark_seen: bool = True) -> None:
     """Write codings whose fragment, code and coder were checked, with their log entries and seen-marks.
 
     Rows are (fragment, code, coder, main, star, memo), optionally with a 7th item, the row's own
     span (else `span`); an existing coding gets the new flags, and the new memo and span where given.
-    One statement per table, so 100,000 rows take seconds.
+    One statement per table, so 100,000 rows take seconds. `mark_seen=False` leaves the seen-marks
+    alone (a consensus being edited is not settled until the coder says so).
     """
     rows = [(*row[:6], row[6] if len(row) > 6 else span) for row in rows]
     now = utc_now()
@@ -97,8 +141,9 @@ def apply_checked(conn: sqlite3.Connection, rows: Sequence[tuple], span: tuple[i
         [(now, coder, fragment, code, json.dumps({"main": bool(main), "star": bool(star), "memo": memo,
                                                   "span": list(span) if span else None}, ensure_ascii=False))
          for fragment, code, coder, main, star, memo, span in rows])
-    conn.executemany("INSERT OR IGNORE INTO seen (fragment_id, coder, at) VALUES (?, ?, ?)",
-                     sorted({(fragment, coder, now) for fragment, _, coder, *_ in rows}))
+    if mark_seen:
+        conn.executemany("INSERT OR IGNORE INTO seen (fragment_id, coder, at) VALUES (?, ?, ?)",
+                         sorted({(fragment, coder, now) for fragment, _, coder, *_ in rows}))
 
 
 def unassign(conn: sqlite3.Connection, fragment_id: int, codes: list[str], coder: str) -> int:

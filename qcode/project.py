@@ -308,10 +308,15 @@ class Project:
             return team.reconcile(conn, list(coders), into, rule, by)
 
     def reconcile_session(self, coders: Sequence[str], into: str, fragments: list[int]) -> CodingSession:
-        """The coder on the fragments still to settle, showing each coder's choices."""
+        """The coder on the fragments still to settle, showing each coder's choices; moving past a
+        fragment leaves it open, only `session.settle` settles it."""
         from qcode.session import CodingSession
 
-        return CodingSession(self.db, into, fragment_ids=fragments, compare=tuple(coders))
+        return CodingSession(self.db, into, fragment_ids=fragments, compare=tuple(coders), settling=True)
+
+    def similar_coders(self, coder: str) -> list[str]:
+        """Existing coders whose name differs from `coder` only in case or spacing ("Anna" beside "anna")."""
+        return coding.similar_coders(self.conn, coder)
 
     def merge(self, other: Path | str) -> merge_mod.MergeResult:
         """Bring another copy's codings, memos, seen-marks and change log in, in one transaction."""

@@ -124,6 +124,7 @@ class CodeEntry(BaseModel):
     include: str | None
     exclude: str | None
     examples: list[str]
+    color: str | None = None  # "#d62728": the codebook's colour, a sub-code's from its theme when it has none
 
 
 class AppliedCoding(BaseModel):

@@ -11,6 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from qcode import coding
+from qcode.changelog import log_action
 from qcode.db import Database, transaction
 from qcode.db.connection import OnWait, prepare_to_write, set_on_wait
 from qcode.errors import UsageError
@@ -27,20 +28,47 @@ class _Change:
     before: dict | None
 
 
+@dataclass(frozen=True)
+class _Step:
+    """One action, as undo needs it: the codings it changed and the fragment it settled, if any."""
+    changes: list[_Change]
+    settled: int | None = None
+
+
+@dataclass(frozen=True)
+class MainReason:
+    """A coding marked as the participant's main reason, elsewhere than the coding about to be marked."""
+    fragment_id: int
+    code: str
+    label: str
+    position: int | None  # its place in this session's queue (1-based), None when outside it
+
+
+@dataclass(frozen=True)
+class TranscriptChoice:
+    """A transcript as the `g` picker lists it."""
+    name: str
+    participant: str
+    fragments: int  # participants' fragments
+    seen: int  # of those, seen by this coder
+
+
 def code_entries(conn: sqlite3.Connection) -> list[CodeEntry]:
     """The active codes in codebook order, each with a short key: "3" for a theme, "3.2" below it."""
     entries: list[CodeEntry] = []
     keys: dict[str | None, str] = {None: ""}
     children: dict[str | None, int] = {}
-    for code_id, parent, label, role, description, include, exclude, examples in conn.execute(
-            "SELECT id, parent_id, label, role, description, include, exclude, examples FROM codes "
+    colours: dict[str | None, str | None] = {None: None}
+    for code_id, parent, label, role, description, include, exclude, examples, colour in conn.execute(
+            "SELECT id, parent_id, label, role, description, include, exclude, examples, color FROM codes "
             "WHERE active = 1 ORDER BY position"):
         children[parent] = children.get(parent, 0) + 1
         prefix = keys.get(parent, "")
         keys[code_id] = f"{prefix}.{children[parent]}" if prefix else str(children[parent])
+        colours[code_id] = colour or colours.get(parent)  # a sub-code without a colour of its own takes its theme's
         entries.append(CodeEntry(id=code_id, key=keys[code_id], label=label, depth=keys[code_id].count("."),
                                  parent=parent, role=role, description=description, include=include,
-                                 exclude=exclude, examples=json.loads(examples or "[]")))
+                                 exclude=exclude, examples=json.loads(examples or "[]"), color=colours[code_id]))
     return entries
 
 
@@ -49,7 +77,8 @@ class CodingSession:
 
     def __init__(self, db: Database, coder: str, *, transcript: str | None = None,
                  participant: str | None = None, code: str | None = None, uncoded: bool = False,
-                 fragment_ids: list[int] | None = None, compare: tuple[str, ...] = ()) -> None:
+                 fragment_ids: list[int] | None = None, compare: tuple[str, ...] = (),
+                 settling: bool = False) -> None:
         coder = coder.strip()
         if not coder:
             raise UsageError("a coder name is needed", hint="pass --coder NAME, e.g. --coder anna")
@@ -65,6 +94,9 @@ class CodingSession:
             "SELECT COUNT(*) FROM fragments f JOIN turns t ON t.id = f.turn_id WHERE t.role = 'participant'"
         ).fetchone()[0]
         self.compare = compare
+        # Settling a consensus: moving past a fragment never settles it, only `settle` does.
+        self.settling = settling
+        self.settled_here = 0
         self.queue = list(fragment_ids) if fragment_ids is not None else self._queue(transcript, participant, code,
                                                                                      uncoded)
         if not self.queue:
@@ -72,7 +104,7 @@ class CodingSession:
                              hint="drop --uncoded or a filter; 'qcode fragments' lists what is there")
         unseen = (i for i, fragment_id in enumerate(self.queue) if fragment_id not in self.seen)
         self.position = next(unseen, 0)
-        self.history: list[list[_Change]] = []
+        self.history: list[_Step] = []
         prepare_to_write(db)  # a read-only or damaged project is refused now, not at the first key
 
     def when_waiting(self, on_wait: OnWait | None) -> None:
@@ -146,7 +178,7 @@ class CodingSession:
     # -- moving ---------------------------------------------------------------------------------
     def _leave(self) -> None:
         """Moving past a fragment counts as having seen it, coded or not (agreement needs that)."""
-        if self.fragment_id not in self.seen:
+        if self.fragment_id not in self.seen and not self.settling:
             with transaction(self.db) as conn:
                 coding.mark_seen(conn, self.fragment_id, self.coder)
             self.seen.add(self.fragment_id)
@@ -181,17 +213,41 @@ class CodingSession:
                 return True
         return False
 
+    def transcripts(self) -> list[TranscriptChoice]:
+        """Every transcript with participants' words, for the `g` picker, with this coder's progress."""
+        return [TranscriptChoice(*row) for row in self.conn.execute(
+            "SELECT tr.name, tr.participant_id, COUNT(*), COUNT(s.fragment_id) FROM fragments f "
+            "JOIN turns t ON t.id = f.turn_id AND t.role = 'participant' JOIN transcripts tr ON tr.id = f.transcript_id "
+            "LEFT JOIN seen s ON s.fragment_id = f.id AND s.coder = ? GROUP BY tr.id ORDER BY tr.name",
+            (self.coder,))]
+
     def jump(self, transcript: str) -> None:
-        """Go to the first fragment of a transcript (by file name, name without extension, or participant)."""
+        """Go to a transcript (by file name, name without extension, or participant): to the first of its
+        fragments this coder has not seen, else its first. A transcript outside a session opened with
+        --transcript/--participant/--code/--uncoded joins the session."""
         name = resolve_transcript(self.conn, transcript)
-        row = self.conn.execute("SELECT id FROM transcripts WHERE name = ?", (name,)).fetchone()
-        ids = {r[0] for r in self.conn.execute("SELECT id FROM fragments WHERE transcript_id = ?", row)}
-        for position, fragment_id in enumerate(self.queue):
-            if fragment_id in ids:
-                self.go(position)
-                return
-        raise UsageError(f"{name} has no fragments among the ones this session shows",
-                         hint="open the coder without --transcript/--participant/--code/--uncoded")
+        ids = [r[0] for r in self.conn.execute(
+            "SELECT f.id FROM fragments f JOIN turns t ON t.id = f.turn_id JOIN transcripts tr "
+            "ON tr.id = f.transcript_id WHERE tr.name = ? AND t.role = 'participant' ORDER BY f.idx", (name,))]
+        if not ids:
+            raise UsageError(f"{name} has no participants' fragments to code")
+        in_queue = [i for i in ids if i in set(self.queue)]
+        if not in_queue:
+            if self.settling:
+                raise UsageError(f"{name} has no fragments still to settle",
+                                 hint="reconcile shows only the fragments the coders disagree on")
+            self._add_to_queue(ids)
+            in_queue = ids
+        target = next((i for i in in_queue if i not in self.seen), in_queue[0])
+        self.go(self.queue.index(target))
+
+    def _add_to_queue(self, ids: list[int]) -> None:
+        current = self.fragment_id
+        wanted = set(self.queue) | set(ids)
+        order = [r[0] for r in self.conn.execute(
+            "SELECT f.id FROM fragments f JOIN transcripts tr ON tr.id = f.transcript_id ORDER BY tr.name, f.idx")]
+        self.queue = [i for i in order if i in wanted]
+        self.position = self.queue.index(current)
 
     # -- coding ---------------------------------------------------------------------------------
     def entry(self, code: str) -> CodeEntry:
@@ -207,18 +263,48 @@ class CodingSession:
         with transaction(self.db) as conn:
             before = coding.coding_state(conn, fragment_id, code, self.coder)
             if before is None:
-                coding.assign(conn, fragment_id, [code], self.coder)
+                coding.assign(conn, fragment_id, [code], self.coder, mark_seen=not self.settling)
             else:
                 coding.unassign(conn, fragment_id, [code], self.coder)
         self._remember([_Change(fragment_id, code, before)])
-        self.seen.add(fragment_id)
+        if not self.settling:
+            self.seen.add(fragment_id)
         self._refresh_coded(fragment_id)
         return before is None
 
-    def toggle_main(self, code: str) -> bool:
-        """Mark the coding as the participant's main reason for leaving (or unmark it)."""
+    def other_main_reasons(self, code: str) -> list[MainReason]:
+        """This coder's other main reasons for the current fragment's participant: what marking `code`
+        as the main reason would make a second one (empty when unmarking)."""
+        code = self.entry(code).id
+        if self._require(code)["main"]:
+            return []
+        participant = coding.fragment_participant(self.conn, self.fragment_id)
+        labels = {entry.id: entry.label for entry in self.codes}
+        places = {fragment_id: i + 1 for i, fragment_id in enumerate(self.queue)}
+        return [MainReason(fragment_id, other, labels.get(other, other), places.get(fragment_id))
+                for fragment_id, other in coding.main_reasons(self.conn, participant, self.coder)
+                if (fragment_id, other) != (self.fragment_id, code)]
+
+    def toggle_main(self, code: str, *, move: bool = False) -> bool:
+        """Mark the coding as the participant's main reason for leaving (or unmark it).
+
+        One main reason per participant per coder: with `move` the mark leaves the participant's other
+        main reasons (one undo puts them all back); without it a second main reason is kept, as chosen.
+        """
         state = self._require(code)
-        return self._update(code, main=not state["main"])
+        code = self.entry(code).id
+        if state["main"] or not move:
+            return self._update(code, main=not state["main"])
+        others = self.other_main_reasons(code)
+        with transaction(self.db) as conn:
+            changes = [_Change(self.fragment_id, code, coding.coding_state(conn, self.fragment_id, code, self.coder))]
+            coding.update(conn, self.fragment_id, code, self.coder, main=True)
+            for other in others:
+                changes.append(_Change(other.fragment_id, other.code,
+                                       coding.coding_state(conn, other.fragment_id, other.code, self.coder)))
+                coding.update(conn, other.fragment_id, other.code, self.coder, main=False)
+        self._remember(changes)
+        return True
 
     def toggle_star(self) -> bool:
         """Star all of this coder's codings of the fragment as a key quote (or unstar them)."""
@@ -231,6 +317,10 @@ class CodingSession:
                 coding.update(conn, self.fragment_id, code, self.coder, star=starred)
         self._remember([_Change(self.fragment_id, code, state) for code, state in applied.items()])
         return starred
+
+    def starred(self) -> bool:
+        """Whether this coder starred the current fragment (the star belongs to the fragment)."""
+        return coding.fragment_starred(self.conn, self.fragment_id, self.coder)
 
     def set_memo(self, code: str, memo: str | None) -> None:
         self._require(code)
@@ -252,18 +342,85 @@ class CodingSession:
         return span
 
     def undo(self) -> str | None:
-        """Put back what the last action changed, go to its fragment, and say what was undone."""
+        """Put back what the last action changed, go to its fragment, and say exactly what was undone
+        ("main reason removed from werkdruk-burn-out", "werkdruk removed", "memo restored on …")."""
         if not self.history:
             return None
-        changes = self.history.pop()
+        step = self.history.pop()
+        said = []
         with transaction(self.db) as conn:
-            for change in changes:
+            for change in step.changes:
+                now = coding.coding_state(conn, change.fragment_id, change.code, self.coder)
+                said.extend(_undone(change.code, change.before, now))
                 coding.restore(conn, change.fragment_id, change.code, self.coder, change.before)
-        fragment_id = changes[0].fragment_id
-        self._refresh_coded(fragment_id)
+            if step.settled is not None:
+                conn.execute("DELETE FROM seen WHERE fragment_id = ? AND coder = ?", (step.settled, self.coder))
+                log_action(conn, self.coder, "undo", fragment_id=step.settled, settled=False)
+        if step.settled is not None:
+            self.seen.discard(step.settled)
+            self.settled_here -= 1
+            said.append("fragment open again")
+        fragment_id = step.changes[0].fragment_id if step.changes else step.settled
+        assert fragment_id is not None
+        for changed in {c.fragment_id for c in step.changes}:
+            self._refresh_coded(changed)
         if fragment_id in self.queue:
             self.position = self.queue.index(fragment_id)
-        return ", ".join(sorted({c.code for c in changes}))
+        return ", ".join(dict.fromkeys(said)) or "nothing changed"
+
+    # -- settling a consensus (reconcile) -----------------------------------------------------
+    def settled(self) -> bool:
+        """Whether the consensus coder has settled the current fragment."""
+        return self.fragment_id in self.seen
+
+    def open_count(self) -> int:
+        """Fragments of this session still to settle."""
+        return sum(1 for fragment_id in self.queue if fragment_id not in self.seen)
+
+    def settle(self, take: str | None = None, *, as_edited: bool = False) -> None:
+        """Settle the current fragment: take one coder's codings (`take`), none (neither), or what the
+        consensus coder applied here (`as_edited`). One undo opens it again with its codings as before."""
+        if not self.settling:
+            raise UsageError("settling is for a consensus: qcode reconcile --coders anna,bram")
+        if take is not None and take not in self.compare:
+            raise UsageError(f"{take} is not one of the coders being reconciled ({', '.join(self.compare)})")
+        fragment_id = self.fragment_id
+        with transaction(self.db) as conn:
+            current = coding.fragment_codings(conn, fragment_id, self.coder)
+            wanted = (current if as_edited else
+                      coding.fragment_codings(conn, fragment_id, take) if take is not None else {})
+            changes = []
+            for code in set(current) | set(wanted):
+                if code in current and code in wanted and (as_edited or _same(current[code], wanted[code])):
+                    continue
+                changes.append(_Change(fragment_id, code, current.get(code)))
+                if code in current:
+                    coding.unassign(conn, fragment_id, [code], self.coder)
+                if code in wanted:
+                    state = wanted[code]
+                    coding.apply_checked(conn, [(fragment_id, code, self.coder, state["main"], state["star"],
+                                                 state["memo"], (state["span_start"], state["span_end"])
+                                                 if state["span_start"] is not None else None)], mark_seen=False)
+            newly = fragment_id not in self.seen
+            coding.mark_seen(conn, fragment_id, self.coder)
+            how = "edited" if as_edited else f"took {take}" if take is not None else "none"
+            log_action(conn, self.coder, "reconcile", fragment_id=fragment_id, rule="by hand", chose=how,
+                              coders=list(self.compare))
+        self.history.append(_Step(changes, fragment_id if newly else None))
+        if newly:
+            self.seen.add(fragment_id)
+            self.settled_here += 1
+        self._refresh_coded(fragment_id)
+
+    def next_open(self) -> bool:
+        """Step to the next fragment still to settle, wrapping around; False if every one is settled."""
+        count = len(self.queue)
+        for step in range(1, count + 1):
+            position = (self.position + step) % count
+            if self.queue[position] not in self.seen:
+                self.go(position)
+                return True
+        return False
 
     def _require(self, code: str) -> dict:
         code = self.entry(code).id
@@ -281,10 +438,35 @@ class CodingSession:
         return bool(next(iter(changes.values())))
 
     def _remember(self, changes: list[_Change]) -> None:
-        self.history.append(changes)
+        self.history.append(_Step(changes))
 
     def _refresh_coded(self, fragment_id: int) -> None:
         if coding.fragment_codings(self.conn, fragment_id, self.coder):
             self.coded.add(fragment_id)
         else:
             self.coded.discard(fragment_id)
+
+
+_COMPARED = ("main", "star", "memo", "span_start", "span_end")
+
+
+def _same(one: dict, other: dict) -> bool:
+    return all(one[field] == other[field] for field in _COMPARED)
+
+
+def _undone(code: str, before: dict | None, now: dict | None) -> list[str]:
+    """What putting `before` back over `now` does to one coding, in words."""
+    if before is None:
+        return [f"{code} removed"] if now is not None else []
+    if now is None:
+        return [f"{code} restored"]
+    said = []
+    if before["main"] != now["main"]:
+        said.append(f"main reason {'restored on' if before['main'] else 'removed from'} {code}")
+    if before["star"] != now["star"]:  # the star belongs to the fragment
+        said.append(f"star {'restored on' if before['star'] else 'removed from'} the fragment")
+    if before["memo"] != now["memo"]:
+        said.append(f"memo {'restored on' if before['memo'] else 'removed from'} {code}")
+    if (before["span_start"], before["span_end"]) != (now["span_start"], now["span_end"]):
+        said.append(f"quote span {'restored on' if before['span_start'] is not None else 'removed from'} {code}")
+    return said

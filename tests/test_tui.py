@@ -48,7 +48,7 @@ def run(study: Path, coder: str, script, **options):
 
 
 def screen(app) -> str:
-    return app.query_one("#info").text.plain + "\n" + app.query_one("#fragment").text.plain
+    return "\n".join(app.query_one(f"#{part}").text.plain for part in ("info", "fragment", "decisions"))
 
 
 def codings(study: Path, coder: str) -> dict[tuple[int, str], dict]:

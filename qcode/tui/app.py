@@ -10,21 +10,26 @@ import os
 
 from rich.console import RenderableType
 from rich.text import Text
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
 from textual.widgets import Footer, Input, Tree
 
 from qcode.display import visible, visible_line
 from qcode.errors import QcodeError, UsageError
 from qcode.session import CodingSession
 from qcode.tui.code_tree import CodeTree, match_codes
-from qcode.tui.dialogs import Prompt, TextScreen, definition_text, help_text
-from qcode.tui.fragment_view import FragmentView, InfoBar, fragment_text, info_line
+from qcode.tui.dialogs import (MainReasonChoice, Prompt, TextScreen, TranscriptPicker, definition_text, help_text,
+                               main_reason_question)
+from qcode.tui.fragment_view import (DecisionsView, FragmentView, InfoBar, decisions_text, fragment_text,
+                                     info_line)
 
 TREE_KEYS = [("Enter / space", "apply or remove the highlighted code"), ("↑ ↓", "move in the codebook"),
-             ("/", "filter the codebook: type part of a label or a key like 3.2, Enter applies the best match"),
-             ("Escape", "leave the filter")]
+             ("/", "filter the codebook: type part of a label or a key like 3.2; the best match is highlighted, "
+                   "↑ ↓ move through the matches, Enter applies the highlighted one"),
+             ("Escape", "leave the filter"), ("Ctrl+P", "every action by name (the command palette)")]
+MAX_COMPARED = 9  # coders that a consensus session can take from by number (keys 1–9)
 
 
 class CoderApp(App[None]):
@@ -32,7 +37,9 @@ class CoderApp(App[None]):
     CSS = """
     InfoBar { height: 2; padding: 0 1; background: $boost; text-wrap: nowrap; text-overflow: ellipsis; }
     #main { height: 1fr; }
-    #reading { width: 3fr; padding: 0 1; }
+    #left { width: 3fr; }
+    #reading { height: 1fr; padding: 0 1; }
+    #decisions { height: auto; max-height: 45%; padding: 0 1; border-top: solid $accent; }
     #codes { width: 2fr; border-left: solid $accent; }
     #filter { margin: 0 1; }
     CodeTree { height: 1fr; }
@@ -41,6 +48,7 @@ class CoderApp(App[None]):
         Binding("n,right", "next", "Next"),
         Binding("p,left", "previous", "Previous"),
         Binding("u", "next_uncoded", "Next uncoded"),
+        Binding("u", "next_open", "Next open"),
         Binding("slash", "filter", "Filter codes"),
         Binding("m", "main", "Main reason"),
         Binding("s", "star", "Star"),
@@ -58,6 +66,34 @@ class CoderApp(App[None]):
         self.session = session
         self.codes_by_id = {entry.id: entry for entry in session.codes}
         self.sub_title = f"coder {visible_line(session.coder)}"
+        self._shown_fragment: int | None = None
+        if session.settling:
+            for number, coder in enumerate(session.compare[:MAX_COMPARED], start=1):
+                self.bind(str(number), f"settle_take({number})", description=f"Take {visible_line(coder)}'s")
+            self.bind("0", "settle_none", description="None")
+            self.bind("c", "settle_edited", description="Settle as shown")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`u` is the next uncoded fragment when coding, the next open one when settling a consensus."""
+        if action == "next_uncoded":
+            return not self.session.settling
+        if action == "next_open":
+            return self.session.settling
+        return True
+
+    def get_system_commands(self, screen: Screen):
+        """The command palette (Ctrl+P) holds the coder's own actions, each with its key; and quit."""
+        keys = self._keys()
+        for description, action in self._actions():
+            key = keys.get(action, "")
+            yield SystemCommand(description, f"key {key}" if key else description,
+                                lambda action=action: self.run_action(action))
+
+    def _actions(self) -> list[tuple[str, str]]:
+        actions = [(binding.description, binding.action) for _, binding in self._bindings
+                   if binding.description and self.check_action(binding.action, ()) is not False]
+        actions = list(dict.fromkeys(actions))
+        return [a for a in actions if a[1] != "quit"] + [a for a in actions if a[1] == "quit"]
 
     def _handle_exception(self, error: Exception) -> None:
         """An unexpected error ends the app with one short line instead of Textual's crash screen.
@@ -76,8 +112,10 @@ class CoderApp(App[None]):
     def compose(self) -> ComposeResult:
         yield InfoBar(id="info")
         with Horizontal(id="main"):
-            with VerticalScroll(id="reading"):
-                yield FragmentView(id="fragment")
+            with Vertical(id="left"):
+                with VerticalScroll(id="reading"):
+                    yield FragmentView(id="fragment")
+                yield DecisionsView(id="decisions")
             with Vertical(id="codes"):
                 yield Input(placeholder="/ filter: part of a label, or a key like 3.2", id="filter")
                 yield CodeTree(self.session.codes, id="tree")
@@ -98,9 +136,16 @@ class CoderApp(App[None]):
     def show_fragment(self) -> None:
         context = self.session.context()
         applied = {c.code for c in context.codings}
+        if context.fragment.id != self._shown_fragment:  # a new fragment: the codebook and text from the top
+            self._shown_fragment = context.fragment.id
+            self.tree.to_top()
+            self.query_one("#reading", VerticalScroll).scroll_home(animate=False)
         target = self._target_code(applied, [c.code for c in context.codings])
         self.query_one(InfoBar).show(info_line(context, self.session.coder))
         self.query_one(FragmentView).show(fragment_text(context, self.codes_by_id, target))
+        settled = self.session.settled() if self.session.settling else None
+        self.query_one(DecisionsView).show(decisions_text(context, self.codes_by_id, target, self.session.coder,
+                                                          settled))
         self.tree.mark(applied)
 
     def _target_code(self, applied: set[str], in_order: list[str]) -> str | None:
@@ -177,7 +222,34 @@ class CoderApp(App[None]):
         async def answer(name: str | None) -> None:
             if name:
                 await self._run(self.session.jump, name.strip())
-        self.push_screen(Prompt("Go to transcript (file name, name or participant id):"), answer)
+        self.push_screen(TranscriptPicker(self.session.transcripts(), self.session.context().fragment.transcript),
+                         answer)
+
+    async def action_next_open(self) -> None:
+        if await self._run(self.session.next_open) is False:
+            self.notify("Every fragment of this session is settled.", markup=False)
+
+    # -- settling a consensus -----------------------------------------------------------------------
+    async def action_settle_take(self, number: int) -> None:
+        await self._settle(self.session.compare[number - 1], f"took {self.session.compare[number - 1]}'s codes")
+
+    async def action_settle_none(self) -> None:
+        await self._settle(None, "no code")
+
+    async def action_settle_edited(self) -> None:
+        await self._settle(None, "as shown", as_edited=True)
+
+    async def _settle(self, take: str | None, how: str, *, as_edited: bool = False) -> None:
+        """Settle the fragment, then go to the next one still open (or say that none is)."""
+        def settle_and_move() -> bool | None:
+            self.session.settle(take, as_edited=as_edited)
+            return self.session.next_open()
+        moved = await self._run(settle_and_move)
+        if moved is None:
+            return
+        left = self.session.open_count()
+        self.notify(visible(f"Settled ({how}). " + (f"{left} still open." if left else "Every fragment is settled.")),
+                    timeout=2, markup=False)
 
     # -- coding -----------------------------------------------------------------------------------
     async def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
@@ -189,9 +261,23 @@ class CoderApp(App[None]):
         await self._run(self.session.toggle, code)  # the ✓ in the tree and the coding line show the result
 
     async def action_main(self) -> None:
+        """Mark the main reason; a second one for the same participant asks: move it here or keep both."""
         target = self._target_or_refuse()
-        if target is not None:
+        if target is None:
+            return
+        others = self.session.other_main_reasons(target)
+        if not others:
             await self._run(self.session.toggle_main, target)
+            return
+
+        async def answer(choice: str | None) -> None:
+            if choice is not None:
+                await self._run(lambda: self.session.toggle_main(target, move=choice == "move"))
+                self.notify("Main reason moved here." if choice == "move" else "Both kept as main reasons.",
+                            timeout=1.5, markup=False)
+        participant = self.session.context().fragment.participant
+        self.push_screen(MainReasonChoice(main_reason_question(participant, self.codes_by_id[target].label,
+                                                               others)), answer)
 
     async def action_star(self) -> None:
         await self._run(self.session.toggle_star)
@@ -243,17 +329,25 @@ class CoderApp(App[None]):
         if event.input.id != "filter":
             return
         matches = match_codes(self.session.codes, event.value)
+        node = self.tree.cursor_node
+        chosen = node.data if node is not None and node.data in self.tree.matching else None
         self._leave_filter(event.input)
         if event.value.strip() and matches:
-            self.tree.select_code(matches[0].id)
-            await self._toggle(matches[0].id)
+            chosen = chosen or matches[0].id  # the highlighted match: the best one unless ↑/↓ moved
+            self.tree.select_code(chosen)
+            await self._toggle(chosen)
         elif event.value.strip():
             self.notify(f"No code matches {visible_line(repr(event.value))}.", severity="warning", markup=False)
 
     def on_key(self, event) -> None:
         focused = self.focused
-        if event.key == "escape" and isinstance(focused, Input) and focused.id == "filter":
+        if not (isinstance(focused, Input) and focused.id == "filter"):
+            return
+        if event.key == "escape":
             self._leave_filter(focused)
+            event.stop()
+        elif event.key in ("down", "up"):
+            self.tree.move_among_matches(1 if event.key == "down" else -1)
             event.stop()
 
     def _leave_filter(self, box: Input) -> None:
@@ -268,10 +362,18 @@ class CoderApp(App[None]):
             return
         self.push_screen(TextScreen(definition_text(self.codes_by_id[node.data])))
 
+    def _keys(self) -> dict[str, str]:
+        """Each action's keys as typed, e.g. next → "n, right"."""
+        keys: dict[str, list[str]] = {}
+        for _, binding in self._bindings:
+            keys.setdefault(binding.action, []).append(
+                binding.key.replace("question_mark", "?").replace("slash", "/").replace("ctrl+", "Ctrl+"))
+        return {action: ", ".join(dict.fromkeys(found)) for action, found in keys.items()}
+
     def action_help(self) -> None:
-        keys = [(binding.key.replace("question_mark", "?").replace("slash", "/"), binding.description)
-                for binding in self.BINDINGS if isinstance(binding, Binding)]
-        self.push_screen(TextScreen(help_text(keys + TREE_KEYS)))
+        keys = self._keys()
+        shown = [(keys[action], description) for description, action in self._actions()]
+        self.push_screen(TextScreen(help_text(shown + TREE_KEYS, settling=self.session.settling)))
 
 
 def crash_report(error: BaseException) -> RenderableType:

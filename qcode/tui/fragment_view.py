@@ -35,7 +35,7 @@ def key_attributes(attributes: dict) -> list[tuple[str, object]]:
 
 
 def fragment_text(context: FragmentContext, codes: dict[str, CodeEntry], target: str | None) -> Text:
-    """Question and neighbours dimmed, the fragment with numbered sentences, then the codings."""
+    """The reading pane: question and neighbours dimmed, the fragment with numbered sentences."""
     text = Text()
     if context.question:
         text.append(f"I: {visible(context.question)}\n\n", style="dim italic")
@@ -55,18 +55,32 @@ def fragment_text(context: FragmentContext, codes: dict[str, CodeEntry], target:
         text.append(visible(fragment), style="bold")
     text.append("\n\n")
     if context.after:
-        text.append(_neighbour(context.after), style="dim")
-    text.append("\n")
-    for coder, choices in context.others.items():
-        text.append(f"{visible_line(coder)}: ", style="bold magenta")
+        text.append(_neighbour(context.after).rstrip("\n"), style="dim")
+    return text
+
+
+def decisions_text(context: FragmentContext, codes: dict[str, CodeEntry], target: str | None, coder: str,
+                   settled: bool | None = None) -> Text:
+    """What was decided on this fragment: each compared coder's choices (when settling a consensus),
+    then this coder's codings; always on screen, below the reading pane."""
+    text = Text()
+    for other, choices in context.others.items():
+        text.append(f"{visible_line(other)}: ", style="bold magenta")
         text.append(visible(", ".join(_choice(c, codes) for c in choices)) or "no code", style="magenta")
         text.append("\n")
-    if context.others:
-        text.append("consensus:\n", style="bold")
+    if settled is not None:
+        text.append(f"{visible_line(coder)} ", style="bold")
+        text.append("(settled):" if settled else "(open: settle with a key below):",
+                    style="bold green" if settled else "bold yellow")
+        text.append("\n")
+    if any(c.star for c in context.codings):
+        text.append("★ key quote\n", style="bold yellow")
     for applied in context.codings:
         text.append_text(coding_line(applied, codes, applied.code == target, context.sentences))
     if not context.codings:
-        text.append("(not coded yet: pick a code on the right)", style="dim")
+        text.append("(no code yet)" if settled is not None else "(not coded yet: pick a code on the right)",
+                    style="dim")
+    text.rstrip()
     return text
 
 
@@ -85,12 +99,11 @@ def coding_line(applied: AppliedCoding, codes: dict[str, CodeEntry], current: bo
                 sentences: list[tuple[int, int]]) -> Text:
     entry = codes.get(applied.code)
     line = Text("▶ " if current else "  ")
+    line.append("■ " if entry is not None and entry.color else "  ", style=entry.color if entry else "")
     line.append(f"✓ {visible_line(entry.label if entry else applied.code)}", style="bold green")
     line.append(f" ({visible_line(applied.code)})", style="dim")
     if applied.main:
         line.append("  HOOFDREDEN", style="bold red")
-    if applied.star:
-        line.append("  ★", style="bold yellow")
     if applied.span_start is not None:
         numbers = [n for n, (s, e) in enumerate(sentences, 1)
                    if applied.span_start <= s and e <= (applied.span_end or 0)]
@@ -112,6 +125,14 @@ class InfoBar(Static):
 
 class FragmentView(Static):
     """The current fragment in its context; `text` keeps what is shown, for tests and screenshots."""
+
+    def show(self, text: Text) -> None:
+        self.text = text
+        self.update(text)
+
+
+class DecisionsView(Static):
+    """The codings of the fragment, below the reading pane: it never scrolls out of sight."""
 
     def show(self, text: Text) -> None:
         self.text = text
