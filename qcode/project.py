@@ -464,7 +464,8 @@ class Project:
         if path.suffix.lower() not in chart_render.FORMATS:
             raise UsageError(f"a chart is written as .png or .svg, not {path.suffix or 'no extension'}", path=path)
         return chart_render.theme_chart(aggregate.ranked(self.themes(coder)), path,
-                                        aggregate.participant_total(self.conn), lang, self.output_guard())
+                                        aggregate.participant_total(self.conn), lang, self.output_guard(),
+                                        chart_render.codebook_colours(self.conn))
 
     # -- looking at the data -------------------------------------------------------------------
     def fragments(self, *, transcript: str | None = None, participant: str | None = None,

@@ -227,7 +227,7 @@ def test_help_lists_every_key_and_d_shows_the_definition(study):
         await pilot.press("escape")
         return help_shown, definition
     help_shown, definition = run(study, "anna", script)
-    for description in ("Next", "Previous", "Next uncoded", "Filter codes", "Main reason", "Star", "Memo",
+    for description in ("Next", "Previous", "Next uncoded", "Filter", "Main reason", "Star", "Memo",
                         "Quote span", "Undo", "Definition", "Go to transcript", "Quit", "apply or remove"):
         assert description in help_shown
     assert "Geen nazorg na incidenten" in definition

@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from qcode.cli.common import open_project
+from qcode.cli.common import confirm_new_coder, open_project
 
 
 def register(app: typer.Typer) -> None:
@@ -19,19 +19,25 @@ def code(ctx: typer.Context,
          code_id: Annotated[Optional[str], typer.Option(
              "--code", help="Review the fragments coded with this code (or its sub-codes).")] = None,
          uncoded: Annotated[bool, typer.Option("--uncoded", help="Only fragments you have not coded yet.")] = False,
+         yes: Annotated[bool, typer.Option("--yes", "-y", help="Start a new coder even when the name differs "
+                                                               "from an existing one only in case (Anna, anna).")
+                        ] = False,
          ) -> None:
     """Code fragments in a full-screen terminal app, without the mouse.
 
     Opens at the first fragment you have not seen yet. Every key press is saved at once; press ?
     in the app for all keys (n/p next/previous, Enter apply a code, / filter codes, m main reason,
-    s star, e memo, x quote span, z undo, d definition, g go to transcript, q quit).
+    s star, e memo, x quote span, z undo, d definition, g go to transcript, q quit). A name that
+    differs from an existing coder's only in case (Anna, anna) asks before starting a second coder.
 
     Example:  qcode code --coder anna --transcript U03
     """
     from qcode.tui import CoderApp  # Textual loads only when the coder is opened
 
-    session = open_project(ctx).coding_session(coder, transcript=transcript, participant=participant,
-                                               code=code_id, uncoded=uncoded)
+    project = open_project(ctx)
+    confirm_new_coder(project, coder, yes)
+    session = project.coding_session(coder, transcript=transcript, participant=participant, code=code_id,
+                                     uncoded=uncoded)
     app = CoderApp(session)
     app.run()
     if app.return_code:  # the app crashed and said so

@@ -141,3 +141,24 @@ def _chain(error: BaseException) -> list[BaseException]:
         chain.append(error)
         error = error.__cause__ or error.__context__  # type: ignore[assignment]
     return chain
+
+
+def confirm_new_coder(project: Project, coder: str, yes: bool) -> None:
+    """A coder name differing only in case or spacing from an existing one (`Anna` beside `anna`) would
+    start a second coder: ask first; refuse where nobody can answer, unless --yes."""
+    similar = project.similar_coders(coder)
+    if not similar or yes:
+        return
+    from rich.markup import escape
+
+    from qcode.errors import UsageError
+    names = ", ".join(similar)
+    console.print(f"[yellow]There is already a coder {escape(names)}[/]; {escape(coder.strip())} would be a "
+                  "second coder, with codings of their own.")
+    hint = f"to go on as {similar[0]}: --coder {similar[0]}; to start a second coder: add --yes"
+    try:
+        if typer.confirm(f"Start a second coder {coder.strip()!r}?", default=False):
+            return
+    except typer.Abort:  # no answer (a script, or Ctrl-D)
+        pass
+    raise UsageError(f"not started: {coder.strip()!r} differs from the coder {similar[0]!r} only in case", hint=hint)

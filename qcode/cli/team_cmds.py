@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from qcode.cli.common import console, open_project, print_json
+from qcode.cli.common import confirm_new_coder, console, open_project, print_json
 from qcode.errors import UsageError
 
 if TYPE_CHECKING:
@@ -161,27 +161,35 @@ def reconcile(ctx: typer.Context, coders: Coders,
               by: Annotated[Optional[str], typer.Option(help="Who settles (recorded in the change log); "
                                                              "default: your login name.")] = None,
               interactive: Annotated[bool, typer.Option(help="Open the coder on what is left to settle.")] = True,
+              yes: Annotated[bool, typer.Option("--yes", "-y", help="Use --into even when it differs from an "
+                                                                    "existing coder only in case.")] = False,
               ) -> None:
     """Build a consensus coding: agreed decisions are copied, the rest settled by a rule or by hand.
 
     Without --rule the coder opens on each fragment still in dispute, showing every coder's choices
-    and memos; what you apply there is the consensus. Fragments settled before are never touched,
-    so run it again after more coding. Then: qcode report --coder consensus.
+    and memos. Moving past a fragment leaves it open; a key settles it: 1 takes the first coder's
+    codes, 2 the second's, 0 none, c what you applied there. Fragments settled before are never
+    touched, so run it again after more coding. Then: qcode report --coder consensus.
 
     Example:  qcode reconcile --coders anna,bram --into consensus --rule majority
     """
     project = open_project(ctx)
     names = _coders(coders)
+    confirm_new_coder(project, into, yes)
     result = project.reconcile(names, into, rule, by or os.environ.get("USER") or os.environ.get("USERNAME"))
     console.print(f"[green]✓[/] {escape(result.into)}: {result.agreed} fragments agreed and copied, "
                   f"{result.settled} settled by {rule or 'rule'}, {result.kept} settled earlier and kept, "
                   f"{len(result.open)} still to settle")
     if result.open and interactive:
         from qcode.tui import CoderApp  # Textual loads only when the coder is opened
-        app = CoderApp(project.reconcile_session(names, result.into, result.open))
+        session = project.reconcile_session(names, result.into, result.open)
+        app = CoderApp(session)
         app.run()
         if app.return_code:  # the app crashed and said so
             raise typer.Exit(1)
+        left = session.open_count()
+        console.print(f"[green]✓[/] {escape(result.into)}: {session.settled_here} fragments settled in the coder, "
+                      f"{left} still to settle" + (" (run the same command again to go on)" if left else ""))
     elif result.open:
         console.print(f"Settle them in the coder: qcode reconcile --coders {escape(coders)} --into "
                       f"{escape(result.into)}, or give --rule.")

@@ -1,6 +1,7 @@
 """A horizontal bar chart of the themes by participants mentioning them, main reason stacked."""
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from qcode.aggregate import CodeCount
@@ -10,16 +11,33 @@ from qcode.outputs import Guard, writing
 FORMATS = (".png", ".svg")
 
 
-def theme_chart(counts: list[CodeCount], path: Path, total: int, lang: str = "nl", guard: Guard | None = None) -> Path:
-    """Write the chart; the most mentioned theme on top."""
+MAIN_COLOUR, OTHER_COLOUR = "#1f3864", "#8faadc"  # themes without a colour in the codebook
+LEGEND_MAIN, LEGEND_OTHER = "#4d4d4d", "#c8c8c8"  # the legend when themes have colours of their own
+
+
+def codebook_colours(conn: sqlite3.Connection) -> dict[str, str]:
+    """Each code's colour from the codebook (`color: "#d62728"`), where it has one."""
+    return dict(conn.execute("SELECT id, color FROM codes WHERE color IS NOT NULL AND color != ''").fetchall())
+
+
+def lighter(colour: str, share: float = 0.55) -> str:
+    """The colour mixed with white: the "mentioned, not the main reason" part of a theme's bar."""
+    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(c + (255 - c) * share):02x}" for c in (red, green, blue))
+
+
+def theme_chart(counts: list[CodeCount], path: Path, total: int, lang: str = "nl", guard: Guard | None = None,
+                colours: dict[str, str] | None = None) -> Path:
+    """Write the chart; the most mentioned theme on top, each bar in its theme's codebook colour."""
     import warnings
 
     with warnings.catch_warnings():  # a glyph missing from the font is drawn as a box, not told on the terminal
         warnings.simplefilter("ignore")
-        return _draw(counts, path, total, lang, guard)
+        return _draw(counts, path, total, lang, guard, colours or {})
 
 
-def _draw(counts: list[CodeCount], path: Path, total: int, lang: str, guard: Guard | None) -> Path:
+def _draw(counts: list[CodeCount], path: Path, total: int, lang: str, guard: Guard | None,
+          colours: dict[str, str]) -> Path:
     import matplotlib
     matplotlib.use("Agg")  # no display, no network: a file only
     import matplotlib.pyplot as plt
@@ -34,13 +52,18 @@ def _draw(counts: list[CodeCount], path: Path, total: int, lang: str, guard: Gua
                     f"aantal deelnemers (van {total})"),
              "en": ("main reason to leave", "mentioned, not the main reason", f"participants (of {total})")}[lang]
     figure, axes = plt.subplots(figsize=(8, 0.42 * len(labels) + 1.4), dpi=150)
-    axes.barh(labels, main, color="#1f3864", label=words[0])
-    axes.barh(labels, other, left=main, color="#8faadc", label=words[1])
+    own = [colours.get(c.id) for c in ordered]
+    axes.barh(labels, main, color=[c or MAIN_COLOUR for c in own])
+    axes.barh(labels, other, left=main, color=[lighter(c) if c else OTHER_COLOUR for c in own])
+    from matplotlib.patches import Patch
+    coloured = any(own)
+    handles = [Patch(color=LEGEND_MAIN if coloured else MAIN_COLOUR, label=words[0]),
+               Patch(color=LEGEND_OTHER if coloured else OTHER_COLOUR, label=words[1])]
     axes.set_xlabel(words[2])
     axes.set_xlim(0, max(total, 1))
     axes.xaxis.get_major_locator().set_params(integer=True)
     axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, frameon=False, fontsize=8)
+    axes.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, frameon=False, fontsize=8)
     figure.tight_layout()
     try:
         with writing(path, guard) as temporary:

@@ -383,7 +383,8 @@ def write(conn, root: Path, options: ReportOptions, fmt: str | None, output: Pat
     check_targets([*report.missing_texts, *([options.chart] if options.chart is not None else [])], beside)
     _make_own_texts(report.missing_texts, beside)
     if options.chart is not None:
-        chart.theme_chart(report.ranking, options.chart, report.participants, options.lang, beside)
+        chart.theme_chart(report.ranking, options.chart, report.participants, options.lang, beside,
+                          chart.codebook_colours(conn))
     with writing(output, guard) as temporary:
         markdown = xml_text(markdown)  # a control character in an own text or template: shown, not passed on
         if fmt == "md":

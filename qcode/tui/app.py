@@ -6,6 +6,7 @@ coding lives in the session and in `qcode.coding`.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 
 from rich.console import RenderableType
@@ -47,16 +48,16 @@ class CoderApp(App[None]):
     BINDINGS = [
         Binding("n,right", "next", "Next"),
         Binding("p,left", "previous", "Previous"),
-        Binding("u", "next_uncoded", "Next uncoded"),
+        Binding("u", "next_uncoded", "Next uncoded", show=False),
         Binding("u", "next_open", "Next open"),
-        Binding("slash", "filter", "Filter codes"),
+        Binding("slash", "filter", "Filter"),
         Binding("m", "main", "Main reason"),
         Binding("s", "star", "Star"),
         Binding("e", "memo", "Memo"),
-        Binding("x", "span", "Quote span"),
+        Binding("x", "span", "Quote span", show=False),
         Binding("z,ctrl+z", "undo", "Undo"),
-        Binding("d", "definition", "Definition"),
-        Binding("g", "goto", "Go to transcript"),
+        Binding("d", "definition", "Definition", show=False),
+        Binding("g", "goto", "Go to transcript", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
     ]
@@ -72,6 +73,11 @@ class CoderApp(App[None]):
                 self.bind(str(number), f"settle_take({number})", description=f"Take {visible_line(coder)}'s")
             self.bind("0", "settle_none", description="None")
             self.bind("c", "settle_edited", description="Settle as shown")
+            self._hide_in_footer({"filter", "main", "star", "memo"})  # room for the settling keys at 80 columns
+
+    def _hide_in_footer(self, actions: set[str]) -> None:
+        for bindings in self._bindings.key_to_bindings.values():
+            bindings[:] = [dataclasses.replace(b, show=False) if b.action in actions else b for b in bindings]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`u` is the next uncoded fragment when coding, the next open one when settling a consensus."""
@@ -119,7 +125,7 @@ class CoderApp(App[None]):
             with Vertical(id="codes"):
                 yield Input(placeholder="/ filter: part of a label, or a key like 3.2", id="filter")
                 yield CodeTree(self.session.codes, id="tree")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # Ctrl+P is in the help
 
     def on_mount(self) -> None:
         self.session.when_waiting(self._waiting_for_lock)

@@ -79,6 +79,7 @@ class CodeTree(Tree[str]):
         self.nodes_by_code: dict[str, object] = {}
         self.marked: set[str] = set()
         self.matching: set[str] = set()  # the codes the filter matched (the rest are shown for context)
+        self.key_width = max((len(visible_line(entry.key)) for entry in codes), default=1)
 
     def fill(self, shown: list[CodeEntry], applied: set[str]) -> None:
         """Show `shown` (with the themes above them, dimmed, for context), marking the applied codes;
@@ -138,11 +139,11 @@ class CodeTree(Tree[str]):
         if later:
             self.move_cursor_to_line(later[0] if step > 0 else later[-1])
 
-    @staticmethod
-    def _label(entry: CodeEntry, applied: bool, matching: bool = True) -> Text:
-        label = Text("✓ " if applied else "  ", style="bold green")
-        label.append("■ " if entry.color else "  ", style=entry.color or "")
-        label.append(f"{visible_line(entry.key):>5} ", style="cyan" if matching else "dim cyan")
+    def _label(self, entry: CodeEntry, applied: bool, matching: bool = True) -> Text:
+        """`✓■ 3.2 Plafond bereikt`: applied, the codebook's colour, the short key, the label."""
+        label = Text("✓" if applied else " ", style="bold green")
+        label.append("■" if entry.color else " ", style=entry.color or "")
+        label.append(f" {visible_line(entry.key):>{self.key_width}} ", style="cyan" if matching else "dim cyan")
         label.append(visible_line(entry.label), style="bold" if applied else "" if matching else "dim")
         if entry.role == "recommendations":
             label.append(" (aanbevelingen)", style="dim")
