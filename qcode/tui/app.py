@@ -72,12 +72,18 @@ class CoderApp(App[None]):
             for number, coder in enumerate(session.compare[:MAX_COMPARED], start=1):
                 self.bind(str(number), f"settle_take({number})", description=f"Take {visible_line(coder)}'s")
             self.bind("0", "settle_none", description="None")
-            self.bind("c", "settle_edited", description="Settle as shown")
-            self._hide_in_footer({"filter", "main", "star", "memo"})  # room for the settling keys at 80 columns
+            self.bind("c", "settle_edited", description="As edited")
+            self._settling_keys_first({"filter", "main", "star", "memo", "previous", "quit"})
 
-    def _hide_in_footer(self, actions: set[str]) -> None:
-        for bindings in self._bindings.key_to_bindings.values():
-            bindings[:] = [dataclasses.replace(b, show=False) if b.action in actions else b for b in bindings]
+    def _settling_keys_first(self, hidden: set[str]) -> None:
+        """The key bar when settling: the settling keys first, some coding keys left to the help (80 columns)."""
+        keys = self._bindings.key_to_bindings
+        for bindings in keys.values():
+            bindings[:] = [dataclasses.replace(b, show=False) if b.action in hidden else b for b in bindings]
+        settling = [key for key, bindings in keys.items() if bindings[0].action.startswith("settle_")]
+        reordered = {key: keys[key] for key in settling} | {k: v for k, v in keys.items() if k not in settling}
+        keys.clear()
+        keys.update(reordered)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`u` is the next uncoded fragment when coding, the next open one when settling a consensus."""
@@ -147,7 +153,8 @@ class CoderApp(App[None]):
             self.tree.to_top()
             self.query_one("#reading", VerticalScroll).scroll_home(animate=False)
         target = self._target_code(applied, [c.code for c in context.codings])
-        self.query_one(InfoBar).show(info_line(context, self.session.coder))
+        still_open = self.session.open_count() if self.session.settling else None
+        self.query_one(InfoBar).show(info_line(context, self.session.coder, still_open))
         self.query_one(FragmentView).show(fragment_text(context, self.codes_by_id, target))
         settled = self.session.settled() if self.session.settling else None
         self.query_one(DecisionsView).show(decisions_text(context, self.codes_by_id, target, self.session.coder,

@@ -11,7 +11,7 @@ KEY_ATTRIBUTES = 4  # participant attributes shown in the top line, these first 
 PREFERRED_ATTRIBUTES = ("former_role", "age", "organisation_type", "destination", "year_left")
 
 
-def info_line(context: FragmentContext, coder: str) -> Text:
+def info_line(context: FragmentContext, coder: str, still_open: int | None = None) -> Text:
     """Participant, key attributes and progress: `U03 · jongerenwerker · 34 …   fragment 5/31 …`."""
     fragment, progress = context.fragment, context.progress
     line = Text(visible_line(fragment.participant), style="bold", no_wrap=True, overflow="ellipsis")
@@ -21,6 +21,10 @@ def info_line(context: FragmentContext, coder: str) -> Text:
     shown = key_attributes(context.attributes)
     if shown:
         line.append(visible_line("  · " + " · ".join(f"{k}: {v}" for k, v in shown)), style="italic")
+    if still_open is not None:  # settling a consensus: seen means settled
+        line.append(f"\n{visible_line(coder)}: disputed fragment {progress.position}/{progress.total} · "
+                    f"{still_open} still to settle")
+        return line
     line.append(f"\n{visible_line(coder)}: fragment {progress.position}/{progress.total} · this transcript "
                 f"{progress.transcript_seen}/{progress.transcript_total} seen · project "
                 f"{progress.project_seen}/{progress.project_total} seen")
