@@ -89,7 +89,11 @@ def test_undo_says_exactly_what_it_undid(coder_study):
     async def script(pilot, app):
         await pilot.press("n")
         await type_filter(pilot, "burn", "enter")
-        await pilot.press("m", "e", *"leeg op vrijdag", "enter", "s", "x", "2", "enter")
+        await pilot.press("m", "e")
+        await pilot.pause()                          # the memo box opens before typing into it
+        await pilot.press(*"leeg op vrijdag", "enter", "s", "x")
+        await pilot.pause()
+        await pilot.press("2", "enter")
         for _ in range(6):
             await pilot.press("z")
         await pilot.press("z")

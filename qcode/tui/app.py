@@ -29,12 +29,13 @@ from qcode.tui.fragment_view import (DecisionsView, FragmentView, InfoBar, decis
 TREE_KEYS = [("Enter / space", "apply or remove the highlighted code"), ("↑ ↓", "move in the codebook"),
              ("/", "filter the codebook: type part of a label or a key like 3.2; the best match is highlighted, "
                    "↑ ↓ move through the matches, Enter applies the highlighted one"),
-             ("Escape", "leave the filter"), ("Ctrl+P", "every action by name (the command palette)")]
+             ("Escape", "leave the filter")]
 MAX_COMPARED = 9  # coders that a consensus session can take from by number (keys 1–9)
 
 
 class CoderApp(App[None]):
     TITLE = "qcode"
+    AUTO_FOCUS = "#tree"  # focused from the start: the key bar never shows the filter box's keys first
     CSS = """
     InfoBar { height: 2; padding: 0 1; background: $boost; text-wrap: nowrap; text-overflow: ellipsis; }
     #main { height: 1fr; }
@@ -77,11 +78,10 @@ class CoderApp(App[None]):
 
     def _settling_keys_first(self, hidden: set[str]) -> None:
         """The key bar when settling: the settling keys first, some coding keys left to the help (80 columns)."""
-        keys = self._bindings.key_to_bindings
-        for bindings in keys.values():
-            bindings[:] = [dataclasses.replace(b, show=False) if b.action in hidden else b for b in bindings]
+        keys = self._bindings.key_to_bindings  # its lists are shared with the class: replaced, never changed
         settling = [key for key, bindings in keys.items() if bindings[0].action.startswith("settle_")]
-        reordered = {key: keys[key] for key in settling} | {k: v for k, v in keys.items() if k not in settling}
+        reordered = {key: [dataclasses.replace(b, show=False) if b.action in hidden else b for b in keys[key]]
+                     for key in [*settling, *(k for k in keys if k not in settling)]}
         keys.clear()
         keys.update(reordered)
 
@@ -103,7 +103,8 @@ class CoderApp(App[None]):
 
     def _actions(self) -> list[tuple[str, str]]:
         actions = [(binding.description, binding.action) for _, binding in self._bindings
-                   if binding.description and self.check_action(binding.action, ()) is not False]
+                   if binding.description and binding.action != "command_palette"
+                   and self.check_action(binding.action, ()) is not False]
         actions = list(dict.fromkeys(actions))
         return [a for a in actions if a[1] != "quit"] + [a for a in actions if a[1] == "quit"]
 
@@ -129,7 +130,7 @@ class CoderApp(App[None]):
                     yield FragmentView(id="fragment")
                 yield DecisionsView(id="decisions")
             with Vertical(id="codes"):
-                yield Input(placeholder="/ filter: part of a label, or a key like 3.2", id="filter")
+                yield FilterInput(placeholder="/ filter: part of a label, or a key like 3.2", id="filter")
                 yield CodeTree(self.session.codes, id="tree")
         yield Footer(compact=True, show_command_palette=False)  # Ctrl+P is in the help
 
@@ -352,16 +353,11 @@ class CoderApp(App[None]):
         elif event.value.strip():
             self.notify(f"No code matches {visible_line(repr(event.value))}.", severity="warning", markup=False)
 
-    def on_key(self, event) -> None:
-        focused = self.focused
-        if not (isinstance(focused, Input) and focused.id == "filter"):
-            return
-        if event.key == "escape":
-            self._leave_filter(focused)
-            event.stop()
-        elif event.key in ("down", "up"):
-            self.tree.move_among_matches(1 if event.key == "down" else -1)
-            event.stop()
+    def action_match(self, step: int) -> None:
+        self.tree.move_among_matches(step)
+
+    def action_leave_filter(self) -> None:
+        self._leave_filter(self.query_one("#filter", Input))
 
     def _leave_filter(self, box: Input) -> None:
         box.value = ""
@@ -386,7 +382,15 @@ class CoderApp(App[None]):
     def action_help(self) -> None:
         keys = self._keys()
         shown = [(keys[action], description) for description, action in self._actions()]
+        shown.insert(-1, (keys.get("command_palette", "Ctrl+p"), "every action by name (the command palette)"))
         self.push_screen(TextScreen(help_text(shown + TREE_KEYS, settling=self.session.settling)))
+
+
+class FilterInput(Input):
+    """The codebook filter: ↓/↑ move among the matches, Enter applies the highlighted one, Escape leaves."""
+
+    BINDINGS = [Binding("enter", "submit", "Apply highlighted"), Binding("down", "app.match(1)", "Next match"),
+                Binding("up", "app.match(-1)", "Previous match"), Binding("escape", "app.leave_filter", "Leave filter")]
 
 
 def crash_report(error: BaseException) -> RenderableType:

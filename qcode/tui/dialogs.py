@@ -15,6 +15,8 @@ from qcode.records import CodeEntry
 class Prompt(ModalScreen[str | None]):
     """Ask for one line (memo, sentences, transcript); Enter answers, Escape cancels with None."""
 
+    AUTO_FOCUS = "*"  # the app focuses its tree; a pop-up its own first field
+
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
     DEFAULT_CSS = """
     Prompt { align: center middle; }
@@ -57,6 +59,8 @@ def definition_text(entry: CodeEntry) -> Text:
 class TextScreen(ModalScreen[None]):
     """A scrollable text (a definition, the help) closed with Escape, q or ?."""
 
+    AUTO_FOCUS = "*"  # the app focuses its tree; a pop-up its own first field
+
     BINDINGS = [Binding("escape,q,question_mark,d", "close", "Close")]
     DEFAULT_CSS = """
     TextScreen { align: center middle; }
@@ -94,6 +98,8 @@ def help_text(bindings: list[tuple[str, str]], settling: bool = False) -> Text:
 class MainReasonChoice(ModalScreen[str | None]):
     """One main reason per participant: a second one is moved here (`m`), kept beside the first (`k`),
     or not marked (Escape)."""
+
+    AUTO_FOCUS = "*"  # the app focuses its tree; a pop-up its own first field
 
     BINDINGS = [Binding("m,enter", "choose('move')", "Move it here"), Binding("k", "choose('keep')", "Keep both"),
                 Binding("escape", "choose(None)", "Cancel")]
@@ -133,6 +139,8 @@ def main_reason_question(participant: str, code_label: str, others: list) -> Tex
 
 class TranscriptPicker(ModalScreen[str | None]):
     """`g`: every transcript with this coder's progress; type to narrow, ↑/↓ and Enter to go."""
+
+    AUTO_FOCUS = "*"  # the app focuses its tree; a pop-up its own first field
 
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("down", "move(1)", show=False),
                 Binding("up", "move(-1)", show=False)]
