@@ -201,7 +201,8 @@ def test_the_coder_shows_no_raw_controls(study, tmp_path):
             coder = CoderApp(project.coding_session("anna", transcript="U01"))
             async with coder.run_test(size=(150, 50)) as pilot:
                 await pilot.pause()
-                shown = [coder.query_one("#info").text.plain, coder.query_one("#fragment").text.plain,
+                shown = [coder.query_one("#info").text.plain,
+                         coder.query_one("#fragment").text.plain + "\n" + coder.query_one("#decisions").text.plain,
                          rendered_screen(coder)]
                 await pilot.press("d")  # the definition of the highlighted code
                 await pilot.pause()
