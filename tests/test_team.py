@@ -128,8 +128,8 @@ def test_settling_in_the_coder_shows_each_coders_choices(coded):
         app = CoderApp(coded.reconcile_session(["anna", "bram", "carla"], "consensus", result.open))
         async with app.run_test(size=(150, 50)) as pilot:
             await pilot.pause()
-            shown = app.query_one("#fragment").text.plain
-            await pilot.press("slash", *"plafond", "enter", "m", "n")
+            shown = app.query_one("#decisions").text.plain
+            await pilot.press("slash", *"plafond", "enter", "m", "c")
             return shown
     shown = asyncio.run(scenario())
     assert "anna: Plafond bereikt HOOFDREDEN (memo: plafond na vier jaar)" in shown

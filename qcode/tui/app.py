@@ -69,6 +69,7 @@ class CoderApp(App[None]):
         self.codes_by_id = {entry.id: entry for entry in session.codes}
         self.sub_title = f"coder {visible_line(session.coder)}"
         self._shown_fragment: int | None = None
+        self._session_lock = asyncio.Lock()
         if session.settling:
             for number, coder in enumerate(session.compare[:MAX_COMPARED], start=1):
                 self.bind(str(number), f"settle_take({number})", description=f"Take {visible_line(coder)}'s")
@@ -184,7 +185,8 @@ class CoderApp(App[None]):
         the app's queue and are applied in order once the lock is free.
         """
         try:
-            result = await asyncio.to_thread(action, *args)
+            async with self._session_lock:  # a dialog's answer and the next key never write at the same time
+                result = await asyncio.to_thread(action, *args)
         except QcodeError as error:
             self._refuse(error)
             return None
