@@ -91,7 +91,9 @@ def test_undo_says_exactly_what_it_undid(coder_study):
         await type_filter(pilot, "burn", "enter")
         await pilot.press("m", "e")
         await pilot.pause()                          # the memo box opens before typing into it
-        await pilot.press(*"leeg op vrijdag", "enter", "s", "x")
+        await pilot.press(*"leeg op vrijdag", "enter")
+        await pilot.pause()                          # the memo box closes before the next key
+        await pilot.press("s", "x")
         await pilot.pause()
         await pilot.press("2", "enter")
         for _ in range(6):
