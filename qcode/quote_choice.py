@@ -116,7 +116,8 @@ def candidates(conn: sqlite3.Connection, coder: str, code_id: str, *, limit: int
                             (code_id, coder)).fetchall()
     else:
         rows = conn.execute(_SELECT + "WHERE c.code_id = ? AND c.coder = ?" + _PARTICIPANTS, (code_id, coder)).fetchall()
-    quotes = [_quote(row) for row in rows]
+    pieces = _pieces(conn, [row[0] for row in rows])
+    quotes = [_quote(row, pieces.get(row[0])) for row in rows]
     _apply_decisions(conn, quotes, coder)
     return _arrange(quotes, limit, set(skip_fragments))
 
@@ -127,16 +128,30 @@ def by_coding(conn: sqlite3.Connection, coding_id: int) -> ChosenQuote | None:
     row = conn.execute(_SELECT + "WHERE c.id = ?", (coding_id,)).fetchone()
     if row is None:
         return None
-    quote = _quote(row)
+    quote = _quote(row, _pieces(conn, [coding_id]).get(coding_id))
     _apply_decisions(conn, [quote], quote.coder)
     quote.included = quote.decided_include is not False
     return quote
 
 
-def _quote(row: tuple) -> ChosenQuote:
+def _pieces(conn: sqlite3.Connection, coding_ids: list[int]) -> dict[int, list[tuple[int, int]]]:
+    """The separate stretches of codings that cover more than one (`coding_spans`, from another QDA tool)."""
+    found: dict[int, list[tuple[int, int]]] = {}
+    for start in range(0, len(coding_ids), 500):
+        chunk = coding_ids[start:start + 500]
+        for coding, begin, end in conn.execute(
+                f'SELECT coding_id, start, "end" FROM coding_spans WHERE coding_id IN ({", ".join("?" * len(chunk))}) '
+                "ORDER BY coding_id, start", chunk):
+            found.setdefault(coding, []).append((begin, end))
+    return found
+
+
+def _quote(row: tuple, pieces: list[tuple[int, int]] | None = None) -> ChosenQuote:
     (coding_id, fragment_id, code, coder, participant, attributes, transcript, index, text, sentences,
      span_start, span_end, main, star) = row
     original = (text if span_start is None else text[span_start:span_end]).strip()
+    if pieces and len(pieces) > 1:  # several selections in one fragment: printed with a cut between them
+        original = " […] ".join(text[begin:end].strip() for begin, end in pieces)
     return ChosenQuote(coding_id, fragment_id, code, participant, json.loads(attributes or "{}"), original,
                        original, bool(star), bool(main), word_count(original), coder=coder,
                        transcript=transcript, index=index,
@@ -289,8 +304,8 @@ def decide(conn: sqlite3.Connection, coding_id: int, *, include: bool | None, or
                        "JOIN fragments f ON f.id = c.fragment_id WHERE c.id = ?", (coding_id,)).fetchone()
     if row is None:
         raise UsageError(f"there is no coding {coding_id}", hint="export the quote sheet again")
-    fragment_id, code, coder, fragment_text, span_start, span_end = row
-    text = edit_to_store(text, fragment_text, span_start, span_end, fragment_id)
+    fragment_id, code, coder, fragment_text, _, _ = row
+    text = edit_to_store(text, fragment_text, _printed_original(conn, coding_id), fragment_id)
     if include is False:
         order = None
     if order is not None and order < 1:
@@ -317,14 +332,18 @@ def decide(conn: sqlite3.Connection, coding_id: int, *, include: bool | None, or
     return True
 
 
-def edit_to_store(text: str | None, fragment_text: str, span_start: int | None, span_end: int | None,
-                  fragment_id: int) -> str | None:
+def _printed_original(conn: sqlite3.Connection, coding_id: int) -> str:
+    quote = by_coding(conn, coding_id)
+    return quote.original if quote is not None else ""
+
+
+def edit_to_store(text: str | None, fragment_text: str, coded: str, fragment_id: int) -> str | None:
     """The edit as stored: None for no edit (empty, or the coded words themselves, whitespace aside);
-    a refused edit raises UsageError naming the fragment and the first difference."""
+    a refused edit raises UsageError naming the fragment and the first difference. The edit is checked
+    against the whole fragment, so it may reach beyond the coded span."""
     if text is None or not text.strip():
         return None
     text = text.strip()
-    coded = fragment_text if span_start is None else fragment_text[span_start:span_end]
     if " ".join(text.split()) == " ".join(coded.split()):
         return None
     problem = verify_edit(fragment_text, text)
@@ -335,10 +354,16 @@ def edit_to_store(text: str | None, fragment_text: str, span_start: int | None, 
 
 
 # -- warnings -----------------------------------------------------------------------------------
-def long_quotes(quotes: Iterable[ChosenQuote], longest: int = LONG_QUOTE) -> list[QuoteWarning]:
-    return [QuoteWarning(q.coding_id, f"quote {q.coding_id} ({q.participant}, {q.code}) has {q.words} words, "
-                                      f"more than {longest}: cut it in the quote sheet's 'citaat' column")
-            for q in quotes if q.words > longest]
+def long_quotes(quotes: Iterable[Any], longest: int = LONG_QUOTE) -> list[QuoteWarning]:
+    """Printed quotes over `longest` words; any quote with coding_id, participant, code and text will do."""
+    found = []
+    for quote in quotes:
+        words = getattr(quote, "words", None) or word_count(quote.text)
+        if words > longest:
+            found.append(QuoteWarning(quote.coding_id, f"quote {quote.coding_id} ({quote.participant}, {quote.code}) "
+                                                       f"has {words} words, more than {longest}: cut it in the "
+                                                       "quote sheet's 'citaat' column"))
+    return found
 
 
 def stale_decisions(conn: sqlite3.Connection, coder: str | None = None) -> list[QuoteWarning]:

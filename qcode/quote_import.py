@@ -214,9 +214,9 @@ def _merged(rows: list[_Row], path: Path, problems: list[Problem]) -> dict[int, 
 
 def _checked(conn: sqlite3.Connection, row: _Row, include: Any, order: Any, text: Any) -> tuple:
     """The decision to store (a column not in the sheet keeps what is stored), with the edit verified."""
-    coder, fragment_id, fragment_text, start, end = conn.execute(
-        "SELECT c.coder, c.fragment_id, f.text, c.span_start, c.span_end FROM codings c JOIN fragments f "
-        "ON f.id = c.fragment_id WHERE c.id = ?", (row.coding,)).fetchone()
+    coder, fragment_id, fragment_text = conn.execute(
+        "SELECT c.coder, c.fragment_id, f.text FROM codings c JOIN fragments f ON f.id = c.fragment_id "
+        "WHERE c.id = ?", (row.coding,)).fetchone()
     stored = conn.execute("SELECT include, position, text FROM quote_decisions WHERE coding_id = ?",
                           (row.coding,)).fetchone() or (None, None, None)
     if include is _ABSENT:
@@ -225,5 +225,6 @@ def _checked(conn: sqlite3.Connection, row: _Row, include: Any, order: Any, text
         order = stored[1]
     if text is _ABSENT:
         text = stored[2]
-    text = quote_choice.edit_to_store(text, fragment_text, start, end, fragment_id)
+    text = quote_choice.edit_to_store(text, fragment_text, quote_choice.by_coding(conn, row.coding).original,
+                                      fragment_id)
     return include, order, text, coder

@@ -41,6 +41,17 @@ TRANSCRIPTS = {
     "P04": [
         "Het rapporteren was het ergste. Uren per week, voor niemand.",
     ],
+    "P05": [
+        "Kijk, ik begon elke maandag met een lijst van wat er die week in het systeem moest, en dat was al "
+        "een halve dag werk voordat ik ook maar één gezin had gezien. Dan kwamen de evaluaties, de "
+        "tussenrapportages voor de gemeente, de registratie van elk telefoontje en elk huisbezoek, en aan "
+        "het eind van de maand de productiecijfers die weer naar de manager gingen. Ik snap dat er "
+        "verantwoording moet zijn, echt, maar op een gegeven moment ging het alleen nog maar daarover. In "
+        "het teamoverleg werd niet meer over cliënten gepraat, alleen over achterstanden in het dossier. En "
+        "als je dan een gezin in crisis had en daar een middag voor vrijmaakte, dan liep je weer achter met "
+        "je administratie en kreeg je daar een opmerking over. Dat heeft me uiteindelijk de das omgedaan, "
+        "denk ik, meer dan de cliënten zelf ooit hebben gedaan.",
+    ],
 }
 
 
@@ -55,7 +66,8 @@ def make_study(folder: Path) -> Path:
     (folder / "participants.csv").write_text(
         "participant,transcript,age,former_role\n"
         "P01,P01.txt,38,maatschappelijk werker\nP02,P02.txt,45,wijkcoach\n"
-        "P03,P03.txt,29,jongerenwerker\nP04,P04.txt,52,schoolmaatschappelijk werker\n", encoding="utf-8")
+        "P03,P03.txt,29,jongerenwerker\nP04,P04.txt,52,schoolmaatschappelijk werker\n"
+        "P05,P05.txt,34,gezinscoach\n", encoding="utf-8")
     return folder
 
 

@@ -194,3 +194,19 @@ def test_a_code_without_its_sub_codes_and_an_interviewers_words(study):
     assert question not in fragments_of(quote_choice.choose(study.conn, "anna", "werkdruk", limit=None))
     asked = quote_choice.by_coding(study.conn, coding_id(study, question, "werkdruk"))
     assert asked.fragment_id == question and asked.text.startswith("Vraag 1")
+
+
+def test_a_coding_of_several_stretches_is_printed_with_a_cut_between_them(study):
+    f = study.ids
+    text = study.conn.execute("SELECT text FROM fragments WHERE id = ?", (f["computer"],)).fetchone()[0]
+    first = (0, text.index(" dan bij"))  # "Op een gegeven moment zat ik meer achter de computer"
+    second = (text.index("Dat was"), len(text))
+    coding = coding_id(study, f["computer"], "werkdruk-registratie")
+    with transaction(study.db) as conn:  # as a REFI-QDA import leaves two selections of one code
+        conn.execute("UPDATE codings SET span_start = ?, span_end = ? WHERE id = ?", (first[0], second[1], coding))
+        conn.executemany('INSERT INTO coding_spans (coding_id, start, "end") VALUES (?, ?, ?)',
+                         [(coding, *first), (coding, *second)])
+    quote = quote_choice.by_coding(study.conn, coding)
+    assert quote.text == "Op een gegeven moment zat ik meer achter de computer […] Dat was voor mij de druppel."
+    assert not _decide(study, coding, text=quote.text)  # the printed words themselves are no edit
+    assert study.conn.execute("SELECT COUNT(*) FROM quote_decisions").fetchone()[0] == 0

@@ -222,3 +222,28 @@ def test_a_sheet_without_the_columns_is_refused(study, tmp_path):
     sheet.write_text("coding,text\n1,iets\n", encoding="utf-8")
     with pytest.raises(InputError, match="none of the columns opnemen, volgorde and citaat"):
         study.import_quotes(sheet)
+
+
+def test_the_report_prints_the_sheets_choices_and_check_warns(study, tmp_path):
+    f = study.ids
+    long_answer = fragment(study, "P05", "de das omgedaan")
+    study.assign(long_answer, ["werkdruk-registratie"], "anna")
+    sheet = tmp_path / "citaten.xlsx"
+    run(study, "export", "quotes", "--coder", "anna", "-o", str(sheet))
+    computer = coding_id(study, f["computer"], "werkdruk-registratie")
+    kwartaal = coding_id(study, f["kwartaal"], "werkdruk-productie")
+    set_cells(sheet, {computer: {"citaat": EDIT},
+                      coding_id(study, f["cijfers"], "werkdruk-registratie"): {"opnemen": "nee"},
+                      kwartaal: {"citaat": "[…] elk kwartaal laten zien […]"}})
+    assert run(study, "quotes", "import", str(sheet)).exit_code == 0
+    study.unassign(f["kwartaal"], ["werkdruk-productie"], "anna")
+
+    assert run(study, "report", "--coder", "anna").exit_code == 0
+    report = (study.root / "exports" / "rapport.md").read_text(encoding="utf-8")
+    assert "achter de computer dan bij de gezinnen \\[…\\] Dat was voor mij de druppel" in report
+    assert "drie systemen" not in report and "moe werd van de cijfers" not in report and "★" not in report
+
+    check = " ".join(run(study, "report", "--coder", "anna", "--check").output.split())
+    long_coding = coding_id(study, long_answer, "werkdruk-registratie")
+    assert f"quote {long_coding} (P05, werkdruk-registratie) has 146 words, more than 120" in check
+    assert f"the quote decision for coding {kwartaal}" in check and "no longer exists" in check

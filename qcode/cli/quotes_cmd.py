@@ -40,7 +40,9 @@ def import_sheet(ctx: typer.Context,
     if as_json:
         print_json({**dataclasses.asdict(result), "warnings": [str(w) for w in result.warnings]})
         return
-    console.print(f"[green]✓[/] Read {result.quotes} quotes from {escape(str(sheet))}: {result.changed} "
-                  f"decisions changed, {result.unchanged} as they were; {result.edits} quotes edited")
+    plural = lambda n, word: f"{n} {word}" + ("" if n == 1 else "s")  # noqa: E731
+    console.print(f"[green]✓[/] Read {plural(result.quotes, 'quote')} from {escape(str(sheet))}: "
+                  f"{plural(result.changed, 'decision')} changed, {result.unchanged} as they were; "
+                  f"{plural(result.edits, 'quote')} edited")
     for warning in result.warnings:
         console.print(f"[yellow]![/] {escape(str(warning))}")
