@@ -78,10 +78,12 @@ def import_decisions(conn: sqlite3.Connection, path: Path, by: str | None = None
     result = QuotesImport(rows=len(rows), quotes=len({row.coding for row in rows}))
     wanted = _merged(rows, path, problems)
     touched = {_code(conn, row.coding) for row, _ in wanted.values() if row.edited}
+    in_sheet = list(wanted)
+    wanted = {coding: found for coding, found in wanted.items() if _code(conn, coding) in touched}
+    places = _renumbered(conn, wanted)
     checked: dict[int, tuple] = {}
     for coding, (row, (include, order, text)) in wanted.items():
-        if _code(conn, coding) not in touched:
-            continue
+        order = places.get(coding, order)
         try:
             checked[coding] = _checked(conn, row, include, order, text)
         except UsageError as error:
@@ -95,9 +97,20 @@ def import_decisions(conn: sqlite3.Connection, path: Path, by: str | None = None
             result.unchanged += 1
     result.unchanged += result.quotes - len(checked)
     result.edits = conn.execute("SELECT COUNT(*) FROM quote_decisions WHERE text IS NOT NULL AND coding_id IN "
-                                f"({', '.join('?' for _ in wanted)})", list(wanted)).fetchone()[0]
+                                f"({', '.join('?' for _ in in_sheet)})", in_sheet).fetchone()[0]
     result.warnings = quote_choice.stale_decisions(conn)
     return result
+
+
+def _renumbered(conn: sqlite3.Connection, wanted: dict[int, tuple[_Row, tuple]]) -> dict[int, int]:
+    """The places of each code's numbered quotes as 1, 2, 3 …: by the sheet's volgorde, a row the researcher
+    changed before an unchanged one with the same number (writing 1 puts a quote first)."""
+    by_code: dict[str, list[tuple]] = {}
+    for coding, (row, (include, order, _)) in wanted.items():
+        if isinstance(order, int) and include is not False:
+            by_code.setdefault(_code(conn, coding), []).append((order, not row.edited, row.number, coding))
+    return {coding: place for numbered in by_code.values()
+            for place, (*_, coding) in enumerate(sorted(numbered), start=1)}
 
 
 def _code(conn: sqlite3.Connection, coding: int) -> str:

@@ -247,3 +247,23 @@ def test_the_report_prints_the_sheets_choices_and_check_warns(study, tmp_path):
     long_coding = coding_id(study, long_answer, "werkdruk-registratie")
     assert f"quote {long_coding} (P05, werkdruk-registratie) has 146 words, more than 120" in check
     assert f"the quote decision for coding {kwartaal}" in check and "no longer exists" in check
+
+
+def test_writing_1_puts_a_quote_first_without_renumbering_the_others(study, tmp_path):
+    f = study.ids
+    sheet = tmp_path / "citaten.csv"
+    run(study, "export", "quotes", "--coder", "anna", "-o", str(sheet))
+    with sheet.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    last = coding_id(study, f["helft"], "werkdruk-registratie")
+    assert [row["volgorde"] for row in rows if row["coding"] == str(last)] == ["4"]
+    for row in rows:
+        if row["coding"] == str(last):
+            row["volgorde"] = "1"
+    with sheet.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    assert run(study, "quotes", "import", str(sheet)).exit_code == 0
+    assert registratie(study) == [f["helft"], f["cijfers"], f["computer"], f["rapporteren"]]
+    assert [q.decided_order for q in quote_choice.choose(study.conn, "anna", "werkdruk-registratie")] == [1, 2, 3, 4]

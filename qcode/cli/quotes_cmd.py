@@ -28,7 +28,7 @@ def import_sheet(ctx: typer.Context,
                  as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False) -> None:
     """Read the columns opnemen (ja/nee), volgorde and citaat back; the report follows them.
 
-    An edited citaat may differ from the participant's words only by insertions in [square brackets]
+    An edited citaat may differ from the participant's words only by insertions in \\[square brackets]
     and cuts marked … or […]; anything else is refused with its row and the first difference. Every
     row is checked first: one bad row and nothing is written. Importing the same sheet again changes
     nothing.

@@ -125,7 +125,7 @@ def _docx(table: list[dict], path: Path) -> None:
         quote.add_run(xml_text(f" \u2013 {row[ATTRIBUTION]}"))
         chosen = f"volgorde {row['volgorde']}" if row["opnemen"] == "ja" else "niet opnemen"
         flags = [f for f, on in (("hoofdreden", row["main"]), ("★", row["star"]), (chosen, row["opnemen"]),
-                                 (f"citaat {row['coding']}", row["coding"])) if on]
+                                 (f"[[citaat {row['coding']}]]", row["coding"])) if on]
         where = f"{row['transcript']}, beurt {row['turn']}" + (f" [{row['timestamp']}]" if row["timestamp"] else "")
         meta = " · ".join(str(part) for part in [row["participant"], row["code_label"], where, *flags, row["coder"]])
         document.add_paragraph(xml_text(meta + (f"\nMemo: {row['memo']}" if row["memo"] else "")))
