@@ -37,10 +37,16 @@ PROJECT_FILES = frozenset({"qcode.db", "qcode.db-wal", "qcode.db-shm", "qcode.db
 class ImportOptions:
     interviewer: tuple[str, ...] = ()
     id_column: str | None = None
-    text_column: str | None = None
+    text_columns: tuple[str, ...] = ()  # names, comma lists or patterns
     skip_bad: bool = False
     no_interviewer: bool = False  # where no interviewer is found, that is right (a group talk, a monologue)
     allow_duplicate: bool = False  # import a transcript whose words another transcript already holds
+    questions: Path | None = None  # a sheet of question ids and texts
+    header_rows: int = 1
+
+    @property
+    def text_column(self) -> str | None:
+        return ",".join(self.text_columns) or None
 
 
 @dataclass(frozen=True)
@@ -104,8 +110,7 @@ def import_paths(conn: sqlite3.Connection, paths: list[Path], unit: Unit, nlp_lo
                 progress(done, len(sources), path.name)
             try:
                 if is_survey:
-                    planned = _read_survey(path, options)
-                    _check_survey_column(conn, path, planned, existing)
+                    planned = _read_survey(conn, path, options)
                 else:
                     planned = [_read_transcript(path, sheets, options)]
             except BesideBadSheet:
@@ -224,10 +229,10 @@ def _discover(paths: list[Path], options: ImportOptions,
         elif is_participants_sheet(path):
             continue  # read with the transcripts beside it
         elif path.suffix.lower() in SHEET_SUFFIXES:
-            if not (options.text_column and options.id_column) and is_codings_sheet(path):
+            if not (options.text_columns and options.id_column) and is_codings_sheet(path):
                 problems.append(Problem("this is a codings sheet, not transcripts or survey answers", path,
                                         hint=f"import it with: qcode codings import {path}"))
-            elif options.text_column and options.id_column:
+            elif options.text_columns and options.id_column:
                 add(path, True)
             else:
                 problems.append(Problem(
@@ -256,37 +261,65 @@ def _walk(folder: Path) -> Iterator[Path]:
             yield child
 
 
-def _read_survey(path: Path, options: ImportOptions) -> list[tuple[_Planned, ParsedDocument]]:
-    documents = read_survey(path, options.id_column or "", options.text_column or "")
-    return [(_Planned(nfc(d.name), path, d.participant or "", d.attributes, set(),
-                      _content_hash(d, d.participant or "", set()), options.text_column), d) for d in documents]
+def _read_survey(conn: sqlite3.Connection, path: Path, options: ImportOptions) -> list[tuple[_Planned, ParsedDocument]]:
+    """The sheet's chosen questions, with every question of it imported before (never replaced, never dropped)."""
+    earlier = earlier_questions(conn, path)
+    texts = read_question_texts(options.questions) if options.questions else None
+    survey = read_survey(path, options.id_column or "", list(options.text_columns), earlier=list(earlier),
+                         question_texts=texts, header_rows=options.header_rows)
+    ids = {q.id: earlier.get(q.column, q.id) for q in survey.questions}  # an id given before is kept
+    for document in survey.documents:
+        for turn in document.turns:
+            turn.question = ids.get(turn.question or "", turn.question)
+    _store_questions(conn, path, [(ids[q.id], q) for q in survey.questions])
+    columns = ",".join(q.column for q in survey.questions)
+    planned = [(_Planned(nfc(d.name), path, d.participant or "", d.attributes, set(),
+                         _content_hash(d, d.participant or "", set()), columns), d) for d in survey.documents]
+    for respondent, attributes in survey.respondents.items():  # answered or not, each counts among all respondents
+        _upsert_participant(conn, respondent, attributes)
+    conn.executemany("INSERT OR IGNORE INTO survey_respondents (sheet, participant_id) VALUES (?, ?)",
+                     [(nfc(path.name), respondent) for respondent in survey.respondents])
+    return planned
 
 
-def _check_survey_column(conn: sqlite3.Connection, path: Path, planned: list[tuple[_Planned, ParsedDocument]],
-                         existing: dict[str, tuple[int, str, str | None]]) -> None:
-    """Refuse to import another text column of a sheet over the answers of the one imported before.
+def earlier_questions(conn: sqlite3.Connection, path: Path) -> dict[str, str]:
+    """The columns of this sheet imported before, with their question ids."""
+    sheet = nfc(path.name)
+    found = {column: qid for qid, column in conn.execute(
+        "SELECT id, column_name FROM questions WHERE sheet = ? ORDER BY position", (sheet,))}
+    for (columns,) in conn.execute("SELECT DISTINCT text_column FROM transcripts WHERE substr(name, 1, ?) = ? "
+                                   "AND text_column IS NOT NULL", (len(sheet) + 1, sheet + "#")):
+        for column in columns.split(","):
+            found.setdefault(column, column)
+    return found
 
-    A survey document is named after the sheet and the respondent, so a second question's answers
-    would replace the first's. Documents written before the column was recorded count as the same
-    column when at least one answer is unchanged.
-    """
-    column = planned[0][0].text_column if planned else None
-    prefix = f"{nfc(path.name)}#"
-    before = [(name, known) for name, known in existing.items() if name.startswith(prefix)]
-    columns = {known[2] for _, known in before}
-    other = sorted(c for c in columns - {column, None})
-    if not other and None in columns:
-        hashes = {plan.name: plan.content_hash for plan, _ in planned}
-        if not any(hashes.get(name) == known[1] for name, known in before if known[2] is None):
-            other = ["another column (not recorded by the qcode that imported it)"]
-    if other:
-        earlier = other[0] if other[0].startswith("another") else f"column {other[0]!r}"
-        raise ReadError(
-            f"the answers in {earlier} of this sheet are imported already; importing column {column!r} "
-            "would replace them", path=path,
-            hint="qcode keeps one question per sheet for now (several questions of one sheet come with a later "
-                 f"version); meanwhile give each question a project of its own: 'qcode init {path.stem}-{column}', "
-                 f"then import the sheet there with --text-column {column}")
+
+def _store_questions(conn: sqlite3.Connection, path: Path, questions: list) -> None:  # type: ignore[type-arg]
+    sheet = nfc(path.name)
+    for qid, question in questions:
+        other = conn.execute("SELECT sheet, column_name FROM questions WHERE id = ?", (qid,)).fetchone()
+        if other and tuple(other) != (sheet, question.column):
+            raise ReadError(f"question id {qid!r} is taken by column {other[1]!r} of {other[0]}", path=path,
+                            line=1, unit="row", hint="rename the column, or import this sheet into a project of its own")
+        conn.execute("INSERT INTO questions (id, sheet, column_name, text, position) VALUES (?, ?, ?, ?, ?) "
+                     "ON CONFLICT (id) DO UPDATE SET text = excluded.text, position = excluded.position",
+                     (qid, sheet, question.column, question.text, question.position))
+
+
+def read_question_texts(path: Path) -> dict[str, str]:
+    """A questions sheet: a column of question ids (or column names) and a column of their texts."""
+    from qcode.readers.sheets import read_rows
+
+    header, rows = read_rows(path)
+    lower = {name.casefold(): name for name in header if name}
+    id_column = next((lower[k] for k in ("vraag", "question", "kolom", "column", "id", "code") if k in lower), None)
+    text_column = next((lower[k] for k in ("tekst", "text", "vraagtekst", "question text", "label") if k in lower), None)
+    if not id_column or not text_column:
+        raise ReadError("a questions sheet needs a column of ids ('vraag' or 'question') and one of texts "
+                        "('tekst' or 'text')", path=path, line=1, unit="row",
+                        hint="name the two columns in the first row")
+    return {str(r[id_column]).strip(): str(r[text_column]).strip() for _, r in rows
+            if r.get(id_column) is not None and r.get(text_column) is not None}
 
 
 class BesideBadSheet(Exception):
@@ -445,9 +478,9 @@ def _write(conn: sqlite3.Connection, plan: _Planned, document: ParsedDocument, t
         conn.execute("UPDATE turns SET number = -number WHERE transcript_id = ?", (transcript_id,))
         report.changed += 1
     conn.executemany(
-        'INSERT INTO turns (transcript_id, number, speaker, role, timestamp, start, "end", source_line) '
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(transcript_id, n, turn.speaker, role, turn.timestamp, span[0], span[1], turn.location)
+        'INSERT INTO turns (transcript_id, number, speaker, role, timestamp, start, "end", source_line, question) '
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(transcript_id, n, turn.speaker, role, turn.timestamp, span[0], span[1], turn.location, turn.question)
          for n, (turn, role, span) in enumerate(zip(document.turns, roles, stored.turn_spans), start=1)])
     turn_ids = [row[0] for row in conn.execute(
         "SELECT id FROM turns WHERE transcript_id = ? AND number > 0 ORDER BY number", (transcript_id,))]

@@ -144,19 +144,23 @@ class Project:
 
     # -- import --------------------------------------------------------------------------------
     def import_paths(self, paths: Sequence[Path | str], *, interviewer: Sequence[str] = (),
-                     id_column: str | None = None, text_column: str | None = None, skip_bad: bool = False,
-                     no_interviewer: bool = False, allow_duplicate: bool = False,
-                     progress: Progress | None = None) -> ImportReport:
+                     id_column: str | None = None, text_column: str | Sequence[str] | None = None,
+                     skip_bad: bool = False, no_interviewer: bool = False, allow_duplicate: bool = False,
+                     progress: Progress | None = None, questions: Path | str | None = None,
+                     header_rows: int = 1) -> ImportReport:
         """Import transcript files and folders (and survey sheets) in one transaction.
 
         `interviewer` names the interviewer's label or name (besides the known labels); `no_interviewer`
         settles transcripts where none is found as having none; `allow_duplicate` imports a transcript
-        whose words another one already holds."""
+        whose words another one already holds. Survey sheets: `text_column` names one or more open
+        questions (names, comma lists or patterns such as 'V1*'); `questions` a sheet of question texts;
+        `header_rows=2` when the second row of the sheet holds the question texts."""
         from qcode.importer import ImportOptions, import_paths
         from qcode.segment import load_pipeline
 
-        options = ImportOptions(tuple(interviewer), id_column, text_column, skip_bad, no_interviewer,
-                                allow_duplicate)
+        columns = (text_column,) if isinstance(text_column, str) else tuple(text_column or ())
+        options = ImportOptions(tuple(interviewer), id_column, columns, skip_bad, no_interviewer, allow_duplicate,
+                                Path(questions) if questions else None, header_rows)
         with transaction(self.db) as conn:
             return import_paths(conn, [Path(p) for p in paths], self.unit, load_pipeline, options, progress)
 
@@ -469,15 +473,27 @@ class Project:
 
     # -- looking at the data -------------------------------------------------------------------
     def fragments(self, *, transcript: str | None = None, participant: str | None = None,
-                  role: str | None = None, code: str | None = None) -> list[FragmentRecord]:
-        return queries.fragments(self.conn, transcript, participant, role, code)
+                  role: str | None = None, code: str | None = None, question: str | None = None) -> list[FragmentRecord]:
+        return queries.fragments(self.conn, transcript, participant, role, code, question)
 
     def transcript(self, name: str) -> TranscriptView:
         return queries.transcript_view(self.conn, name)
 
     def search(self, query: str, *, transcript: str | None = None, participant: str | None = None,
-               role: str | None = None, code: str | None = None, limit: int = 50) -> list[SearchHit]:
-        return queries.search(self.conn, query, _lemmatise, transcript, participant, role, code, limit)
+               role: str | None = None, code: str | None = None, limit: int = 50,
+               question: str | None = None) -> list[SearchHit]:
+        return queries.search(self.conn, query, _lemmatise, transcript, participant, role, code, limit, question)
+
+    def word_frequencies(self, *, question: str | None = None, code: str | None = None, coder: str | None = None,
+                         top: int = 30, cloud: Path | str | None = None):  # type: ignore[no-untyped-def]
+        """The most used lemmas of participants' answers (of a question, of a code), and a word cloud if asked."""
+        from qcode import word_counts
+
+        found = word_counts.frequencies(self.conn, question=question, code=code, coder=coder, top=top)
+        if cloud is not None:
+            with outputs.writing(Path(cloud), self.output_guard()) as temporary:
+                word_counts.cloud(found, temporary)
+        return found
 
     def status(self) -> Status:
         count = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
@@ -497,6 +513,7 @@ class Project:
             codings=count("SELECT COUNT(*) FROM codings"),
             coders=queries.coder_shares(self.conn), orphaned=queries.orphans(self.conn),
             unsettled=queries.unsettled(self.conn),
+            questions=queries.question_counts(self.conn),
         )
 
     def doctor(self) -> dict[str, str]:

@@ -10,17 +10,17 @@ from collections.abc import Callable, Iterable
 from qcode.codebook_db import branch
 from qcode.errors import UsageError
 from qcode.records import (
-    CoderShare, FragmentRecord, OrphanRecord, SearchHit, TranscriptView, TurnView, UnsettledRecord,
+    CoderShare, FragmentRecord, OrphanRecord, QuestionCount, SearchHit, TranscriptView, TurnView, UnsettledRecord,
 )
 
 HIT_START, HIT_END = "\x02", "\x03"
 FRAGMENT_SELECT = """
 SELECT f.id, tr.name, tr.participant_id, t.role, t.speaker, t.number, f.idx, t.timestamp,
-       f.start, f."end", f.text
+       f.start, f."end", f.text, t.question
 FROM fragments f JOIN turns t ON t.id = f.turn_id JOIN transcripts tr ON tr.id = f.transcript_id
 """
 _FRAGMENT_FIELDS = ("id", "transcript", "participant", "role", "speaker", "turn", "index", "timestamp",
-                    "start", "end", "text")
+                    "start", "end", "text", "question")
 ROLES = ("interviewer", "participant")
 
 
@@ -48,9 +48,24 @@ def resolve_transcript(conn: sqlite3.Connection, name: str) -> str:
                      hint="'qcode status' counts them; 'qcode fragments' lists what is there")
 
 
+def resolve_question(conn: sqlite3.Connection, question: str) -> str:
+    """A survey question's id from its id or its column name (any case)."""
+    rows = conn.execute("SELECT id, column_name FROM questions ORDER BY position, id").fetchall()
+    for exact in (True, False):
+        for qid, column in rows:
+            if (question in (qid, column)) if exact else question.casefold() in (qid.casefold(), column.casefold()):
+                return qid
+    known = ", ".join(qid for qid, _ in rows[:20])
+    raise UsageError(f"no question {question!r} in this project",
+                     hint=f"the questions are: {known}" if rows else "import survey answers with --text-column first")
+
+
 def fragment_filters(conn: sqlite3.Connection, transcript: str | None, participant: str | None,
-             role: str | None, code: str | None) -> tuple[list[str], list]:
+             role: str | None, code: str | None, question: str | None = None) -> tuple[list[str], list]:
     where, params = [], []
+    if question:
+        where.append("t.question = ?")
+        params.append(resolve_question(conn, question))
     if transcript:
         where.append("tr.name = ?")
         params.append(resolve_transcript(conn, transcript))
@@ -73,8 +88,8 @@ def fragment_filters(conn: sqlite3.Connection, transcript: str | None, participa
 
 
 def fragments(conn: sqlite3.Connection, transcript: str | None = None, participant: str | None = None,
-              role: str | None = None, code: str | None = None) -> list[FragmentRecord]:
-    where, params = fragment_filters(conn, transcript, participant, role, code)
+              role: str | None = None, code: str | None = None, question: str | None = None) -> list[FragmentRecord]:
+    where, params = fragment_filters(conn, transcript, participant, role, code, question)
     sql = FRAGMENT_SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY tr.name, f.idx"
     return [fragment_record(row) for row in conn.execute(sql, params)]
 
@@ -146,11 +161,11 @@ _PUNCTUATION = ".,;!?…'‘’`()[]{}<>«»„“”-–—/\\"
 
 def search(conn: sqlite3.Connection, query: str, lemmatise: Callable[[str], list[str]],
            transcript: str | None = None, participant: str | None = None, role: str | None = None,
-           code: str | None = None, limit: int = 50) -> list[SearchHit]:
+           code: str | None = None, limit: int = 50, question: str | None = None) -> list[SearchHit]:
     if limit < 1:
         raise UsageError(f"the limit must be 1 or more, not {limit}", hint="e.g. --limit 50")
     limit = min(limit, 2**63 - 1)  # SQLite's largest integer
-    where, params = fragment_filters(conn, transcript, participant, role, code)
+    where, params = fragment_filters(conn, transcript, participant, role, code, question)
     sql = (FRAGMENT_SELECT.replace("SELECT f.id", f"SELECT highlight(fragments_fts, 0, '{HIT_START}', "
                                     f"'{HIT_END}'), bm25(fragments_fts), f.id")
            + " JOIN fragments_fts ON fragments_fts.rowid = f.id WHERE fragments_fts MATCH ?"
@@ -183,3 +198,12 @@ def unsettled(conn: sqlite3.Connection) -> list[UnsettledRecord]:
 def orphans(conn: sqlite3.Connection) -> list[OrphanRecord]:
     return [OrphanRecord(transcript=t, code=c, coder=k, text=x, orphaned_at=a) for t, c, k, x, a in conn.execute(
         "SELECT transcript, code_id, coder, fragment_text, orphaned_at FROM orphaned_codings ORDER BY id")]
+
+
+def question_counts(conn: sqlite3.Connection) -> list[QuestionCount]:
+    """Each survey question with the respondents who answered it and its answer fragments."""
+    return [QuestionCount(id=row[0], text=row[1], sheet=row[2], answered=row[3], fragments=row[4]) for row in conn.execute(
+        "SELECT q.id, q.text, q.sheet, COUNT(DISTINCT tr.participant_id), COUNT(f.id) FROM questions q "
+        "LEFT JOIN turns t ON t.question = q.id AND t.role = 'participant' "
+        "LEFT JOIN fragments f ON f.turn_id = t.id LEFT JOIN transcripts tr ON tr.id = t.transcript_id "
+        "GROUP BY q.id ORDER BY q.sheet, q.position, q.id")]

@@ -32,6 +32,7 @@ class FragmentRecord(BaseModel):
     start: int
     end: int
     text: str
+    question: str | None = None  # a survey answer's (or prompt's) question
 
 
 class TurnView(BaseModel):
@@ -78,6 +79,15 @@ class UnsettledRecord(BaseModel):
     speakers: list[str]
 
 
+class QuestionCount(BaseModel):
+    """A survey question: how many respondents answered it, in how many fragments."""
+    id: str
+    text: str
+    sheet: str
+    answered: int
+    fragments: int
+
+
 class Status(BaseModel):
     project: str
     unit: str
@@ -94,6 +104,7 @@ class Status(BaseModel):
     coders: list[CoderShare]
     orphaned: list[OrphanRecord]
     unsettled: list[UnsettledRecord] = []
+    questions: list[QuestionCount] = []
 
 
 class CodingRecord(BaseModel):

@@ -84,8 +84,7 @@ def segment(paragraphs: Sequence[Paragraph], unit: Unit, nlp: Language) -> Itera
     """
     lookup = word_lemmas_for(nlp)
     if all(len(p.text) <= nlp.max_length for p in paragraphs):
-        docs = nlp.pipe((p.text for p in paragraphs), batch_size=BATCH_SIZE)
-        analysed = ((paragraph, lookup.analyse(doc)) for paragraph, doc in zip(paragraphs, docs))
+        analysed = _analysed_once(paragraphs, nlp, lookup)
     else:
         analysed = _analysed_in_pieces(paragraphs, nlp, lookup)
     if unit == "turn":
@@ -106,6 +105,26 @@ def lemmatise_texts(texts: Sequence[str], nlp: Language) -> Iterator[tuple[str, 
     for doc in nlp.tokenizer.pipe(texts, batch_size=BATCH_SIZE):
         lemmas, forms, _ = lookup.analyse(doc)
         yield " ".join(lemma for lemma in lemmas if lemma is not None), forms
+
+
+_REPEATED: dict[tuple[int, str], Analysis] = {}  # short paragraphs seen before: a survey's questions, "Ja."
+REPEATED_LONGEST = 300
+REPEATED_MOST = 20_000
+
+
+def _analysed_once(paragraphs: Sequence[Paragraph], nlp: Language,
+                   lookup: WordLemmas) -> Iterator[tuple[Paragraph, Analysis]]:
+    """Each distinct paragraph text analysed once: a question repeated before 1,200 survey answers, or
+    an interviewer's "Oké." in every transcript, goes through the pipeline the first time only."""
+    pipeline = id(nlp)
+    fresh = list(dict.fromkeys(p.text for p in paragraphs if (pipeline, p.text) not in _REPEATED))
+    docs = nlp.pipe(fresh, batch_size=BATCH_SIZE)
+    found = {text: lookup.analyse(doc) for text, doc in zip(fresh, docs)}
+    if len(_REPEATED) > REPEATED_MOST:
+        _REPEATED.clear()
+    _REPEATED.update(((pipeline, text), analysis) for text, analysis in found.items() if len(text) <= REPEATED_LONGEST)
+    for paragraph in paragraphs:
+        yield paragraph, found.get(paragraph.text) or _REPEATED[(pipeline, paragraph.text)]
 
 
 def split_long(text: str, limit: int) -> Iterator[tuple[int, str]]:

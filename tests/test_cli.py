@@ -63,7 +63,7 @@ def test_fragments_to_csv_file(cli, awkward, tmp_path):
     target.parent.mkdir()
     assert cli("fragments", "-o", str(target)).exit_code == 0
     lines = target.read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0] == "id,transcript,participant,role,speaker,turn,index,timestamp,start,end,text"
+    assert lines[0] == "id,transcript,participant,role,speaker,turn,index,timestamp,start,end,text,question"
     assert len(lines) == 1 + json.loads(cli("status", "--json").output)["fragments"] == 39
 
 

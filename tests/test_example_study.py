@@ -73,7 +73,7 @@ def test_interviews_come_in_every_format_and_are_long_enough():
 
 def test_survey_sheet_has_over_a_hundred_answers():
     [sheet] = (TRANSCRIPTS / "survey").glob("*.xlsx")
-    assert len(read_survey(sheet, "respondent", "antwoord")) >= 100
+    assert len(read_survey(sheet, "respondent", "antwoord").documents) >= 100
 
 
 def test_main_job_imports_the_study_and_writes_exports(example):

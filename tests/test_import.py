@@ -145,9 +145,11 @@ def test_interviewer_option_names_the_interviewer(project, awkward):
 def test_survey_sheet_import(project, data):
     report = project.import_paths([data / "survey/antwoorden.csv"], id_column="respondent", text_column="antwoord")
     assert report.new == 3
-    names = [f.transcript for f in project.fragments()]
+    names = [f.transcript for f in project.fragments(role="participant")]
     assert names == ["antwoorden.csv#R1", "antwoorden.csv#R2", "antwoorden.csv#R2", "antwoorden.csv#R4"]
-    assert {f.role for f in project.fragments()} == {"participant"}
+    prompts = [f for f in project.fragments() if f.role == "interviewer"]
+    assert [(f.transcript, f.speaker, f.text) for f in prompts] == [
+        (name, "Vraag antwoord", "antwoord") for name in ("antwoorden.csv#R1", "antwoorden.csv#R2", "antwoorden.csv#R4")]
     attributes = project.conn.execute("SELECT attributes FROM participants WHERE id = 'R4'").fetchone()[0]
     assert attributes == '{"functie": "sociaal raadslid"}'
 

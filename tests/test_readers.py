@@ -113,12 +113,15 @@ def test_participants_sheet_rows(data):
     assert rows["cp1252.txt"].attributes == {"age": 38, "former_role": "sociaal raadslid"}
 
 
-def test_survey_rows_become_one_turn_documents_and_empty_answers_are_skipped(data):
-    documents = read_survey(data / "survey/antwoorden.csv", "respondent", "antwoord")
+def test_survey_rows_become_question_and_answer_documents_and_empty_answers_are_skipped(data):
+    survey = read_survey(data / "survey/antwoorden.csv", "respondent", "antwoord")
+    documents = survey.documents
     assert [d.participant for d in documents] == ["R1", "R2", "R4"]
-    assert documents[1].turns[0].paragraphs == ["De registratiedruk.", "En steeds weer een nieuwe aanbesteding."]
+    assert documents[1].turns[1].paragraphs == ["De registratiedruk.", "En steeds weer een nieuwe aanbesteding."]
     assert documents[0].attributes == {"functie": "jongerenwerker"}
-    assert assign_roles(documents[0], set()) == ["participant"]
+    assert assign_roles(documents[0], set()) == ["interviewer", "participant"]
+    assert [t.question for t in documents[0].turns] == ["antwoord", "antwoord"]
+    assert set(survey.respondents) == {"R1", "R2", "R3", "R4"}  # R3 answered nothing, and still counts
 
 
 @pytest.mark.parametrize("folder, message", [

@@ -106,6 +106,10 @@ def as_before_0004(folder: Path) -> None:
         conn.execute("DROP TABLE IF EXISTS coding_spans")
         conn.execute("ALTER TABLE codes DROP COLUMN kind")  # 0008_code_kinds
         conn.execute("DROP TABLE IF EXISTS quote_decisions")
+        conn.execute("DROP TABLE IF EXISTS questions")
+        conn.execute("DROP TABLE IF EXISTS survey_respondents")
+        conn.execute("DROP INDEX IF EXISTS turns_question")
+        conn.execute("ALTER TABLE turns DROP COLUMN question")
     conn.close()
 
 

@@ -18,7 +18,9 @@ def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
 
 
 def answers(folder: Path) -> dict[str, str]:
-    return dict(stored(folder, "SELECT participant_id, text FROM transcripts"))
+    """Each respondent's stored answers, after the question's prompt ("Vraag antwoord: antwoord")."""
+    return {participant: text.split("\n\n", 1)[1] for participant, text in
+            stored(folder, "SELECT participant_id, text FROM transcripts")}
 
 
 def test_a_quote_never_closed_is_refused_at_its_line(cli, tmp_path):
@@ -129,7 +131,7 @@ def test_short_rows_empty_columns_and_number_lookalikes_are_read(cli, tmp_path):
     assert attributes(cli.folder, "R1") == {}
     assert attributes(cli.folder, "R2") == {"code": "9" * 5000}
     assert attributes(cli.folder, "R3") == {"code": "²³"}
-    assert [f["text"] for f in fragments(cli)] == ["Ja, graag.", "Liever niet.", "Misschien."]
+    assert [f["text"] for f in fragments(cli, "--role", "participant")] == ["Ja, graag.", "Liever niet.", "Misschien."]
 
 
 def test_a_broken_participants_sheet_stops_its_transcripts_and_skip_bad_skips_them(cli, tmp_path):

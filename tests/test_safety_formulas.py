@@ -172,7 +172,7 @@ def test_text_that_really_starts_with_a_dash_or_equals_survives_a_round_trip(tmp
 def test_participant_text_with_control_characters_is_written_and_no_error_quotes_it(hostile, cli, tmp_path):
     with Project.open(hostile) as project:
         project.conn.execute("UPDATE fragments SET text = 'geheim \x1b]0;titel\x07 \x0b antwoord' WHERE id = "
-                             "(SELECT MIN(id) FROM fragments)")
+                             "(SELECT MIN(fragment_id) FROM codings)")
     for name in ("c.xlsx", "c.csv", "c.docx"):
         result = cli("export", "quotes", "--coder", CODERS[0], "-o", str(tmp_path / name))
         assert result.exit_code == 0, result.output

@@ -57,7 +57,7 @@ def survey_rows(cli) -> dict[str, tuple[str, dict]]:
     with Project.open(cli.folder) as project:
         rows = project.conn.execute(
             "SELECT p.id, t.text, p.attributes FROM transcripts t JOIN participants p ON p.id = t.participant_id")
-        return {pid: (stored, json.loads(attributes)) for pid, stored, attributes in rows}
+        return {pid: (stored.split("\n\n", 1)[1], json.loads(attributes)) for pid, stored, attributes in rows}
 
 
 def test_a_formula_without_a_saved_value_is_an_error_naming_sheet_and_cell(cli, project_folder, tmp_path):

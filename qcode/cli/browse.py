@@ -20,6 +20,8 @@ Participant = Annotated[Optional[str], typer.Option(help="Only this participant 
 Role = Annotated[Optional[str], typer.Option(help="Only 'participant' or 'interviewer' turns.")]
 Code = Annotated[Optional[str], typer.Option(help="Only fragments coded with this code (or its sub-codes).")]
 JSON = Annotated[bool, typer.Option("--json", help="Print JSON, for scripts.")]
+Question = Annotated[Optional[str], typer.Option(
+    metavar="ID", help="Survey projects: only the answers to (and prompts of) this question (id or column name).")]
 
 
 def register(app: typer.Typer) -> None:
@@ -30,7 +32,7 @@ def register(app: typer.Typer) -> None:
 
 def fragments(
     ctx: typer.Context, transcript: Transcript = None, participant: Participant = None, role: Role = None,
-    code: Code = None, as_json: JSON = False,
+    code: Code = None, question: Question = None, as_json: JSON = False,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to a .csv, .json or .xlsx file.")] = None,
 ) -> None:
     """List fragments with their ids, participant, role, turn and text.
@@ -39,9 +41,11 @@ def fragments(
       qcode fragments --participant U03 --role participant
       qcode fragments --json > fragmenten.json
       qcode fragments -o exports/fragmenten.csv
+      qcode fragments --question V12 --role participant
     """
     project = open_project(ctx)
-    records = project.fragments(transcript=transcript, participant=participant, role=role, code=code)
+    records = project.fragments(transcript=transcript, participant=participant, role=role, code=code,
+                                question=question)
     if output is not None:
         project.write_table([r.model_dump(mode="json") for r in records], list(FragmentRecord.model_fields), output)
         console.print(f"Wrote {len(records)} fragments to [bold]{shown_name(output)}[/]")
@@ -84,6 +88,7 @@ def search(
     ctx: typer.Context,
     query: Annotated[str, typer.Argument(help="Words to find; a word also finds its other forms via lemmas.")],
     transcript: Transcript = None, participant: Participant = None, role: Role = None, code: Code = None,
+    question: Question = None,
     limit: Annotated[int, typer.Option(help="At most this many hits.")] = 50, as_json: JSON = False,
 ) -> None:
     """Full-text search over fragments, best hits first, matches highlighted.
@@ -96,7 +101,7 @@ def search(
       qcode search "doorgroei*" --participant U03
     """
     hits = open_project(ctx).search(query, transcript=transcript, participant=participant, role=role,
-                                    code=code, limit=limit)
+                                    code=code, limit=limit, question=question)
     if as_json:
         print_json([{**h.fragment.model_dump(mode="json"), "rank": h.rank,
                      "highlighted": h.highlighted.replace(HIT_START, "[").replace(HIT_END, "]")} for h in hits])

@@ -31,11 +31,21 @@ def import_(
     allow_duplicate: Annotated[bool, typer.Option(
         help="Import a transcript even when another one (under another file name) has the same words.")] = False,
     id_column: Annotated[Optional[str], typer.Option(help="Survey sheets: the respondent id column.")] = None,
-    text_column: Annotated[Optional[str], typer.Option(help="Survey sheets: the answer column.")] = None,
+    text_column: Annotated[Optional[list[str]], typer.Option(
+        "--text-column", "--text-columns", metavar="COLUMN",
+        help="Survey sheets: an open question's column (repeatable; 'V12,V17' or a pattern 'V1*' work too).")] = None,
+    questions: Annotated[Optional[Path], typer.Option(
+        metavar="SHEET", help="Survey sheets: question texts, a sheet with columns 'vraag' and 'tekst'.")] = None,
+    header_rows: Annotated[int, typer.Option(
+        min=1, max=2, help="Survey sheets: 2 when the second row holds the question texts (Qualtrics).")] = 1,
     skip_bad: Annotated[bool, typer.Option(help="Import the good files and list the bad ones.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Import transcripts (.txt, .md, .docx, .vtt, .srt) or open survey answers (.csv, .xlsx).
+
+    A survey sheet: each respondent becomes a participant, each answered open question a turn under
+    the question; every other column is an attribute (a closed answer). Importing more questions of a
+    sheet later adds them; nothing imported before is replaced.
 
     A participants.csv/.xlsx (or deelnemers.csv/.xlsx) beside the transcripts gives each file its
     participant, interviewer and attributes. A transcript with several speakers and no interviewer is
@@ -49,6 +59,8 @@ def import_(
       qcode import interview3.docx --interviewer Marieke
       qcode import groepsgesprek.txt --no-interviewer
       qcode import enquete.xlsx --id-column respondent --text-column antwoord
+      qcode import consultatie.xlsx --id-column id --text-column V12 --text-column V17
+      qcode import consultatie.csv --id-column id --text-columns 'open_*' --questions vragen.csv
       qcode import exitstudie.qdpx          (a REFI-QDA project from ATLAS.ti, MAXQDA, NVivo, QualCoder)
     """
     project = open_project(ctx)
@@ -58,8 +70,9 @@ def import_(
             raise UsageError("import a .qdpx project on its own", hint="one qcode import per .qdpx file")
         refi_cmds.import_qdpx(project, paths[0], as_json)
         return
-    kwargs = dict(interviewer=interviewer or (), id_column=id_column, text_column=text_column, skip_bad=skip_bad,
-                  no_interviewer=no_interviewer, allow_duplicate=allow_duplicate)
+    kwargs = dict(interviewer=interviewer or (), id_column=id_column, text_column=text_column or (),
+                  skip_bad=skip_bad, no_interviewer=no_interviewer, allow_duplicate=allow_duplicate,
+                  questions=questions, header_rows=header_rows)
     if as_json:
         report = project.import_paths(paths, **kwargs)
         print_json(_as_dict(report))

@@ -100,6 +100,12 @@ def render_status(status: Status) -> None:
         table.add_row(f"coded by {escape(share.coder)}",
                       f"{share.coded_fragments} fragments ({share.share:.0%})")
     console.print(table)
+    if status.questions:
+        questions = Table("question", "answered by", "fragments", "text", title="Survey questions", title_justify="left")
+        for question in status.questions:
+            questions.add_row(escape(question.id), str(question.answered), str(question.fragments),
+                              escape(question.text if len(question.text) <= 60 else question.text[:59] + "…"))
+        console.print(questions)
     if status.unsettled:
         console.print(f"[bold yellow]{len(status.unsettled)} transcript{'s' if len(status.unsettled) > 1 else ''} "
                       "without an interviewer[/] (all words count as the participant's):")

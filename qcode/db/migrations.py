@@ -419,3 +419,40 @@ def _quote_decisions(conn: sqlite3.Connection) -> None:
                  " edited_at TEXT NOT NULL"
                  ")")
     conn.execute("CREATE INDEX quote_decisions_coder ON quote_decisions(coder, fragment_id, code_id)")
+
+
+@migration("0011_survey_questions")
+def _survey_questions(conn: sqlite3.Connection) -> None:
+    """A survey's open questions, first-class: each answer's turn (and the prompt before it) names its question.
+
+    Survey answers imported before held one column per sheet (`transcripts.text_column`): that column
+    becomes the sheet's question, so `--question` works on them at once; the next import of the sheet
+    adds the question as a prompt before each answer and keeps every coding.
+    """
+    conn.execute("CREATE TABLE questions ("
+                 " id TEXT PRIMARY KEY,"
+                 " sheet TEXT NOT NULL,"
+                 " column_name TEXT NOT NULL,"
+                 " text TEXT NOT NULL,"
+                 " position INTEGER NOT NULL,"
+                 " UNIQUE (sheet, column_name)"
+                 ")")
+    conn.execute("CREATE TABLE survey_respondents ("
+                 " sheet TEXT NOT NULL,"
+                 " participant_id TEXT NOT NULL REFERENCES participants(id),"
+                 " PRIMARY KEY (sheet, participant_id)"
+                 ") WITHOUT ROWID")  # every respondent of a sheet, also those who answered no open question
+    conn.execute("ALTER TABLE turns ADD COLUMN question TEXT")
+    conn.execute("CREATE INDEX turns_question ON turns(question) WHERE question IS NOT NULL")
+    sheets = conn.execute("SELECT DISTINCT substr(name, 1, instr(name, '#') - 1), text_column FROM transcripts "
+                          "WHERE format = 'survey' AND text_column IS NOT NULL AND instr(name, '#') > 0").fetchall()
+    for sheet, column in sheets:
+        if conn.execute("SELECT 1 FROM questions WHERE id = ?", (column,)).fetchone():
+            continue
+        conn.execute("INSERT INTO questions (id, sheet, column_name, text, position) VALUES (?, ?, ?, ?, 0)",
+                     (column, sheet, column, column))
+        conn.execute("INSERT OR IGNORE INTO survey_respondents (sheet, participant_id) SELECT ?, participant_id "
+                     "FROM transcripts WHERE format = 'survey' AND substr(name, 1, ?) = ?", (sheet, len(sheet) + 1, sheet + "#"))
+        conn.execute("UPDATE turns SET question = ? WHERE role = 'participant' AND transcript_id IN (SELECT id FROM "
+                     "transcripts WHERE format = 'survey' AND text_column = ? AND substr(name, 1, ?) = ?)",
+                     (column, column, len(sheet) + 1, sheet + "#"))

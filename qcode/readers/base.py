@@ -21,6 +21,7 @@ class Turn(BaseModel):
     paragraphs: list[str]
     timestamp: float | None = None
     location: int | None = None  # where the turn starts in the source (see ParsedDocument.unit)
+    question: str | None = None  # a survey's question id: on its prompt and on the answer to it
 
 
 class ParsedDocument(BaseModel):

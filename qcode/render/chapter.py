@@ -23,9 +23,10 @@ from qcode.render.markdown_text import Markdown, escape
 NAMES = {"telling": "telling", "count": "telling", "citaten": "citaten", "quotes": "citaten",
          "citaat": "citaat", "quote": "citaat", "verdeling": "verdeling", "spread": "verdeling",
          "methode": "methode", "method": "methode", "rangorde": "rangorde", "ranking": "rangorde",
-         "tabel": "tabel", "table": "tabel"}
+         "tabel": "tabel", "table": "tabel", "woorden": "woorden", "words": "woorden",
+         "samenvatting": "samenvatting", "summary": "samenvatting"}
 ENGLISH = {"telling": "count", "citaten": "quotes", "citaat": "quote", "verdeling": "spread", "methode": "method",
-           "rangorde": "ranking", "tabel": "table"}
+           "rangorde": "ranking", "tabel": "table", "woorden": "words", "samenvatting": "summary"}
 _PLACEHOLDER = re.compile(r"^\s*\[\[\s*(?P<body>[^\[\]\n]*?)\s*\]\]\s*$")
 _INLINE = re.compile(r"\[\[\s*(?P<name>[A-Za-z]+)\b[^\[\]\n]*\]\]")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)

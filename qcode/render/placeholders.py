@@ -146,7 +146,10 @@ class Filler:
                     self.picked.add(found.fragment_id)
 
     def __call__(self, placeholder: Placeholder) -> Filled:
-        return getattr(self, "_" + placeholder.name)(placeholder)
+        fill = getattr(self, "_" + placeholder.name, None)
+        if fill is None:  # a survey's own placeholder in an interview chapter
+            raise PlaceholderError(f"[[{placeholder.name}]] belongs in a survey report", "alleen in een enquête")
+        return fill(placeholder)
 
     # [[telling]] [[telling CODE]] [[telling exact noemen heden]]
     def _telling(self, placeholder: Placeholder) -> Filled:

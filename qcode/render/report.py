@@ -97,6 +97,9 @@ def build(conn, options: ReportOptions, text_dir: Path) -> Report:
 
     if options.counts not in COUNTS:
         raise UsageError(f"counts must be soft or exact, not {options.counts!r}", hint="--counts exact")
+    if aggregate.is_survey(conn) and conn.execute("SELECT 1 FROM questions LIMIT 1").fetchone():
+        from qcode.render import survey_chapter
+        return survey_chapter.build(conn, options, text_dir)
     coder = aggregate.require_codings(conn, options.coder)
     attributes = attribution.check_attributes(conn, options.attributes)
     total = aggregate.participant_total(conn)

@@ -1,0 +1,183 @@
+"""A national consultation at scale: import, codings and the per-question counts, each beside its floor.
+
+Usage:  .venv/bin/python benchmarks/survey_bench.py [--respondents 1200] [--questions 10] [--repeat 2]
+
+The sheet: --respondents rows, 15 closed questions, --questions open questions (answers of 5–150
+words built from benchmarks/consultation.py's sentences; about four in five answered), coded by one
+coder with ~30,000 codings. Each side runs in a fresh process, --repeat times, best time counts.
+
+import   qcode import of the sheet (every open question at once) | floor: spaCy's nlp.pipe over the
+         answers and one executemany of the rows into a plain table
+codings  qcode codings import of the coder's sheet              | floor: reading the CSV and one executemany
+counts   qcode questions --counts (every question, the API)     | floor: one GROUP BY per question over the codings
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from consultation import QUESTIONS, SENTENCES, build, write_codings, write_sheet  # noqa: E402
+
+REPO = Path(__file__).parent.parent
+CLOSED = 15
+
+
+def make_study(folder: Path, respondents: int, questions: int) -> dict:
+    pools = list(SENTENCES.items())
+    open_questions = {f"V{n:02d}": pools[(n - 1) % len(pools)][1] for n in range(1, questions + 1)}
+    texts = {f"V{n:02d}": QUESTIONS[pools[(n - 1) % len(pools)][0]] for n in range(1, questions + 1)}
+    rows, codings = build(respondents, open_questions, seed=3, answer_rate=0.8, longest=150)
+    rng = random.Random(4)
+    for row in rows:
+        for k in range(1, CLOSED - 4):  # the consultation's own five and ten more closed questions
+            row[f"K{k:02d}"] = rng.choice(["ja", "nee", "weet niet", "soms"])
+    write_sheet(folder / "consultatie.xlsx", rows, list(open_questions), texts)
+    write_codings(folder / "codings.csv", "consultatie.xlsx", codings, "anna")
+    codebook = REPO / "codebooks" / "consultatie.yaml"
+    return {"questions": list(open_questions), "codebook": str(codebook),
+            "answers": [text for _, _, text, _ in codings]}
+
+
+def run_qcode_import(folder: Path, study: dict) -> dict:
+    from qcode import Project
+    from qcode.segment import load_pipeline
+
+    load_pipeline()
+    project = Project.init(folder / "project")
+    project.load_codebook(study["codebook"])
+    started = time.perf_counter()
+    report = project.import_paths([folder / "consultatie.xlsx"], id_column="respondent", text_column=study["questions"])
+    return {"seconds": time.perf_counter() - started, "fragments": report.fragments}
+
+
+def run_floor_import(folder: Path, study: dict) -> dict:
+    from openpyxl import load_workbook
+
+    from qcode.segment import load_pipeline
+
+    nlp = load_pipeline()
+    started = time.perf_counter()
+    sheet = load_workbook(folder / "consultatie.xlsx", read_only=True).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows[0]
+    columns = [header.index(q) for q in study["questions"]]
+    answers = [str(row[c]) for row in rows[1:] for c in columns if row[c]]
+    stored = []
+    for doc in nlp.pipe(answers, batch_size=256):
+        tokens = [t for t in doc if not (t.is_punct or t.is_space)]
+        stored.append((doc.text, " ".join(t.lemma_ for t in tokens), len(tokens)))
+    conn = sqlite3.connect(folder / "floor.db")
+    conn.execute("CREATE TABLE fragments (id INTEGER PRIMARY KEY, text TEXT, lemmas TEXT, words INTEGER)")
+    with conn:
+        conn.executemany("INSERT INTO fragments (text, lemmas, words) VALUES (?, ?, ?)", stored)
+    return {"seconds": time.perf_counter() - started, "fragments": len(stored)}
+
+
+def _imported(folder: Path, study: dict):  # type: ignore[no-untyped-def]
+    from qcode import Project
+
+    project = Project.init(folder / "project")
+    project.load_codebook(study["codebook"])
+    project.import_paths([folder / "consultatie.xlsx"], id_column="respondent", text_column=study["questions"])
+    return project
+
+
+def run_qcode_codings(folder: Path, study: dict) -> dict:
+    project = _imported(folder, study)
+    started = time.perf_counter()
+    result = project.import_codings(folder / "codings.csv")
+    return {"seconds": time.perf_counter() - started, "codings": result.applied}
+
+
+def run_floor_codings(folder: Path, study: dict) -> dict:
+    _imported(folder, study).close()
+    conn = sqlite3.connect(folder / "project" / "qcode.db")
+    started = time.perf_counter()
+    with (folder / "codings.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    with conn:
+        conn.execute("CREATE TABLE floor (transcript TEXT, text TEXT, code TEXT, coder TEXT)")
+        conn.executemany("INSERT INTO floor VALUES (:transcript, :text, :code, :coder)", rows)
+    return {"seconds": time.perf_counter() - started, "codings": len(rows)}
+
+
+def _coded(folder: Path, study: dict):  # type: ignore[no-untyped-def]
+    project = _imported(folder, study)
+    project.import_codings(folder / "codings.csv")
+    return project
+
+
+def run_qcode_counts(folder: Path, study: dict) -> dict:
+    from qcode import survey_counts
+
+    project = _coded(folder, study)
+    started = time.perf_counter()
+    found = survey_counts.counts(project.conn, "anna", level="code")
+    return {"seconds": time.perf_counter() - started, "rows": sum(len(q.categories) for q in found)}
+
+
+def run_floor_counts(folder: Path, study: dict) -> dict:
+    conn = _coded(folder, study).conn
+    started = time.perf_counter()
+    rows = 0
+    for question in study["questions"]:
+        rows += len(conn.execute(
+            "SELECT c.code_id, COUNT(DISTINCT f.transcript_id), COUNT(*) FROM codings c JOIN fragments f ON "
+            "f.id = c.fragment_id JOIN turns t ON t.id = f.turn_id WHERE t.question = ? AND c.coder = 'anna' "
+            "GROUP BY c.code_id", (question,)).fetchall())
+    return {"seconds": time.perf_counter() - started, "rows": rows}
+
+
+RUNS = {"import": (run_qcode_import, run_floor_import), "codings": (run_qcode_codings, run_floor_codings),
+        "counts": (run_qcode_counts, run_floor_counts)}
+
+
+def measure(step: str, side: int, folder: Path, study_file: Path) -> dict:
+    work = folder / f"{step}-{side}-{time.monotonic_ns()}"
+    work.mkdir()
+    for name in ("consultatie.xlsx", "codings.csv"):
+        (work / name).symlink_to(folder / name)
+    output = subprocess.run([sys.executable, __file__, "--worker", step, str(side), str(work), str(study_file)],
+                            check=True, capture_output=True, text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--respondents", type=int, default=1200)
+    parser.add_argument("--questions", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        step, side, folder, study_file = args.worker
+        study = json.loads(Path(study_file).read_text(encoding="utf-8"))
+        print(json.dumps(RUNS[step][int(side)](Path(folder), study)))
+        return
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        study = make_study(folder, args.respondents, args.questions)
+        study_file = folder / "study.json"
+        study_file.write_text(json.dumps(study), encoding="utf-8")
+        words = sum(len(a.split()) for a in study["answers"])
+        print(f"synthetic consultation: {args.respondents:,} respondents, {args.questions} open and {CLOSED} closed "
+              f"questions, {len(study['answers']):,} answers ({words:,} words)")
+        print(f"{'step':<9}{'qcode s':>9}{'floor s':>9}{'ratio':>7}   what")
+        for step in RUNS:
+            ours = min((measure(step, 0, folder, study_file) for _ in range(args.repeat)), key=lambda r: r["seconds"])
+            floor = min((measure(step, 1, folder, study_file) for _ in range(args.repeat)), key=lambda r: r["seconds"])
+            what = ", ".join(f"{v:,} {k}" for k, v in ours.items() if k != "seconds")
+            print(f"{step:<9}{ours['seconds']:>9.2f}{floor['seconds']:>9.2f}{ours['seconds'] / floor['seconds']:>7.2f}   {what}")
+
+
+if __name__ == "__main__":
+    main()
