@@ -165,7 +165,7 @@ WEIGHTS = {"samenwerking-eilandjes": 3, "samenwerking-wachtlijsten": 3, "samenwe
            "reden-leiding": 2, "reden-blijven": 2, "behoud-caseload": 4, "behoud-salaris": 3, "behoud-ontwikkeling": 3,
            "behoud-administratie": 2, "behoud-zekerheid": 1, "behoud-vertrouwen": 2}  # how often each comes up
 EXCLUSIVE = {"reden-blijven"}  # said alone: not leaving is no reason to leave
-OPENERS = ["", "", "", "Eerlijk gezegd: ", "Kort gezegd: ", "Tja. ", "Voor mij is het duidelijk. ", "Lastig. "]
+OPENERS = [""] * 12 + ["Eerlijk gezegd: ", "Kort gezegd: ", "Tja. ", "Voor mij is het duidelijk. ", "Lastig. "]
 ROLES = ["maatschappelijk werker", "jongerenwerker", "opbouwwerker", "schoolmaatschappelijk werker",
          "welzijnswerker", "sociaal raadslid", "ambulant hulpverlener", "buurtwerker"]
 SECTORS = ["welzijn", "welzijn", "welzijn", "gemeente", "jeugdhulp", "onderwijs", "ggz"]

@@ -11,7 +11,8 @@ from qcode.queries import fragment_filters
 
 EXTRA_STOP_WORDS = frozenset({"gewoon", "echt", "eigenlijk", "heel", "best", "nou", "hè", "ja", "nee", "oké", "ok",
                               "wel", "even", "soms", "vaak", "erg", "zo", "gaan", "komen", "zijn", "worden",
-                              "hebben", "kunnen", "moeten", "willen", "zullen", "mogen", "doen", "krijgen"})
+                              "hebben", "kunnen", "moeten", "willen", "zullen", "mogen", "doen", "krijgen", "tja", "hm", "eh",
+                              "zeggen", "denken", "vinden", "weten", "ding", "beetje", "gewoon", "eens", "allemaal"})
 
 
 @dataclass

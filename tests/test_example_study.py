@@ -71,9 +71,10 @@ def test_interviews_come_in_every_format_and_are_long_enough():
         assert words >= 1500, f"{path.name} has {words} words"
 
 
-def test_survey_sheet_has_over_a_hundred_answers():
-    [sheet] = (TRANSCRIPTS / "survey").glob("*.xlsx")
-    assert len(read_survey(sheet, "respondent", "antwoord").documents) >= 100
+def test_the_consultation_has_150_respondents_and_three_open_questions():
+    survey = read_survey(TRANSCRIPTS / "survey" / "consultatie.xlsx", "respondent", ["V07", "V12", "V15"])
+    assert len(survey.respondents) >= 150 and len(survey.questions) == 3
+    assert sum(len(d.turns) // 2 for d in survey.documents) >= 300  # answers, each after its question
 
 
 def test_main_job_imports_the_study_and_writes_exports(example):
@@ -97,7 +98,23 @@ def test_main_job_imports_the_study_and_writes_exports(example):
     assert len(exported) == 1 + status.participant_fragments
     assert len(json.loads((example / "exports/fragmenten.json").read_text(encoding="utf-8"))) == status.fragments
     with Project.open(example / "exports/enquete") as survey:
-        assert survey.status().participants >= 100
+        status = survey.status()
+        assert status.participants >= 150 and [q.id for q in status.questions] == ["V07", "V12", "V15"]
+        assert all(q.answered >= 100 for q in status.questions)
+
+
+def test_main_job_writes_the_consultation_chapter(example):
+    from docx import Document
+
+    document = Document(str(example / "exports" / "enquete-rapport.docx"))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert len(document.tables) >= 3  # a frequency table per question
+    for question in ("V07", "V12", "V15"):
+        assert f"(n=" in text and "meerdere antwoorden mogelijk" in text
+    assert "procent van de respondenten (n=" in text
+    for word in ("belangrijkste reden om te vertrekken", "hoofdreden"):
+        assert word not in text
+    assert (example / "exports" / "enquete-woorden-v12.png").stat().st_size > 10_000
 
 
 def test_example_codings_cover_every_interview_with_realistic_disagreement(example):

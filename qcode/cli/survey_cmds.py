@@ -101,7 +101,9 @@ def words(ctx: typer.Context, question: Question = None,
     if as_json:
         print_json([dataclasses.asdict(w) for w in found])
         return
-    table = Table("word", "times", "respondents")
+    table = Table("word")
+    table.add_column("times", justify="right")
+    table.add_column("respondents", justify="right")
     for w in found:
         table.add_row(escape(w.word), str(w.count), str(w.respondents))
     console.print(table)

@@ -87,7 +87,7 @@ def draft(question: Question, lang: str) -> str:
     for category in question.counts.categories[:DRAFT_CATEGORIES]:
         lines += [f"### {escape(category.label)}", "", f"[[{name('telling', lang)} {category.id}]]", "",
                   f"[[{name('citaten', lang)} {category.id} 2]]", ""]
-    lines += ["### Concluderend" if nl else "### In short", "", f"[[{name('samenvatting', lang)}]]", ""]
+    lines += [f"[[{name('samenvatting', lang)}]]", ""]  # "Concluderend: …" opens the closing paragraph
     return chapter._hint(what, lang) + SURVEY_HINT[lang] + "\n" + "\n".join(lines)
 
 
