@@ -185,38 +185,52 @@ def codes_in_order(conn: sqlite3.Connection, themes_only: bool) -> list[tuple[st
                         "(SELECT code_id FROM codings)) ORDER BY position").fetchall()
 
 
-def participant_matrix(conn: sqlite3.Connection, coder: str, level: str = "theme") -> Matrix:
-    """Code × participant: 1 mentioned, 2 main reason, 0 not mentioned."""
+def _in_question(question: str | None) -> str:
+    """The codings part of a query, narrowed to one survey question's answers when one is named."""
+    return _CODED if question is None else _CODED.replace("AND t.role = 'participant'",
+                                                          "AND t.role = 'participant' AND t.question = :question")
+
+
+def participant_matrix(conn: sqlite3.Connection, coder: str, level: str = "theme", question: str | None = None) -> Matrix:
+    """Code × participant: 1 mentioned, 2 main reason, 0 not mentioned (a survey question's answerers only)."""
     column = _level(level)
     marks = {(code, participant): MAIN if main else MENTIONED for code, participant, main in conn.execute(
-        LINEAGE + f"SELECT l.{column}, tr.participant_id, MAX(c.main)" + _CODED
-        + f"GROUP BY l.{column}, tr.participant_id",
-        (coder,))}
+        LINEAGE + f"SELECT l.{column}, tr.participant_id, MAX(c.main)"
+        + _in_question(question).replace("WHERE c.coder = ?", "WHERE c.coder = :coder")
+        + f"GROUP BY l.{column}, tr.participant_id", {"coder": coder, "question": question})}
     participants = [row[0] for row in conn.execute(
-        "SELECT DISTINCT participant_id FROM transcripts ORDER BY participant_id")]
+        "SELECT DISTINCT participant_id FROM transcripts ORDER BY participant_id" if question is None else
+        "SELECT DISTINCT tr.participant_id FROM turns t JOIN transcripts tr ON tr.id = t.transcript_id WHERE "
+        "t.question = ? AND t.role = 'participant' ORDER BY tr.participant_id", () if question is None else (question,))]
     codes = codes_in_order(conn, column == "theme")
     return Matrix("code × participant (1 mentioned, 2 main reason)", "code", [c for c, _ in codes],
                   [label for _, label in codes], participants,
                   [[marks.get((code, p), 0) for p in participants] for code, _ in codes])
 
 
-def attribute_matrix(conn: sqlite3.Connection, coder: str, attribute: str, level: str = "theme") -> Matrix:
-    """Participants mentioning each code, per value of an attribute; numbers binned by ten years."""
+def attribute_matrix(conn: sqlite3.Connection, coder: str, attribute: str, level: str = "theme",
+                     question: str | None = None) -> Matrix:
+    """Participants mentioning each code, per value of an attribute; numbers binned by ten years.
+    With a survey `question`: its answers' codings, and group sizes of those who answered it."""
     column = _level(level)
     value = ("CASE WHEN typeof(json_extract(p.attributes, '$.' || :attribute)) IN ('integer', 'real') "
              "THEN (CAST(json_extract(p.attributes, '$.' || :attribute) AS INTEGER) / 10 * 10) || '–' || "
              "(CAST(json_extract(p.attributes, '$.' || :attribute) AS INTEGER) / 10 * 10 + 9) "
              "ELSE coalesce(json_extract(p.attributes, '$.' || :attribute), '(onbekend)') END")
+    who = ("SELECT participant_id FROM transcripts" if question is None else
+           "SELECT tr.participant_id FROM turns t JOIN transcripts tr ON tr.id = t.transcript_id "
+           "WHERE t.question = :question AND t.role = 'participant'")
     groups = dict(conn.execute(
-        f"SELECT {value} AS grp, COUNT(*) FROM participants p WHERE p.id IN (SELECT participant_id FROM transcripts) "
-        "GROUP BY grp ORDER BY grp", {"attribute": attribute}).fetchall())
+        f"SELECT {value} AS grp, COUNT(*) FROM participants p WHERE p.id IN ({who}) "
+        "GROUP BY grp ORDER BY grp", {"attribute": attribute, "question": question}).fetchall())
     if set(groups) == {"(onbekend)"}:
         raise UsageError(f"no participant has the attribute {attribute!r}",
                          hint="attributes come from participants.csv or front matter; see 'qcode show TRANSCRIPT'")
     counts = {(code, group): n for code, group, n in conn.execute(
         LINEAGE + f"SELECT l.{column}, {value} AS grp, COUNT(DISTINCT tr.participant_id)"
-        + _CODED.replace("WHERE c.coder = ?", "JOIN participants p ON p.id = tr.participant_id WHERE c.coder = :coder")
-        + f" GROUP BY l.{column}, grp", {"attribute": attribute, "coder": coder})}
+        + _in_question(question).replace("WHERE c.coder = ?",
+                                         "JOIN participants p ON p.id = tr.participant_id WHERE c.coder = :coder")
+        + f" GROUP BY l.{column}, grp", {"attribute": attribute, "coder": coder, "question": question})}
     codes = codes_in_order(conn, column == "theme")
     columns = [f"{group} (n={size})" for group, size in groups.items()]
     return Matrix(f"participants mentioning each code, by {attribute}", "code", [c for c, _ in codes],

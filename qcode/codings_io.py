@@ -36,9 +36,13 @@ class CodingsImport:
 
 
 def export_rows(conn: sqlite3.Connection, coder: str | None = None) -> list[dict[str, Any]]:
+    """Codings as sheet rows; a survey answer's row names its question (a sheet column qcode reads back)."""
+    questions = dict(conn.execute("SELECT f.id, t.question FROM fragments f JOIN turns t ON t.id = f.turn_id "
+                                  "WHERE t.question IS NOT NULL"))
     return [{"fragment": r.fragment, "transcript": r.transcript, "participant": r.participant, "code": r.code,
              "coder": r.coder, "main": int(r.main), "star": int(r.star), "memo": r.memo,
-             "span_start": r.span_start, "span_end": r.span_end, "text": r.text}
+             "span_start": r.span_start, "span_end": r.span_end, "text": r.text,
+             **({"question": questions.get(r.fragment)} if questions else {})}
             for r in coding.codings(conn, coder=coder)]
 
 

@@ -453,15 +453,20 @@ class Project:
         return quote_choice.choose(self.conn, who, code, limit=limit, skip_fragments=set(skip_fragments))
 
     def matrices(self, *, coder: str | None = None, by: str | None = None, cooccurrence: bool = False,
-                 level: str = "theme") -> list[aggregate.Matrix]:
-        """Code × participant; or code by an attribute; or co-occurrence within fragments and participants."""
+                 level: str = "theme", question: str | None = None) -> list[aggregate.Matrix]:
+        """Code × participant; or code by an attribute; or co-occurrence within fragments and participants.
+        A survey `question` narrows the first two to its answers."""
         who = aggregate.require_codings(self.conn, coder)
+        if question is not None:
+            question = queries.resolve_question(self.conn, question)
+            if cooccurrence:
+                raise UsageError("--question narrows the participant and attribute matrices, not co-occurrence")
         if cooccurrence:
             return [aggregate.cooccurrence(self.conn, who, "fragment", level),
                     aggregate.cooccurrence(self.conn, who, "participant", level)]
         if by:
-            return [aggregate.attribute_matrix(self.conn, who, by, level)]
-        return [aggregate.participant_matrix(self.conn, who, level)]
+            return [aggregate.attribute_matrix(self.conn, who, by, level, question)]
+        return [aggregate.participant_matrix(self.conn, who, level, question)]
 
     def chart(self, path: Path | str, *, coder: str | None = None, lang: str = "nl") -> Path:
         path = Path(path)

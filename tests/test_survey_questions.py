@@ -262,3 +262,22 @@ def test_word_frequencies_by_lemma_without_stop_words_and_a_cloud(consultation, 
         assert image.size == (1600, 900)
     coded = consultation.word_frequencies(question="V1", code="salaris", coder="anna")
     assert {w.word for w in coded} >= {"salaris"} and "administratie" not in {w.word for w in coded}
+
+
+def test_matrix_and_codings_sheet_per_question(consultation, tmp_path):
+    (by_role,) = consultation.matrices(coder="anna", by="rol", question="V2")
+    assert by_role.columns == ["jongerenwerker (n=1)", "opbouwwerker (n=1)", "wijkwerker (n=2)"]
+    row = by_role.cells[by_role.row_ids.index("samenwerking")]
+    assert row == [1, 0, 1]
+    (people,) = consultation.matrices(coder="anna", question="V1")
+    assert people.columns == ["A1", "A2", "A3", "A5"]  # those who answered V1
+    rows = consultation.export_codings(coder="anna")
+    assert {r["question"] for r in rows} == {"V1", "V2"}
+    target = tmp_path / "codings.csv"
+    from typer.testing import CliRunner
+    from qcode.cli import app
+    result = CliRunner().invoke(app, ["--project", str(consultation.root), "codings", "export", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.read_text(encoding="utf-8-sig").splitlines()[0].endswith(",question")
+    again = CliRunner().invoke(app, ["--project", str(consultation.root), "codings", "import", str(target)])
+    assert again.exit_code == 0 and "0 codings applied" in again.output.replace("✓ ", "")

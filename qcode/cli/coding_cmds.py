@@ -131,5 +131,6 @@ def export(ctx: typer.Context,
         return
     from qcode.codings_io import EXPORT_COLUMNS
 
-    project.write_table(rows, EXPORT_COLUMNS, output, fmt)
+    columns = [*EXPORT_COLUMNS, *(["question"] if rows and "question" in rows[0] else [])]  # a survey's answers
+    project.write_table(rows, columns, output, fmt)
     console.print(f"Wrote {len(rows)} codings to [bold]{escape(str(output))}[/]")

@@ -185,10 +185,14 @@ def matrix(ctx: typer.Context, coder: CoderOption = None,
            fmt: Annotated[Optional[str], typer.Option("--format", help="table, csv, xlsx or json (default: from "
                                                                        "the extension of -o, else table).")] = None,
            output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File for csv/xlsx/json.")] = None,
+           question: Annotated[Optional[str], typer.Option(
+               metavar="ID", help="Surveys: only the answers to this question (its respondents as the groups' n).")] = None,
            ) -> None:
     """Code × participant (mentioned / main reason), code by attribute, or co-occurrence.
 
-    Example:  qcode matrix --coder anna --by former_role --format xlsx -o exports/matrix.xlsx
+    Examples:
+      qcode matrix --coder anna --by former_role --format xlsx -o exports/matrix.xlsx
+      qcode matrix --question V12 --by rol --level code
     """
     if output is not None or fmt not in (None, "table"):
         from qcode.outputs import format_for
@@ -196,7 +200,7 @@ def matrix(ctx: typer.Context, coder: CoderOption = None,
         fmt = format_for(output, fmt, ("csv", "xlsx", "json"), "xlsx")
     fmt = fmt or "table"
     project = open_project(ctx)
-    matrices = project.matrices(coder=coder, by=by, cooccurrence=cooccurrence, level=level)
+    matrices = project.matrices(coder=coder, by=by, cooccurrence=cooccurrence, level=level, question=question)
     if fmt == "table":
         for found in matrices:
             parts, key = matrix_view.tables(found, console.width)
