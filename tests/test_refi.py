@@ -302,3 +302,14 @@ def test_codebooks_in_every_namespace_seen(namespace, tmp_path):
         assert rows == [("werkdruk", None, "Werkdruk", "#cc0000", "Te veel werk."),
                         ("burn-out", "werkdruk", "Burn-out", None, None),
                         ("burn-out-2", "werkdruk", "Burn-out", None, None)]
+
+
+def test_a_selection_across_paragraphs_becomes_a_coding_on_each(tmp_path):
+    text = ("Interviewer: Hoe begon het?\nLotte: Het begon met de reorganisatie. Toen kwam er een nieuwe manager.\n\n"
+            "Die had geen idee van ons werk. Daarna ging het snel.\nInterviewer: En toen?\nLotte: Toen ben ik gegaan.\n")
+    selected = "een nieuwe manager.\n\nDie had geen idee"
+    path = qdpx(tmp_path / "x.qdpx", [Source("L01", text, [Phrase(selected, "leiding")])], ["leiding"])
+    with Project.init(tmp_path / "p") as project:
+        project.import_qdpx(path)
+        quoted = [row.text[row.span_start:row.span_end] for row in project.codings()]
+        assert quoted == ["een nieuwe manager.", "Die had geen idee"]
