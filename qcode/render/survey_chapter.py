@@ -254,7 +254,7 @@ def share_sentence(respondents: int, answered: int, lang: str) -> str:
         return (f"{share} procent van de respondenten (n={answered}) noemt dit." if nl else
                 f"{share} percent of the respondents (n={answered}) mention this.")
     return placeholders.count_sentence(respondents, 0, answered, kind="context", survey=True, lang=lang,
-                                       counts="exact")
+                                       counts="exact", tense="present")
 
 
 def summary(question: Question, lang: str, lead: bool = True) -> str:
