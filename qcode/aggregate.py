@@ -58,6 +58,7 @@ class Quote:
     star: bool
     memo: str | None
     coder: str
+    question: str | None = None  # a survey answer's question
 
 
 @dataclass
@@ -138,15 +139,15 @@ def quotes(conn: sqlite3.Connection, coder: str, codes: list[str] | None = None)
     sql = (LINEAGE + "SELECT l.sub_position, l.theme, l.sub, c.code_id, tr.participant_id, tr.name, t.number, "
            "t.timestamp, f.idx, "
            "CASE WHEN c.span_start IS NULL THEN f.text ELSE substr(f.text, c.span_start + 1, "
-           "c.span_end - c.span_start) END, c.main, c.star, c.memo, c.coder"
+           "c.span_end - c.span_start) END, c.main, c.star, c.memo, c.coder, t.question"
            + _CODED + where)
     attributes = {participant: json.loads(values) for participant, values in
                   conn.execute("SELECT id, attributes FROM participants")}  # shared: one dict per participant
     rows = sorted(conn.execute(sql, params), key=itemgetter(0, 5, 8))  # sub-theme, transcript, index
     return [Quote(theme, sub, code, participant, attributes[participant], transcript, turn, timestamp, index,
-                  text.strip(), bool(main), bool(star), memo, who)
-            for _, theme, sub, code, participant, transcript, turn, timestamp, index, text, main, star, memo, who
-            in rows]
+                  text.strip(), bool(main), bool(star), memo, who, question)
+            for _, theme, sub, code, participant, transcript, turn, timestamp, index, text, main, star, memo, who,
+            question in rows]
 
 
 def _marks(values: list) -> str:

@@ -427,7 +427,7 @@ class Project:
         return aggregate.quotes(self.conn, aggregate.require_codings(self.conn, coder), list(codes) or None)
 
     def export_quotes(self, path: Path | str, *, coder: str | None = None, codes: Sequence[str] = (),
-                      attributes: Sequence[str] = (), fmt: str | None = None) -> int:
+                      attributes: Sequence[str] = (), fmt: str | None = None, question: str | None = None) -> int:
         """Write the quote sheet (.xlsx/.csv/.docx); returns the number of quotes."""
         path, guard = Path(path), self.output_guard()
         outputs.check_target(path, guard)  # a protected file is refused as such, whatever its extension
@@ -438,6 +438,9 @@ class Project:
         who = aggregate.require_codings(self.conn, coder)
         attributes = attribution.check_attributes(self.conn, attributes)  # as the report does
         quotes = self.quotes(who, codes)
+        if question is not None:
+            wanted = queries.resolve_question(self.conn, question)
+            quotes = [q for q in quotes if q.question == wanted]
         return quote_sheets.write(quotes, labels, attributes, path, fmt, guard,
                                   quote_choice.sheet_columns(self.conn, who, quotes))
 

@@ -313,3 +313,83 @@ def test_a_selection_across_paragraphs_becomes_a_coding_on_each(tmp_path):
         project.import_qdpx(path)
         quoted = [row.text[row.span_start:row.span_end] for row in project.codings()]
         assert quoted == ["een nieuwe manager.", "Die had geen idee"]
+
+
+def test_utf16_offsets_after_many_emoji_land_on_their_words(tmp_path):
+    text = ("Interviewer: Hoe was het? 🙂\r\nRespondent: Zwaar 😩😩. Mijn leidinggevende 👩‍💼 luisterde nooit. Dat was "
+            "de druppel 💧.\r\nInterviewer: En nu?\r\nRespondent: Nu gaat het 👍 beter.\r\n")
+    phrases = [Phrase("luisterde nooit", "leiding"), Phrase("de druppel", "vertrek"), Phrase("beter", "nu")]
+    path = qdpx(tmp_path / "x.qdpx", [Source("E01", text, phrases)], ["leiding", "vertrek", "nu"], unit="utf16")
+    with Project.init(tmp_path / "p") as project:
+        project.import_qdpx(path)
+        assert sorted(row.text[row.span_start:row.span_end] for row in project.codings()) == [
+            "beter", "de druppel", "luisterde nooit"]
+
+
+def test_a_name_in_two_branches_is_matched_by_its_parent_in_an_existing_project(tmp_path):
+    (tmp_path / "boek.yaml").write_text(
+        "name: t\nversion: '1'\ncodes:\n"
+        "  - id: redenen\n    label: Redenen\n    codes:\n      - {id: leiding-slecht, label: Leidinggevende}\n"
+        "  - id: positief\n    label: Positief\n    codes:\n      - {id: leiding-goed, label: Leidinggevende}\n",
+        encoding="utf-8")
+    text = "Interviewer: En je baas?\nMila: Die steunde me nooit.\nInterviewer: Echt?\nMila: Echt niet.\n"
+    path = qdpx(tmp_path / "x.qdpx", [Source("M01", text, [Phrase("steunde me nooit", "Leidinggevende")])],
+                ["Leidinggevende"])
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    from tests.refi_files import guid
+    nested = (f'<Code guid="{guid("p1")}" name="Redenen" isCodable="false"><Code guid="{guid("code", "Leidinggevende")}" '
+              f'name="Leidinggevende" isCodable="true"/></Code><Code guid="{guid("p2")}" name="Positief" '
+              f'isCodable="false"><Code guid="{guid("x")}" name="Leidinggevende" isCodable="true"/></Code>').encode()
+    qde = members["project.qde"]
+    start, end = qde.index(b"<Codes>") + len(b"<Codes>"), qde.index(b"</Codes>")
+    members["project.qde"] = qde[:start] + nested + qde[end:]
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    with Project.init(tmp_path / "p") as project:
+        project.load_codebook(tmp_path / "boek.yaml")
+        report = project.import_qdpx(path)
+        assert [row.code for row in project.codings()] == ["leiding-slecht"]
+        assert report.not_imported == []
+
+
+def test_a_project_importing_its_own_export_keeps_its_transcripts_as_they_are(coded, tmp_path):
+    folder = tmp_path / "zelfde"
+    shutil.copytree(coded, folder)
+    out = tmp_path / "eigen.qdpx"
+    with Project.open(folder) as project:
+        project.export_qdpx(out)
+        before = database_dump(project)
+        report = project.import_qdpx(out)
+        assert (report.transcripts_new, report.transcripts_changed, report.transcripts_unchanged) == (0, 0, 12)
+        assert report.not_imported == []
+        after = [line for line in database_dump(project) if "coding_log" not in line and "INSERT INTO \"seen\"" not in line]
+    kept = [line for line in before if "coding_log" not in line and "INSERT INTO \"seen\"" not in line]
+    assert [line for line in after if "codings" in line] == [line for line in kept if "codings" in line]
+    assert [line for line in after if "turns" in line] == [line for line in kept if "turns" in line]  # timestamps too
+
+
+def test_a_second_case_on_a_source_and_a_user_differing_in_case(coded, tmp_path):
+    text = "Interviewer: Hoe ging het?\nIris: Slecht, de werkdruk.\nInterviewer: En nu?\nIris: Beter.\n"
+    path = qdpx(tmp_path / "x.qdpx", [Source("I01", text, [Phrase("de werkdruk", "Werkdruk", user="ANNA")],
+                                             case="Iris")], ["Werkdruk"], users=("ANNA",),
+                cases={"Iris": {"functie": "wijkwerker"}})
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    from tests.refi_files import guid
+    grouping = (f'<Case guid="{guid("case", "Regio Noord")}" name="Regio Noord"><VariableValue><VariableRef '
+                f'targetGUID="{guid("var", "functie")}"/><TextValue>noord</TextValue></VariableValue>'
+                f'<SourceRef targetGUID="{guid("source", "I01")}"/></Case>').encode()
+    members["project.qde"] = members["project.qde"].replace(b"</Cases>", grouping + b"</Cases>")
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    folder = tmp_path / "kopie"
+    shutil.copytree(coded, folder)
+    with Project.open(folder) as project:
+        report = project.import_qdpx(path)
+        assert [row.coder for row in project.codings(coder="anna") if row.transcript == "I01"] == ["anna"]
+        assert any("'ANNA' is taken as the project's coder 'anna'" in note for note in report.notes)
+        assert any("Regio Noord" in line for line in report.not_imported)
+        assert project.transcript("I01").participant == "Iris"

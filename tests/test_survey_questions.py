@@ -281,3 +281,14 @@ def test_matrix_and_codings_sheet_per_question(consultation, tmp_path):
     assert target.read_text(encoding="utf-8-sig").splitlines()[0].endswith(",question")
     again = CliRunner().invoke(app, ["--project", str(consultation.root), "codings", "import", str(target)])
     assert again.exit_code == 0 and "0 codings applied" in again.output.replace("✓ ", "")
+
+
+def test_quote_sheet_per_question(consultation, tmp_path):
+    import openpyxl
+
+    target = tmp_path / "citaten.xlsx"
+    assert consultation.export_quotes(target, coder="anna", attributes=["rol"], question="V2") == 2
+    sheet = openpyxl.load_workbook(target)["alle"]
+    header = [cell.value for cell in sheet[1]]
+    assert header[0] == "vraag" and "main" not in header
+    assert {row[0].value for row in sheet.iter_rows(min_row=2)} == {"V2"}

@@ -62,7 +62,8 @@ def import_qdpx(project, path: Path, as_json: bool) -> None:  # type: ignore[no-
         print_json({**dataclasses.asdict(report), "codebook": str(report.codebook) if report.codebook else None})
         return
     console.print(f"[green]✓[/] Imported {escape(str(path))}: {report.sources} text sources "
-                  f"({report.transcripts_new} new transcripts, {report.transcripts_unchanged} unchanged), "
+                  f"({report.transcripts_new} new transcripts, {report.transcripts_changed} changed, "
+                  f"{report.transcripts_unchanged} unchanged), "
                   f"{report.participants} participants, {report.codings} codings from {report.selections} selections "
                   f"by {', '.join(escape(c) for c in report.coders) or 'nobody'}, {report.memos} with a memo")
     console.print(f"  offsets read as {report.reading}" + (
@@ -70,5 +71,7 @@ def import_qdpx(project, path: Path, as_json: bool) -> None:  # type: ignore[no-
         " (selections on word boundaries and excerpts: " + ", ".join(f"{k} {v}" for k, v in report.readings.items()) + ")"))
     if report.codebook:
         console.print(f"  codebook written to {escape(str(report.codebook))} and loaded")
+    for line in report.notes:
+        console.print(f"  note: {escape(line)}")
     for line in report.not_imported:
         console.print(f"  [yellow]not imported:[/] {escape(line)}")

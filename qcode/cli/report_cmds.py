@@ -162,7 +162,9 @@ def quotes(ctx: typer.Context, coder: CoderOption = None,
                                                                        "else xlsx).")] = None,
            output: Annotated[Optional[Path], typer.Option("-o", "--output", help="The file to write "
                                                           "(default exports/citaten.FORMAT).")] = None,
-           attribute: Attributes = None) -> None:
+           attribute: Attributes = None,
+           question: Annotated[Optional[str], typer.Option(
+               metavar="ID", help="Surveys: only the answers to this question.")] = None) -> None:
     """One row per coded fragment: theme, code, participant, attributes, place, text or span, flags, memo.
 
     In xlsx one sheet per theme and an 'alle' sheet, each with a frozen header and filters.
@@ -172,7 +174,7 @@ def quotes(ctx: typer.Context, coder: CoderOption = None,
     project = open_project(ctx)
     output = output or project.root / "exports" / f"citaten.{(fmt or 'xlsx').lower()}"
     count = project.export_quotes(output, coder=coder, codes=code or (), attributes=_attributes(attribute),
-                                  fmt=fmt)
+                                  fmt=fmt, question=question)
     console.print(f"[green]✓[/] Wrote {count} quotes to {escape(str(output))}")
 
 

@@ -27,6 +27,7 @@ from qcode.refi.ids import make_guid
 
 NS = xml.PROJECT_NS
 INTERVIEWER_VARIABLE = "interviewer"
+SPEAKERS_VARIABLE = "qcode-sprekers"
 
 
 @dataclass
@@ -89,7 +90,7 @@ def build(conn: sqlite3.Connection, name: str, coders: list[str] | None = None) 
     transcripts = [dict(zip(("id", "name", "participant_id", "text", "imported_at"), row)) for row in conn.execute(
         "SELECT id, name, participant_id, text, imported_at FROM transcripts ORDER BY name")]
     variables_element = _e(root, "Variables")
-    for variable, kind in [*variables.items(), (INTERVIEWER_VARIABLE, "Text")]:
+    for variable, kind in [*variables.items(), (INTERVIEWER_VARIABLE, "Text"), (SPEAKERS_VARIABLE, "Text")]:
         _e(variables_element, "Variable", {"guid": make_guid("variable", variable), "name": variable, "typeOfVariable": kind})
     _cases(root, attributes, variables, transcripts)
     summary.cases = len(attributes)
@@ -110,9 +111,12 @@ def build(conn: sqlite3.Connection, name: str, coders: list[str] | None = None) 
         interviewers = [r[0] for r in conn.execute(
             "SELECT DISTINCT speaker FROM turns WHERE transcript_id = ? AND role = 'interviewer' ORDER BY speaker",
             (transcript["id"],))]
-        value = _e(source, "VariableValue")
-        _e(value, "VariableRef", {"targetGUID": make_guid("variable", INTERVIEWER_VARIABLE)})
-        _e(value, "TextValue", text="; ".join(interviewers))
+        speakers = [r[0] for r in conn.execute(
+            "SELECT speaker FROM turns WHERE transcript_id = ? GROUP BY speaker ORDER BY MIN(number)", (transcript["id"],))]
+        for variable, names in ((INTERVIEWER_VARIABLE, interviewers), (SPEAKERS_VARIABLE, speakers)):
+            value = _e(source, "VariableValue")
+            _e(value, "VariableRef", {"targetGUID": make_guid("variable", variable)})
+            _e(value, "TextValue", text="; ".join(names))
     summary.sources = len(transcripts)
     if notes:
         notes_element = _e(root, "Notes")
@@ -218,7 +222,7 @@ def _variables(participants: dict[str, dict[str, Any]]) -> dict[str, str]:
     values: dict[str, list[Any]] = {}
     for attributes in participants.values():
         for key, value in attributes.items():
-            if key != INTERVIEWER_VARIABLE and value not in (None, ""):
+            if key not in (INTERVIEWER_VARIABLE, SPEAKERS_VARIABLE) and value not in (None, ""):
                 values.setdefault(key, []).append(value)
     types = {}
     for key in sorted(values):

@@ -24,6 +24,7 @@ from qcode.refi.offsets import Selection, SourceText, detect
 
 OTHER_SOURCES = {"PDFSource": "PDF", "PictureSource": "picture", "AudioSource": "audio", "VideoSource": "video"}
 INTERVIEWER_VARIABLE = "interviewer"
+SPEAKERS_VARIABLE = "qcode-sprekers"  # every speaker of a transcript qcode exported, read back as labels
 
 
 @dataclass
@@ -62,6 +63,7 @@ class QdpxImport:
     sources: int = 0
     transcripts_new: int = 0
     transcripts_unchanged: int = 0
+    transcripts_changed: int = 0
     codings: int = 0
     selections: int = 0
     coders: list[str] = field(default_factory=list)
@@ -71,6 +73,7 @@ class QdpxImport:
     readings: dict[str, int] = field(default_factory=dict)
     codebook: Path | None = None
     not_imported: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what was decided on the way, said with the summary
 
 
 # -- reading the file ----------------------------------------------------------------------------
@@ -102,7 +105,14 @@ def _project(path: Path, archive: Archive, root: ET.Element) -> RefiProject:
         name = (case.get("name") or "").strip() or f"case-{(xml.guid(case) or '')[:8]}"
         refs = list(xml.children(case, "SourceRef"))
         for ref in refs:
-            project.cases.setdefault(xml.guid(ref, "targetGUID") or "", (name, values))
+            source = xml.guid(ref, "targetGUID") or ""
+            if source in project.cases:  # a second case on one source (a grouping case): its variables join
+                first, known = project.cases[source]
+                project.cases[source] = (first, {**values, **known})
+                project.not_imported.append(f"case {name!r} as a participant: its source is case {first!r}'s "
+                                            "already (its variables were added to that participant)")
+            else:
+                project.cases[source] = (name, values)
         if not refs and values:
             project.not_imported.append(f"the variables of case {name!r}, which is linked to no source")
     for note in xml.children(xml.child(root, "Notes") or ET.Element("x"), "Note"):
@@ -205,14 +215,14 @@ def _text_source(archive: Archive, element: ET.Element, variables: dict[str, str
 
 # -- into the project ----------------------------------------------------------------------------
 def document_for(source: RefiSource, name: str, participant: str, path: Path,
-                 interviewer: set[str]) -> ParsedDocument:
+                 interviewer: set[str], speakers: set[str] = frozenset()) -> ParsedDocument:
     """The source as turns: speaker labels read as in any transcript; a text without them is one
     participant's words, a paragraph a line."""
     with tempfile.TemporaryDirectory() as folder:
         temporary = Path(folder) / "source.txt"
         temporary.write_text(source.text.text, encoding="utf-8")
         try:
-            document = read_transcript(temporary, interviewer)
+            document = read_transcript(temporary, interviewer | speakers)
         except ReadError as error:
             if "no speaker labels" not in error.problem.message:
                 raise ReadError(error.problem.message, path=path, hint=error.problem.hint) from None

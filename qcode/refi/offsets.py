@@ -54,13 +54,10 @@ def _astral_positions(text: str) -> list[int]:
 
 
 def _utf16_to_points(units: int, astral: list[int]) -> int:
-    """UTF-16 units → code points: every character beyond the BMP before the offset took two units."""
-    points = units
-    for count, position in enumerate(astral):
-        if position + count >= points:  # that character starts at or after the offset (in units)
-            break
-        points -= 1
-    return points
+    """UTF-16 units → code points: every character beyond the BMP that ends at or before the offset took
+    two units. (The k-th such character, at code point p, ends at unit p + k + 2.)"""
+    ends = [position + count + 2 for count, position in enumerate(astral)]
+    return units - bisect.bisect_right(ends, units)
 
 
 def _on_boundary(text: str, start: int, end: int) -> bool:

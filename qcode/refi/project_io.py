@@ -105,7 +105,7 @@ def import_qdpx(project: Project, path: Path) -> load.QdpxImport:
     existing = {row[0]: row[1] for row in conn.execute("SELECT id, label FROM codes WHERE active = 1")}
     loaded = None
     if existing:
-        code_ids = _match_codes(refi.codes, existing, report)
+        code_ids = _match_codes(refi.codes, existing, report, conn)
     else:
         text, code_ids = yaml_for(refi.codes, path.stem)
         target = write_yaml_beside(project, text, project.root / f"codeboek-{codebook.unique_id(path.stem, set())}.yaml")
@@ -114,10 +114,12 @@ def import_qdpx(project: Project, path: Path) -> load.QdpxImport:
     with transaction(project.db) as conn:
         if loaded is not None:
             codebook_db.store(conn, loaded, source=project._remembered(loaded.path))
-        documents, kept = _documents(refi, path, report)
+        documents, kept = _documents(refi, path, report, conn)
         stored = store_documents(conn, documents, project.unit, _pipeline())
-        report.transcripts_new, report.transcripts_unchanged = stored.new, stored.unchanged
+        report.transcripts_new, report.transcripts_changed = stored.new, stored.changed
+        report.transcripts_unchanged += stored.unchanged
         report.participants = len({participant for _, participant, _, _ in documents})
+        _same_coders(conn, refi, report)
         _codings(conn, refi, kept, code_ids, flags, report)
     return report
 
@@ -127,49 +129,96 @@ def _pipeline():  # type: ignore[no-untyped-def]
     return load_pipeline
 
 
-def _match_codes(codes: list[codebook.RefiCode], existing: dict[str, str], report: load.QdpxImport) -> dict[str, str]:
-    """Codes of the file matched to the project's: by the qcode id in the description, else by label."""
-    by_label = {label.casefold(): code_id for code_id, label in existing.items()}
-    ids, missing = {}, []
+def _match_codes(codes: list[codebook.RefiCode], existing: dict[str, str], report: load.QdpxImport,
+                 conn: sqlite3.Connection) -> dict[str, str]:
+    """Codes of the file matched to the project's: by the qcode id in the description, else by label, and
+    where a label is in two branches (NVivo allows it) by the labels of its parents too."""
+    parents = dict(conn.execute("SELECT id, parent_id FROM codes"))
+    labels = dict(conn.execute("SELECT id, label FROM codes"))
+
+    def path_of(code_id: str) -> tuple[str, ...]:
+        chain = []
+        while code_id:
+            chain.append(labels.get(code_id, "").casefold())
+            code_id = parents.get(code_id)
+        return tuple(reversed(chain))
+
+    by_label: dict[str, list[str]] = {}
+    for code_id, label in existing.items():
+        by_label.setdefault(label.casefold(), []).append(code_id)
+    by_path = {path_of(code_id): code_id for code_id in existing}
+    ids, missing, ambiguous = {}, [], []
+
+    def visit(code: codebook.RefiCode, above: tuple[str, ...]) -> None:
+        here = (*above, code.name.casefold())
+        wanted = codebook._parse_description(code.description).get("id")
+        found = by_label.get(code.name.casefold(), [])
+        code_id = (wanted if wanted in existing else found[0] if len(found) == 1 else by_path.get(here))
+        if code_id:
+            ids[code.guid] = code_id
+        elif len(found) > 1:
+            ambiguous.append(" › ".join(part for part in (*[p.title() for p in above], code.name)))
+        else:
+            missing.append(code.name)
+        for child in code.codes:
+            visit(child, here)
+
     for top in codes:
-        if codebook.is_flag_category(top):
-            continue
-        for code in top.walk():
-            wanted = codebook._parse_description(code.description).get("id")
-            code_id = wanted if wanted in existing else by_label.get(code.name.casefold())
-            if code_id:
-                ids[code.guid] = code_id
-            else:
-                missing.append(code.name)
+        if not codebook.is_flag_category(top):
+            visit(top, ())
     if missing:
         shown = ", ".join(repr(name) for name in missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
         report.not_imported.append(f"{len(missing)} codes not in the project's codebook: {shown} (add them to the "
                                    "codebook YAML, load it, and import again)")
+    if ambiguous:
+        report.not_imported.append(f"the codings of {', '.join(repr(a) for a in ambiguous[:10])}: that label is in "
+                                   "several branches of the project's codebook and the file's branch matches none "
+                                   "(rename one, or give the codes the same parents)")
     return ids
 
 
-def _documents(refi: load.RefiProject, path: Path, report: load.QdpxImport):  # type: ignore[no-untyped-def]
+def _documents(refi: load.RefiProject, path: Path, report: load.QdpxImport,
+               conn: sqlite3.Connection):  # type: ignore[no-untyped-def]
+    """Each source as a document to store; one whose text a transcript of that name already holds is left
+    as it is (its timestamps and format kept), its selections placed on that transcript's fragments."""
     documents, kept, names = [], [], set()
+    stored = dict(conn.execute("SELECT name, text FROM transcripts"))
     for source in refi.sources:
         name = source.name
         number = 2
         while name.casefold() in names:
             name, number = f"{source.name} ({number})", number + 1
         names.add(name.casefold())
+        if stored.get(name) == source.text.text:
+            kept.append((source, name))
+            report.transcripts_unchanged += 1
+            continue
         participant, attributes = refi.cases.get(source.guid, (Path(source.name).stem or source.name, {}))
         attributes = dict(attributes)
         variables = dict(source.variables)
         interviewer = {label.strip() for label in str(variables.pop(load.INTERVIEWER_VARIABLE, "") or "").split(";")
                        if label.strip()}
+        speakers = {label.strip() for label in str(variables.pop(load.SPEAKERS_VARIABLE, "") or "").split(";")
+                    if label.strip()}
         attributes.update(variables)
         try:
-            document = load.document_for(source, name, participant, path, interviewer)
+            document = load.document_for(source, name, participant, path, interviewer, speakers)
         except ReadError as error:
             report.not_imported.append(f"source {source.name!r}: {error.problem.message}")
             continue
         documents.append((document, participant, attributes, interviewer))
         kept.append((source, name))
     return documents, kept
+
+
+def _same_coders(conn: sqlite3.Connection, refi: load.RefiProject, report: load.QdpxImport) -> None:
+    """A user named like a coder of the project but for case ('eva', 'Eva') is that coder: tools differ in case."""
+    known = {coder.casefold(): coder for (coder,) in conn.execute("SELECT DISTINCT coder FROM codings")}
+    for guid, name in refi.users.items():
+        same = known.get(name.casefold())
+        if same and same != name:
+            refi.users[guid] = same
+            report.notes.append(f"user {name!r} is taken as the project's coder {same!r}")
 
 
 def _codings(conn: sqlite3.Connection, refi: load.RefiProject, kept: list, code_ids: dict[str, str],
@@ -191,7 +240,11 @@ def _codings(conn: sqlite3.Connection, refi: load.RefiProject, kept: list, code_
         span = None if whole or not spans else (min(s for s, _ in spans), max(e for _, e in spans))
         rows.append((fragment_id, code_id, coder, entry["main"], entry["star"], "\n\n".join(entry["memos"]) or None,
                      span, spans if len(spans) > 1 and not whole else []))
-    coding.apply_checked(conn, [row[:7] for row in rows])
+    existing = {(f, c, who): (bool(m), bool(s), memo, (a, b) if a is not None else None) for f, c, who, m, s, memo, a, b
+                in conn.execute("SELECT fragment_id, code_id, coder, main, star, memo, span_start, span_end FROM codings")}
+    changed = [row for row in rows if existing.get(row[:3]) != (bool(row[3]), bool(row[4]), row[5], row[6])]
+    coding.apply_checked(conn, [row[:7] for row in changed])  # what is there already is left as it is
+    rows = changed
     for fragment_id, code_id, coder, *_, extra in rows:
         coding_id = conn.execute("SELECT id FROM codings WHERE fragment_id = ? AND code_id = ? AND coder = ?",
                                  (fragment_id, code_id, coder)).fetchone()[0]

@@ -42,7 +42,7 @@ def rows(quotes: list[Quote], labels: dict[str, str], attributes: tuple[str, ...
              "opnemen": d.opnemen, "volgorde": d.volgorde, "citaat": d.citaat,
              "transcript": q.transcript, "turn": q.turn, "timestamp": seconds_as_clock(q.timestamp),
              "text": q.text, "main": int(q.main), "star": int(q.star), "memo": q.memo or "", "coder": q.coder,
-             "coding": d.coding, "export_check": d.export_check}
+             "coding": d.coding, "export_check": d.export_check, "vraag": q.question or ""}
             for q, d in zip(quotes, decisions, strict=True)]
 
 
@@ -55,6 +55,8 @@ def write(quotes: list[Quote], labels: dict[str, str], attributes: tuple[str, ..
         raise UsageError("no coded fragments match", hint="check --coder and --code with 'qcode codings'")
     attributes = tuple(dict.fromkeys(attributes))  # checked by the caller (`attribution.check_attributes`)
     columns = [*BASE_COLUMNS, *map(attribute_column, attributes), ATTRIBUTION, *DECISION_COLUMNS, *TAIL_COLUMNS]
+    if any(q.question for q in quotes):  # a survey: each answer's question, and no main reasons to mark
+        columns = ["vraag", *(c for c in columns if c != "main")]
     table = rows(quotes, labels, attributes, decisions if decisions is not None else
                  [SheetColumns(0, "", None, q.text) for q in quotes])
     with writing(path, guard) as temporary:
