@@ -320,7 +320,7 @@ def _coding_spans(conn: sqlite3.Connection) -> None:
     """Every span of a coding that covers several stretches of its fragment (NVivo codes phrases, and
     two phrases of one code in one paragraph are two selections). The coding's own span is their union;
     a coding with one span has no rows here. Spans are relative to the fragment, like the coding's."""
-    conn.execute("CREATE TABLE coding_spans ("
+    conn.execute("CREATE TABLE IF NOT EXISTS coding_spans ("
                  " coding_id INTEGER NOT NULL REFERENCES codings(id) ON DELETE CASCADE,"
                  " start INTEGER NOT NULL,"
                  ' "end" INTEGER NOT NULL,'
@@ -429,7 +429,7 @@ def _survey_questions(conn: sqlite3.Connection) -> None:
     becomes the sheet's question, so `--question` works on them at once; the next import of the sheet
     adds the question as a prompt before each answer and keeps every coding.
     """
-    conn.execute("CREATE TABLE questions ("
+    conn.execute("CREATE TABLE IF NOT EXISTS questions ("
                  " id TEXT PRIMARY KEY,"
                  " sheet TEXT NOT NULL,"
                  " column_name TEXT NOT NULL,"
@@ -437,13 +437,14 @@ def _survey_questions(conn: sqlite3.Connection) -> None:
                  " position INTEGER NOT NULL,"
                  " UNIQUE (sheet, column_name)"
                  ")")
-    conn.execute("CREATE TABLE survey_respondents ("
+    conn.execute("CREATE TABLE IF NOT EXISTS survey_respondents ("
                  " sheet TEXT NOT NULL,"
                  " participant_id TEXT NOT NULL REFERENCES participants(id),"
                  " PRIMARY KEY (sheet, participant_id)"
                  ") WITHOUT ROWID")  # every respondent of a sheet, also those who answered no open question
-    conn.execute("ALTER TABLE turns ADD COLUMN question TEXT")
-    conn.execute("CREATE INDEX turns_question ON turns(question) WHERE question IS NOT NULL")
+    if "question" not in {row[1] for row in conn.execute("PRAGMA table_info(turns)")}:  # safe to run twice
+        conn.execute("ALTER TABLE turns ADD COLUMN question TEXT")
+    conn.execute("CREATE INDEX IF NOT EXISTS turns_question ON turns(question) WHERE question IS NOT NULL")
     sheets = conn.execute("SELECT DISTINCT substr(name, 1, instr(name, '#') - 1), text_column FROM transcripts "
                           "WHERE format = 'survey' AND text_column IS NOT NULL AND instr(name, '#') > 0").fetchall()
     for sheet, column in sheets:
