@@ -283,12 +283,13 @@ class Project:
             return codings_io.import_codings(conn, Path(path), coder, skip_bad, read_whole)
 
     def coding_session(self, coder: str, *, transcript: str | None = None, participant: str | None = None,
-                       code: str | None = None, uncoded: bool = False) -> CodingSession:
-        """A coder's walk through the participants' fragments, resuming at the first one not yet seen."""
+                       code: str | None = None, uncoded: bool = False, question: str | None = None) -> CodingSession:
+        """A coder's walk through the participants' fragments, resuming at the first one not yet seen
+        (a survey question's answers only, with `question`)."""
         from qcode.session import CodingSession
 
         return CodingSession(self.db, coder, transcript=transcript, participant=participant, code=code,
-                             uncoded=uncoded)
+                             uncoded=uncoded, question=question)
 
     def export_codings(self, *, coder: str | None = None) -> list[dict]:
         return codings_io.export_rows(self.conn, coder)

@@ -78,7 +78,7 @@ class CodingSession:
     def __init__(self, db: Database, coder: str, *, transcript: str | None = None,
                  participant: str | None = None, code: str | None = None, uncoded: bool = False,
                  fragment_ids: list[int] | None = None, compare: tuple[str, ...] = (),
-                 settling: bool = False) -> None:
+                 settling: bool = False, question: str | None = None) -> None:
         coder = coder.strip()
         if not coder:
             raise UsageError("a coder name is needed", hint="pass --coder NAME, e.g. --coder anna")
@@ -98,7 +98,7 @@ class CodingSession:
         self.settling = settling
         self.settled_here = 0
         self.queue = list(fragment_ids) if fragment_ids is not None else self._queue(transcript, participant, code,
-                                                                                     uncoded)
+                                                                                     uncoded, question)
         if not self.queue:
             raise UsageError("no fragments to code with these options",
                              hint="drop --uncoded or a filter; 'qcode fragments' lists what is there")
@@ -119,8 +119,8 @@ class CodingSession:
         return {row[0] for row in self.conn.execute(sql, (self.coder,))}
 
     def _queue(self, transcript: str | None, participant: str | None, code: str | None,
-               uncoded: bool) -> list[int]:
-        where, params = fragment_filters(self.conn, transcript, participant, "participant", code)
+               uncoded: bool, question: str | None = None) -> list[int]:
+        where, params = fragment_filters(self.conn, transcript, participant, "participant", code, question)
         sql = ("SELECT f.id FROM fragments f JOIN turns t ON t.id = f.turn_id "
                "JOIN transcripts tr ON tr.id = f.transcript_id WHERE " + " AND ".join(where) +
                " ORDER BY tr.name, f.idx")

@@ -292,3 +292,15 @@ def test_quote_sheet_per_question(consultation, tmp_path):
     header = [cell.value for cell in sheet[1]]
     assert header[0] == "vraag" and "main" not in header
     assert {row[0].value for row in sheet.iter_rows(min_row=2)} == {"V2"}
+
+
+def test_the_coder_takes_one_question_and_shows_it_above_each_answer(consultation):
+    session = consultation.coding_session("bea", question="V2")
+    texts = []
+    for _ in session.queue:
+        context = session.context()
+        assert context.question == "V2"  # the prompt: here the column name, as no question text was given
+        texts.append(context.fragment.text)
+        session.next()
+    assert texts == ["Samenwerking loopt stroef.", "Goed contact met de huisarts.", "Stroef, iedereen op een eiland.",
+                     "Prima."]

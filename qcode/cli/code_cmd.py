@@ -19,6 +19,8 @@ def code(ctx: typer.Context,
          code_id: Annotated[Optional[str], typer.Option(
              "--code", help="Review the fragments coded with this code (or its sub-codes).")] = None,
          uncoded: Annotated[bool, typer.Option("--uncoded", help="Only fragments you have not coded yet.")] = False,
+         question: Annotated[Optional[str], typer.Option(
+             metavar="ID", help="Surveys: only the answers to this question (the question shows above each).")] = None,
          yes: Annotated[bool, typer.Option("--yes", "-y", help="Start a new coder even when the name differs "
                                                                "from an existing one only in case (Anna, anna).")
                         ] = False,
@@ -30,14 +32,16 @@ def code(ctx: typer.Context,
     s star, e memo, x quote span, z undo, d definition, g go to transcript, q quit). A name that
     differs from an existing coder's only in case (Anna, anna) asks before starting a second coder.
 
-    Example:  qcode code --coder anna --transcript U03
+    Examples:
+      qcode code --coder anna --transcript U03
+      qcode code --coder anna --question V12 --uncoded
     """
     from qcode.tui import CoderApp  # Textual loads only when the coder is opened
 
     project = open_project(ctx)
     confirm_new_coder(project, coder, yes)
     session = project.coding_session(coder, transcript=transcript, participant=participant, code=code_id,
-                                     uncoded=uncoded)
+                                     uncoded=uncoded, question=question)
     app = CoderApp(session)
     app.run()
     if app.return_code:  # the app crashed and said so
