@@ -294,6 +294,32 @@ class Project:
     def export_codings(self, *, coder: str | None = None) -> list[dict]:
         return codings_io.export_rows(self.conn, coder)
 
+    # -- suggestions: from the codebook, then from the coder's own codings (docs/suggest.md) -----
+    def suggestions(self, *, coder: str | None = None, transcript: str | None = None,
+                    fragments: Sequence[int] = (), top: int = 3):  # type: ignore[no-untyped-def]
+        """The best `top` codes for each participant fragment the coder has not coded (or the named ones)."""
+        from qcode.suggest.suggester import suggestions_for
+
+        if transcript is not None:
+            transcript = queries.resolve_transcript(self.conn, transcript)
+        return suggestions_for(self.conn, coder, transcript=transcript, fragment_ids=fragments, top=top)
+
+    def apply_suggestions(self, into: str, *, learn_from: str | None = None, min_score: float = 0.3,
+                          top: int = 3, transcript: str | None = None):  # type: ignore[no-untyped-def]
+        """Suggestions written as the codings of a coder of their own (never a person's), in one transaction."""
+        from qcode.suggest import apply
+
+        if transcript is not None:
+            transcript = queries.resolve_transcript(self.conn, transcript)
+        with transaction(self.db) as conn:
+            return apply.apply(conn, into, learn_from=learn_from, min_score=min_score, top=top, transcript=transcript)
+
+    def evaluate_suggestions(self, coder: str, folds: int = 5):  # type: ignore[no-untyped-def]
+        """Cross-validation over a coder's codings, grouped by transcript, beside the keyword baseline."""
+        from qcode.suggest.evaluation import evaluate
+
+        return evaluate(self.conn, coder, folds)
+
     # -- the team: agreement, disagreements, consensus, merging copies --------------------------
     def agreement(self, coders: Sequence[str], level: str = "code") -> agreement_mod.Agreement:
         """Percentage, Cohen's kappa and Krippendorff's alpha per code and overall."""

@@ -9,7 +9,7 @@ import typer
 from typer.core import TyperGroup
 
 from qcode.cli import (browse, code_cmd, codebook_cmd, coding_cmds, import_cmd, project_cmds, quotes_cmd,
-                       refi_cmds, report_cmds, survey_cmds, team_cmds)
+                       refi_cmds, report_cmds, suggest_cmd, survey_cmds, team_cmds)
 from qcode.cli.common import show_error, show_unexpected
 from qcode.errors import QcodeError
 
@@ -148,6 +148,7 @@ coding_cmds.register(app)
 report_cmds.register(app)
 quotes_cmd.register(app)
 team_cmds.register(app)
+suggest_cmd.register(app)
 project_cmds.register_doctor(app)
 refi_cmds.register(report_cmds.export_app, codebook_cmd.app)
 survey_cmds.register(app)

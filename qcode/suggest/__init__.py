@@ -1,0 +1,1 @@
+"""Code suggestions, on this machine only (see docs/suggest.md)."""
