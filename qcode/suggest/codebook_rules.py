@@ -15,7 +15,7 @@ class CodeInfo:
     label: str
     texts: tuple[str, ...]  # label + description + include, then each example
     examples: tuple[str, ...]
-    keywords: tuple[tuple[str, tuple[str, ...]], ...]  # (keyword as written, its lemmas)
+    keywords: tuple[tuple[str, tuple[tuple[str, ...], ...]], ...]  # (as written, per word: its lemma and form)
 
 
 @dataclass
@@ -51,7 +51,7 @@ def load_codebook(conn: sqlite3.Connection) -> Codebook:
         words = tuple(json.loads(keywords or "[]"))
         head = " ".join(t for t in (label, description, include) if t)
         codes.append(CodeInfo(code, theme, label, (head, *examples), examples,
-                              tuple((w, lemmatise(w)) for w in words)))
+                              tuple((w, keyword_forms(w)) for w in words)))
     return Codebook(codes)
 
 
@@ -62,6 +62,15 @@ def lemmatise(text: str) -> tuple[str, ...]:
     lemmas = dutch_lemmas()
     words = "".join(c.lower() if c.isalnum() or c in "-'" else " " for c in text).split()
     return tuple(lemmas.lemma(w) for w in words if any(c.isalpha() for c in w))
+
+
+def keyword_forms(keyword: str) -> tuple[tuple[str, ...], ...]:
+    """Per word of a keyword: its lemma and the word as written (`doorgroei` → doorgroeien, doorgroei)."""
+    from qcode.lemmas import dutch_lemmas
+
+    lemmas = dutch_lemmas()
+    words = "".join(c.lower() if c.isalnum() or c in "-'" else " " for c in keyword).split()
+    return tuple(tuple(dict.fromkeys((lemmas.lemma(w), w))) for w in words if any(c.isalpha() for c in w))
 
 
 def lemma_matches(keyword: str, lemma: str) -> bool:
@@ -80,10 +89,8 @@ def keyword_hits(code: CodeInfo, lemmas: tuple[str, ...] | list[str]) -> list[st
     return hits
 
 
-def _phrase_in(parts: tuple[str, ...], lemmas: tuple[str, ...] | list[str]) -> bool:
-    first, rest = parts[0], parts[1:]
-    for i, lemma in enumerate(lemmas):
-        if lemma_matches(first, lemma) and all(
-                i + 1 + j < len(lemmas) and lemma_matches(p, lemmas[i + 1 + j]) for j, p in enumerate(rest)):
-            return True
-    return False
+def _phrase_in(parts: tuple[tuple[str, ...], ...], lemmas: tuple[str, ...] | list[str]) -> bool:
+    def word_at(forms: tuple[str, ...], i: int) -> bool:
+        return i < len(lemmas) and any(lemma_matches(form, lemmas[i]) for form in forms)
+
+    return any(all(word_at(forms, i + j) for j, forms in enumerate(parts)) for i in range(len(lemmas)))

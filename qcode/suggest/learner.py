@@ -41,11 +41,12 @@ def own_lemmas(text: str) -> str:
     return text.split(CONTEXT_MARK, 1)[0]
 
 
-def _vectorisers() -> list[Any]:
+def _vectorisers(texts: int) -> list[Any]:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
+    min_df = 2 if texts >= 50 else 1  # a character n-gram seen once in a large set is noise
     return [TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, token_pattern=r"\S+"),
-            TfidfVectorizer(analyzer="char_wb", preprocessor=own_lemmas, ngram_range=(3, 5), sublinear_tf=True, min_df=2,
+            TfidfVectorizer(analyzer="char_wb", preprocessor=own_lemmas, ngram_range=(3, 5), sublinear_tf=True, min_df=min_df,
                             max_features=60000)]
 
 
@@ -56,9 +57,12 @@ class TextSpace:
 
     @classmethod
     def fit(cls, lemma_texts: Sequence[str]) -> TextSpace:
-        vectorisers = _vectorisers()
+        vectorisers = _vectorisers(len(lemma_texts))
         for v in vectorisers:
-            v.fit(lemma_texts)
+            try:
+                v.fit(lemma_texts)
+            except ValueError:  # no words at all (empty codebook texts): a space of one placeholder
+                v.fit(["_"])
         return cls(vectorisers)
 
     def words(self, lemma_texts: Sequence[str]) -> Any:
