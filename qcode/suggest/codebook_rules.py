@@ -31,6 +31,25 @@ class Codebook:
 
     def __post_init__(self) -> None:
         self._themes = {c.id: c.theme for c in self.codes}
+        self._single = [(j, k, forms[0]) for j, c in enumerate(self.codes)
+                        for k, (_, forms) in enumerate(c.keywords) if len(forms) == 1]
+        self._phrases = [(j, k) for j, c in enumerate(self.codes)
+                         for k, (_, forms) in enumerate(c.keywords) if len(forms) > 1]
+        self._by_lemma: dict[str, tuple[tuple[int, int], ...]] = {}
+
+    def hits(self, lemmas: list[str]) -> set[tuple[int, int]]:
+        """(code column, keyword index) of every keyword found; each distinct lemma is checked once."""
+        found: set[tuple[int, int]] = set()
+        for lemma in set(lemmas):
+            known = self._by_lemma.get(lemma)
+            if known is None:
+                known = self._by_lemma[lemma] = tuple(
+                    (j, k) for j, k, forms in self._single if any(lemma_matches(f, lemma) for f in forms))
+            found.update(known)
+        for j, k in self._phrases:
+            if _phrase_in(self.codes[j].keywords[k][1], lemmas):
+                found.add((j, k))
+        return found
 
     @property
     def has_keywords_or_examples(self) -> bool:

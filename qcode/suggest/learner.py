@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from qcode.suggest.codebook_rules import Codebook, keyword_hits
+from qcode.suggest.codebook_rules import Codebook
 
 if TYPE_CHECKING:
     import numpy as np
@@ -25,10 +25,8 @@ def keyword_matrix(codebook: Codebook, lemma_texts: Sequence[str]) -> np.ndarray
 
     out = np.zeros((len(lemma_texts), len(codebook.codes)), dtype=np.float32)
     for i, text in enumerate(lemma_texts):
-        lemmas = own_lemmas(text).split()
-        for j, code in enumerate(codebook.codes):
-            if code.keywords:
-                out[i, j] = len(keyword_hits(code, lemmas))
+        for j, _ in codebook.hits(own_lemmas(text).split()):
+            out[i, j] += 1
     return out
 
 

@@ -1,0 +1,81 @@
+"""Code suggestions: latency per fragment, retraining after a coding, and a whole large project.
+
+Usage:  .venv/bin/python benchmarks/suggest_bench.py [--fragments 300000] [--codings 2000]
+
+A synthetic project (benchmarks/synthetic_project.py; lemmas stand in as the lower-cased text) with
+one coder who coded --codings participant fragments, each with a code whose keyword it contains
+(else a random one). Each figure is printed beside a floor: what the same step costs in SQLite alone
+(reading the rows it needs), and the ratio. Goals: one fragment < 20 ms, retraining < 0.5 s,
+the whole project < 60 s.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from synthetic_project import build  # noqa: E402
+
+from qcode import coding  # noqa: E402
+from qcode.db import transaction  # noqa: E402
+from qcode.suggest.codebook_rules import load_codebook  # noqa: E402
+from qcode.suggest.data import coded_fragments, participant_fragments  # noqa: E402
+from qcode.suggest.learner import keyword_matrix  # noqa: E402
+from qcode.suggest.suggester import Suggester, suggestions_for  # noqa: E402
+
+
+def timed(step):  # type: ignore[no-untyped-def]
+    began = time.perf_counter()
+    result = step()
+    return time.perf_counter() - began, result
+
+
+def line(name: str, ours: float, floor: float, goal: str) -> None:
+    print(f"{name:<42} ours {ours * 1000:9.1f} ms   floor {floor * 1000:9.1f} ms   ratio {ours / floor:7.1f}   goal {goal}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--fragments", type=int, default=300_000, help="participant fragments")
+    parser.add_argument("--codings", type=int, default=2000)
+    args = parser.parse_args()
+    rng = random.Random(5)
+    with tempfile.TemporaryDirectory() as scratch:
+        project = build(Path(scratch) / "project", max(10, args.fragments // 300), args.fragments * 3 // 2)
+        conn = project.conn
+        with transaction(project.db) as c:
+            c.execute("UPDATE fragments SET lemmas = lower(text)")
+        fragments = participant_fragments(conn)
+        print(f"{len(fragments):,} participant fragments, {args.codings:,} codings by one coder")
+        codebook = load_codebook(conn)
+        sample = rng.sample(fragments, args.codings)
+        hits = keyword_matrix(codebook, [f.lemma_text for f in sample])
+        rows = []
+        for fragment, row in zip(sample, hits):
+            found = [j for j, n in enumerate(row) if n]
+            code = codebook.ids[rng.choice(found)] if found else rng.choice(codebook.ids)
+            rows.append((fragment.id, code, "anna", False, False, None))
+        with transaction(project.db) as c:
+            coding.apply_checked(c, rows)
+
+        retrain, suggester = timed(lambda: Suggester.for_coder(conn, "anna"))
+        floor, _ = timed(lambda: coded_fragments(conn, "anna", set(codebook.ids)))
+        line(f"retrain on {args.codings:,} codings", retrain, floor, "< 500 ms")
+
+        picks = rng.sample(fragments, 200)
+        ours, _ = timed(lambda: [suggester.suggest(participant_fragments(conn, ids=[f.id]), 3) for f in picks])
+        floor, _ = timed(lambda: [participant_fragments(conn, ids=[f.id]) for f in picks])
+        line("one fragment (mean of 200)", ours / 200, floor / 200, "< 20 ms")
+
+        whole, found = timed(lambda: suggestions_for(conn, "anna", top=3))
+        floor, _ = timed(lambda: participant_fragments(conn, uncoded_by="anna"))
+        line(f"qcode suggest over {len(fragments):,} fragments", whole, floor, "< 60,000 ms")
+        project.close()
+
+
+if __name__ == "__main__":
+    main()
