@@ -195,6 +195,9 @@ def respondent(rng: random.Random, number: int, questions: dict[str, dict[str, l
         if opener.endswith(": "):
             body = body[:1].lower() + body[1:]  # after a colon the sentence goes on in lower case
         text = opener + body
+        if any(text == given for _, given, _ in answers):  # the same words twice from one respondent: once
+            row[question] = None
+            continue
         row[question] = text
         answers.append((question, text, chosen))
     return row, answers

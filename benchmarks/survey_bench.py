@@ -10,6 +10,7 @@ import   qcode import of the sheet (every open question at once) | floor: spaCy'
          answers and one executemany of the rows into a plain table
 codings  qcode codings import of the coder's sheet              | floor: reading the CSV and one executemany
 counts   qcode questions --counts (every question, the API)     | floor: one GROUP BY per question over the codings
+report   qcode report of the survey (.md, a section per question) | floor: that GROUP BY per question, written as rows
 """
 from __future__ import annotations
 
@@ -137,8 +138,33 @@ def run_floor_counts(folder: Path, study: dict) -> dict:
     return {"seconds": time.perf_counter() - started, "rows": rows}
 
 
+def run_qcode_report(folder: Path, study: dict) -> dict:
+    from qcode.render.report import ReportOptions
+
+    project = _coded(folder, study)
+    started = time.perf_counter()
+    written = project.report(ReportOptions(coder="anna", start=4, attributes=("rol",)), "md",
+                             folder / "project" / "exports" / "enquete.md")
+    return {"seconds": time.perf_counter() - started, "bytes": written.stat().st_size}
+
+
+def run_floor_report(folder: Path, study: dict) -> dict:
+    conn = _coded(folder, study).conn
+    started = time.perf_counter()
+    lines = []
+    for question in study["questions"]:
+        for code, people, mentions in conn.execute(
+                "SELECT c.code_id, COUNT(DISTINCT f.transcript_id), COUNT(*) FROM codings c JOIN fragments f ON "
+                "f.id = c.fragment_id JOIN turns t ON t.id = f.turn_id WHERE t.question = ? AND c.coder = 'anna' "
+                "GROUP BY c.code_id ORDER BY 2 DESC", (question,)):
+            lines.append(f"| {code} | {people} | {mentions} |")
+    target = folder / "floor.md"
+    target.write_text("\n".join(lines), encoding="utf-8")
+    return {"seconds": time.perf_counter() - started, "bytes": target.stat().st_size}
+
+
 RUNS = {"import": (run_qcode_import, run_floor_import), "codings": (run_qcode_codings, run_floor_codings),
-        "counts": (run_qcode_counts, run_floor_counts)}
+        "counts": (run_qcode_counts, run_floor_counts), "report": (run_qcode_report, run_floor_report)}
 
 
 def measure(step: str, side: int, folder: Path, study_file: Path) -> dict:
@@ -156,6 +182,7 @@ def main() -> None:
     parser.add_argument("--respondents", type=int, default=1200)
     parser.add_argument("--questions", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--steps", default="import,codings,counts,report", help="which steps, comma-separated")
     parser.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -172,7 +199,7 @@ def main() -> None:
         print(f"synthetic consultation: {args.respondents:,} respondents, {args.questions} open and {CLOSED} closed "
               f"questions, {len(study['answers']):,} answers ({words:,} words)")
         print(f"{'step':<9}{'qcode s':>9}{'floor s':>9}{'ratio':>7}   what")
-        for step in RUNS:
+        for step in [s for s in RUNS if s in args.steps.split(",")]:
             ours = min((measure(step, 0, folder, study_file) for _ in range(args.repeat)), key=lambda r: r["seconds"])
             floor = min((measure(step, 1, folder, study_file) for _ in range(args.repeat)), key=lambda r: r["seconds"])
             what = ", ".join(f"{v:,} {k}" for k, v in ours.items() if k != "seconds")

@@ -111,6 +111,8 @@ def import_paths(conn: sqlite3.Connection, paths: list[Path], unit: Unit, nlp_lo
             try:
                 if is_survey:
                     planned = _read_survey(conn, path, options)
+                    from qcode.segment import prime
+                    prime([p for _, d in planned for turn in d.turns for p in turn.paragraphs], load())
                 else:
                     planned = [_read_transcript(path, sheets, options)]
             except BesideBadSheet:

@@ -110,6 +110,18 @@ def lemmatise_texts(texts: Sequence[str], nlp: Language) -> Iterator[tuple[str, 
 _REPEATED: dict[tuple[int, str], Analysis] = {}  # short paragraphs seen before: a survey's questions, "Ja."
 REPEATED_LONGEST = 300
 REPEATED_MOST = 20_000
+PRIMED_MOST = 100_000
+
+
+def prime(texts: Sequence[str], nlp: Language) -> None:
+    """Analyse many short paragraphs in one pass of the pipeline (a survey sheet's answers), so that each
+    document's segmenting finds them ready instead of starting a pass of its own."""
+    pipeline, lookup = id(nlp), word_lemmas_for(nlp)
+    fresh = [t for t in dict.fromkeys(texts) if (pipeline, t) not in _REPEATED and len(t) <= nlp.max_length]
+    if len(_REPEATED) + len(fresh) > PRIMED_MOST:
+        _REPEATED.clear()
+    for text, doc in zip(fresh, nlp.pipe(fresh[:PRIMED_MOST], batch_size=BATCH_SIZE)):
+        _REPEATED[(pipeline, text)] = lookup.analyse(doc)
 
 
 def _analysed_once(paragraphs: Sequence[Paragraph], nlp: Language,
