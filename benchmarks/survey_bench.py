@@ -92,28 +92,45 @@ def _imported(folder: Path, study: dict):  # type: ignore[no-untyped-def]
     return project
 
 
+def _codings_by_id(project, folder: Path) -> Path:  # type: ignore[no-untyped-def]
+    """The coder's sheet with each row's fragment id (answers contained in others make text ambiguous)."""
+    ids = {(transcript, text): fid for fid, transcript, text in project.conn.execute(
+        "SELECT f.id, tr.name, f.text FROM fragments f JOIN transcripts tr ON tr.id = f.transcript_id")}
+    target = folder / "codings-ids.csv"
+    with (folder / "codings.csv").open(encoding="utf-8", newline="") as source, \
+            target.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["fragment", "code", "coder"])
+        for row in csv.DictReader(source):
+            writer.writerow([ids[(row["transcript"], row["text"])], row["code"], row["coder"]])
+    return target
+
+
 def run_qcode_codings(folder: Path, study: dict) -> dict:
     project = _imported(folder, study)
+    sheet = _codings_by_id(project, folder)
     started = time.perf_counter()
-    result = project.import_codings(folder / "codings.csv")
+    result = project.import_codings(sheet)
     return {"seconds": time.perf_counter() - started, "codings": result.applied}
 
 
 def run_floor_codings(folder: Path, study: dict) -> dict:
-    _imported(folder, study).close()
+    project = _imported(folder, study)
+    sheet = _codings_by_id(project, folder)
+    project.close()
     conn = sqlite3.connect(folder / "project" / "qcode.db")
     started = time.perf_counter()
-    with (folder / "codings.csv").open(encoding="utf-8", newline="") as handle:
+    with sheet.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     with conn:
-        conn.execute("CREATE TABLE floor (transcript TEXT, text TEXT, code TEXT, coder TEXT)")
-        conn.executemany("INSERT INTO floor VALUES (:transcript, :text, :code, :coder)", rows)
+        conn.execute("CREATE TABLE floor (fragment INTEGER, code TEXT, coder TEXT)")
+        conn.executemany("INSERT INTO floor VALUES (:fragment, :code, :coder)", rows)
     return {"seconds": time.perf_counter() - started, "codings": len(rows)}
 
 
 def _coded(folder: Path, study: dict):  # type: ignore[no-untyped-def]
     project = _imported(folder, study)
-    project.import_codings(folder / "codings.csv")
+    project.import_codings(_codings_by_id(project, folder), read_whole=True)
     return project
 
 
