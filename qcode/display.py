@@ -59,3 +59,6 @@ def json_text(dumped: str) -> str:
     can only stand inside strings, so `\\u` escapes keep the JSON valid and the data identical.
     """
     return _UNESCAPED_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)
+
+
+HIT_START, HIT_END = "\x02", "\x03"  # what search puts around a hit, for the screen to highlight

@@ -13,7 +13,7 @@ from qcode.records import (
     CoderShare, FragmentRecord, OrphanRecord, QuestionCount, SearchHit, TranscriptView, TurnView, UnsettledRecord,
 )
 
-HIT_START, HIT_END = "\x02", "\x03"
+from qcode.display import HIT_END, HIT_START  # noqa: E402  (the marks search puts around a hit)
 FRAGMENT_SELECT = """
 SELECT f.id, tr.name, tr.participant_id, t.role, t.speaker, t.number, f.idx, t.timestamp,
        f.start, f."end", f.text, t.question

@@ -10,10 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from qcode.cli.common import console, open_project, print_json, shown, shown_name
-from qcode.display import visible
-from qcode.records import seconds_as_clock
-from qcode.queries import HIT_END, HIT_START
-from qcode.records import FragmentRecord
+from qcode.display import HIT_END, HIT_START, visible
 
 Transcript = Annotated[Optional[str], typer.Option(help="Only this transcript (file name, or name without extension).")]
 Participant = Annotated[Optional[str], typer.Option(help="Only this participant id.")]
@@ -47,6 +44,8 @@ def fragments(
     records = project.fragments(transcript=transcript, participant=participant, role=role, code=code,
                                 question=question)
     if output is not None:
+        from qcode.records import FragmentRecord
+
         project.write_table([r.model_dump(mode="json") for r in records], list(FragmentRecord.model_fields), output)
         console.print(f"Wrote {len(records)} fragments to [bold]{shown_name(output)}[/]")
     elif as_json:
@@ -76,6 +75,8 @@ def show(ctx: typer.Context,
                   f"{' (' + shown(attributes) + ')' if attributes else ''}, {view.words} words")
     for turn in view.turns:
         style = "dim" if turn.role == "interviewer" else "bold cyan"
+        from qcode.records import seconds_as_clock
+
         clock = f"[{seconds_as_clock(turn.timestamp)}] " if turn.timestamp is not None else ""
         console.print(f"\n[{style}]{escape(clock)}{shown_name(turn.speaker)}[/] [dim]({turn.role}, turn {turn.number})[/]")
         for fragment in turn.fragments:

@@ -10,7 +10,6 @@ from rich.tree import Tree
 
 from qcode.cli.common import console, open_project, print_json
 from qcode.errors import UsageError
-from qcode.project import Project
 
 if TYPE_CHECKING:
     from qcode.codebook_db import CodeNode, LoadResult
@@ -49,6 +48,8 @@ def check(file: Annotated[Path, typer.Argument(help="The codebook YAML file.")])
 
     Example:  qcode codebook check codebooks/exitstudie.yaml
     """
+    from qcode.project import Project
+
     codebook = Project.check_codebook(file)
     codes = list(codebook.walk())
     themes = sum(1 for _, parent, _ in codes if parent is None)

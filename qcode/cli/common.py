@@ -7,10 +7,9 @@ import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from pydantic import BaseModel
 from rich.console import Console, ConsoleOptions, RenderableType
 from rich.markup import escape
 from rich.segment import Segment
@@ -19,7 +18,9 @@ from rich.text import Text
 from qcode.db.checks import explain
 from qcode.display import is_visible, json_text, visible, visible_line
 from qcode.errors import Problem, ProblemsError, QcodeError
-from qcode.project import Project
+
+if TYPE_CHECKING:
+    from qcode.project import Project
 
 
 class SafeConsole(Console):
@@ -60,6 +61,8 @@ def shown_name(value: object) -> str:
 
 
 def open_project(ctx: typer.Context) -> Project:
+    from qcode.project import Project
+
     project = Project.open(ctx.obj.get("project") if ctx.obj else None, on_wait=waiting_notice())
     ctx.call_on_close(project.close)
     project.csv_dialect_choice = (ctx.obj or {}).get("csv_dialect")
@@ -79,10 +82,10 @@ def waiting_notice() -> Callable[[bool], None]:
 
 
 def print_json(data: Any) -> None:
-    if isinstance(data, BaseModel):
+    if _is_model(data):
         data = data.model_dump(mode="json")
     elif isinstance(data, list):
-        data = [d.model_dump(mode="json") if isinstance(d, BaseModel) else d for d in data]
+        data = [d.model_dump(mode="json") if _is_model(d) else d for d in data]
     sys.stdout.write(json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
 
 
@@ -162,3 +165,8 @@ def confirm_new_coder(project: Project, coder: str, yes: bool) -> None:
     except typer.Abort:  # no answer (a script, or Ctrl-D)
         pass
     raise UsageError(f"not started: {coder.strip()!r} differs from the coder {similar[0]!r} only in case", hint=hint)
+
+
+def _is_model(value: object) -> bool:
+    """A Pydantic record (checked without importing Pydantic, which a command may never need)."""
+    return hasattr(value, "model_dump") and hasattr(type(value), "model_fields")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.markup import escape
@@ -11,8 +11,9 @@ from rich.table import Table
 from qcode.cli.common import console, open_project, print_json
 from qcode.db.checks import diagnose
 from qcode.errors import DatabaseError, NotAProjectError
-from qcode.project import Project, environment
-from qcode.records import Status
+
+if TYPE_CHECKING:
+    from qcode.records import Status
 from qcode.units import UNITS
 
 JSON = Annotated[bool, typer.Option("--json", help="Print the result as JSON, for scripts.")]
@@ -62,6 +63,8 @@ def init(
     """
     directory = directory or (ctx.obj or {}).get("project") or Path(".")
     existed = (directory / "qcode.db").exists()
+    from qcode.project import Project
+
     project = Project.init(directory, unit)  # type: ignore[arg-type]
     with project:
         if existed:
@@ -128,6 +131,8 @@ def doctor(ctx: typer.Context, as_json: JSON = False) -> None:
 
     Example:  qcode doctor
     """
+    from qcode.project import Project, environment
+
     try:
         project = open_project(ctx)
         info = project.doctor()
