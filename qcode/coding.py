@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from qcode.changelog import log_action, utc_now
-from qcode.errors import UsageError
+from qcode.errors import UsageError, cell
 from qcode.records import CodingRecord
 
 _CODING_SELECT = """
@@ -238,3 +238,15 @@ def fragment_codings(conn: sqlite3.Connection, fragment_id: int, coder: str) -> 
     return {row[0]: dict(zip(_STATE_FIELDS, row[1:])) for row in conn.execute(
         f"SELECT code_id, {', '.join(_STATE_FIELDS)} FROM codings WHERE fragment_id = ? AND coder = ? "
         "ORDER BY created_at, id", (fragment_id, coder))}
+
+
+def fragment_id(value: Any) -> int:
+    """A fragment id from a sheet cell: a whole number, not 1.5, -3, '12abc' or one too big for the database."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise UsageError(f"fragment {cell(value)} is not a fragment id",
+                         hint="a fragment id is a whole number (see qcode fragments)")
+    return value

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from qcode import coding, inputs
+from qcode.coding import fragment_id
 from qcode.changelog import utc_now
 from qcode.errors import InputError, Problem, UsageError, cell
 from qcode.outputs import same_text, uncut
@@ -211,18 +212,6 @@ class _Resolver:
         if actual != name:
             raise UsageError(f"fragment {fragment} is in {actual}, not in this row's transcript {name}",
                              hint="export the codings again, or correct the id or the transcript")
-
-
-def fragment_id(value: Any) -> int:
-    """A fragment id from a sheet cell: a whole number, not 1.5, -3, '12abc' or one too big for the database."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        value = int(value.strip())
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise UsageError(f"fragment {cell(value)} is not a fragment id",
-                         hint="a fragment id is a whole number (see qcode fragments)")
-    return value
 
 
 def _span(record: dict[str, Any], fragment: int, text: str) -> tuple[int, int] | None:

@@ -54,7 +54,7 @@ def fragment_argument(given: str) -> int:
     if given != given.strip():
         raise UsageError("the fragment id has spaces around it", hint="give the whole number alone, like 298")
     try:
-        from qcode.codings_io import fragment_id
+        from qcode.coding import fragment_id
 
         return fragment_id(given)
     except UsageError:
