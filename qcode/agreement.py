@@ -7,22 +7,16 @@ separately which theme each coder holds to be the participant's main reason for 
 """
 from __future__ import annotations
 
-import operator
 import sqlite3
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import reduce
-from typing import TYPE_CHECKING
 
-from qcode import lazy
 from qcode.aggregate import LINEAGE, codes_in_order
 from qcode.errors import UsageError
 
-if TYPE_CHECKING:
-    import krippendorff
-    import numpy as np
-else:  # loaded when figures are computed, not when `qcode coders` lists progress
-    krippendorff = lazy.module("krippendorff")
-    np = lazy.module("numpy")
+# Plain Python on purpose: the counts below are all the coefficients need, they cost O(codings), and
+# `qcode agreement` starts without loading numpy (docs/speed.md, the start-up figures).
 
 LEVELS = ("code", "theme", "participant")
 NO_MAIN_REASON = "(geen)"
@@ -57,89 +51,127 @@ class Agreement:
         return data
 
 
+Table = list[list[int]]  # table[a][b]: units the first coder put in category a and the second in b
+
+
 # -- the coefficients ---------------------------------------------------------------------------
-def cohen_kappa(first: np.ndarray, second: np.ndarray) -> float | None:
+def cohen_kappa(first: Sequence[int], second: Sequence[int]) -> float | None:
     """Cohen's kappa of two coders' nominal decisions (integers); None when chance agreement is 1."""
-    categories = int(max(first.max(initial=0), second.max(initial=0))) + 1
-    table = np.bincount(first * categories + second, minlength=categories * categories)
-    return _kappa_from_table(table.reshape(categories, categories))
+    first, second = [int(v) for v in first], [int(v) for v in second]
+    categories = max(max(first, default=0), max(second, default=0)) + 1
+    table = [[0] * categories for _ in range(categories)]
+    for a, b in zip(first, second):
+        table[a][b] += 1
+    return _kappa_from_table(table)
 
 
-def alpha(reliability: np.ndarray | list) -> float | None:
-    """Krippendorff's alpha, nominal, from coders × units data (NaN for a missing value)."""
-    try:
-        return float(krippendorff.alpha(reliability_data=reliability, level_of_measurement="nominal"))
-    except ValueError:  # one value only: agreement cannot be told from chance
+def _missing(value: object) -> bool:
+    return value is None or value != value  # None, or NaN from a spreadsheet or numpy
+
+
+def alpha(reliability: Sequence[Sequence[object]]) -> float | None:
+    """Krippendorff's alpha, nominal, from coders × units data (None or NaN for a missing value).
+
+    Each unit with m ≥ 2 values adds its pairs of values to the coincidence matrix, weighted 1/(m − 1);
+    alpha = 1 − (n − 1) · (disagreeing coincidences) / Σ_{c≠k} n_c·n_k. None when only one value occurs.
+    """
+    coincidences: Counter = Counter()
+    for unit in zip(*reliability):
+        values = Counter(v for v in unit if not _missing(v))
+        pairable = sum(values.values())
+        if pairable < 2:
+            continue
+        for c, nc in values.items():
+            for k, nk in values.items():
+                coincidences[c, k] += nc * (nk - (c == k)) / (pairable - 1)
+    totals: Counter = Counter()
+    for (c, _), o in coincidences.items():
+        totals[c] += o
+    if len(totals) < 2:
         return None
+    n = sum(totals.values())
+    disagreeing = sum(o for (c, k), o in coincidences.items() if c != k)
+    by_chance = n * n - sum(t * t for t in totals.values())
+    return 1 - (n - 1) * disagreeing / by_chance
 
 
-def binary_alpha(patterns: np.ndarray) -> float | None:
+def binary_alpha(patterns: Sequence[int]) -> float | None:
     """Nominal alpha for yes/no decisions where every coder decided every unit.
 
     `patterns[y]` counts the units with y yeses among the m coders. Krippendorff's coincidences
     then sum per pattern, so alpha = 1 − (n − 1) · Σ y(m − y) / ((m − 1) · n₀ · n₁) with
-    n = N·m values, n₁ yeses and n₀ noes. This is exact (tests check it against the `krippendorff` package); the
-    package walks every unit, which takes seconds at 300,000 fragments × 40 codes.
+    n = N·m values, n₁ yeses and n₀ noes. This is exact (tests check it against the `krippendorff` package),
+    and it never walks the units, which at 300,000 fragments × 40 codes would take seconds.
     """
     coders = len(patterns) - 1
-    yeses = np.arange(coders + 1)
-    n1 = int((patterns * yeses).sum())
-    n = int(patterns.sum()) * coders
+    n1 = sum(count * yeses for yeses, count in enumerate(patterns))
+    n = sum(patterns) * coders
     n0 = n - n1
     if n0 == 0 or n1 == 0:
         return None
-    disagreeing = int((patterns * yeses * (coders - yeses)).sum())
+    disagreeing = sum(count * yeses * (coders - yeses) for yeses, count in enumerate(patterns))
     return 1 - (n - 1) * disagreeing / ((coders - 1) * n0 * n1)
 
 
 @dataclass
 class _Counts:
     """What the figures of one code (or all codes together) are computed from."""
-    patterns: np.ndarray  # units by number of coders saying yes
-    pair: np.ndarray | None  # the 2×2 table of two coders
+    patterns: list[int]  # units by number of coders saying yes
+    pair: Table | None  # the 2×2 table of two coders
 
     def __add__(self, other: _Counts) -> _Counts:
-        pair = None if self.pair is None else self.pair + other.pair
-        return _Counts(self.patterns + other.patterns, pair)
+        patterns = [a + b for a, b in zip(self.patterns, other.patterns)]
+        if self.pair is None or other.pair is None:
+            return _Counts(patterns, None)
+        return _Counts(patterns, [[a + b for a, b in zip(x, y)] for x, y in zip(self.pair, other.pair)])
 
 
-def _counts(decisions: np.ndarray) -> _Counts:
-    coders = decisions.shape[0]
-    ones = decisions.sum(axis=0, dtype=np.int64)
-    pair = (np.bincount(decisions[0].astype(np.int64) * 2 + decisions[1], minlength=4).reshape(2, 2)
-            if coders == 2 else None)
-    return _Counts(np.bincount(ones, minlength=coders + 1), pair)
+def _counts(yeses: list[set[int]], units: int) -> _Counts:
+    """Counts from each coder's set of units marked yes, out of `units` units all coders decided."""
+    per_unit = Counter(unit for marked in yeses for unit in marked)
+    patterns = [0] * (len(yeses) + 1)
+    for said_yes in per_unit.values():
+        patterns[said_yes] += 1
+    patterns[0] = units - len(per_unit)
+    pair = None
+    if len(yeses) == 2:
+        both = len(yeses[0] & yeses[1])
+        first_only, second_only = len(yeses[0]) - both, len(yeses[1]) - both
+        pair = [[units - both - first_only - second_only, second_only], [first_only, both]]
+    return _Counts(patterns, pair)
 
 
 def _figures(counts: _Counts) -> Figures:
     coders = len(counts.patterns) - 1
-    units = int(counts.patterns.sum())
-    used = units - int(counts.patterns[0])
-    percent = float((counts.patterns[0] + counts.patterns[coders]) / units) if units else None
+    units = sum(counts.patterns)
+    used = units - counts.patterns[0]
+    percent = (counts.patterns[0] + counts.patterns[coders]) / units if units else None
     return Figures(units, used, percent, _kappa_from_table(counts.pair) if counts.pair is not None else None,
                    binary_alpha(counts.patterns))
 
 
-def _kappa_from_table(table: np.ndarray) -> float | None:
-    total = table.sum()
+def _kappa_from_table(table: Table) -> float | None:
+    total = sum(map(sum, table))
     if total == 0:
         return None
-    observed = np.trace(table) / total
-    expected = float((table.sum(axis=1) * table.sum(axis=0)).sum()) / total / total
-    return None if expected >= 1 else float((observed - expected) / (1 - expected))
+    observed = sum(table[i][i] for i in range(len(table))) / total
+    columns = [sum(column) for column in zip(*table)]
+    expected = sum(sum(row) * column for row, column in zip(table, columns)) / total / total
+    return None if expected >= 1 else (observed - expected) / (1 - expected)
 
 
-def binary_figures(decisions: np.ndarray) -> Figures:
+def binary_figures(decisions: Sequence[Sequence[int]]) -> Figures:
     """Figures for a coders × units 0/1 matrix."""
-    return _figures(_counts(decisions))
+    yeses = [{unit for unit, value in enumerate(row) if value} for row in decisions]
+    return _figures(_counts(yeses, len(decisions[0]) if len(decisions) else 0))
 
 
-def nominal_figures(values: np.ndarray) -> Figures:
+def nominal_figures(values: Sequence[Sequence[int]]) -> Figures:
     """Figures for a coders × units matrix of category numbers (the main reasons)."""
-    coders, units = values.shape
-    percent = float((values == values[0]).all(axis=0).mean()) if units else None
+    coders, units = len(values), len(values[0]) if len(values) else 0
+    percent = sum(len(set(unit)) == 1 for unit in zip(*values)) / units if units else None
     kappa = cohen_kappa(values[0], values[1]) if coders == 2 and units else None
-    return Figures(units, units, percent, kappa, alpha(values.astype(float)) if units else None)
+    return Figures(units, units, percent, kappa, alpha(values) if units else None)
 
 
 # -- the data -----------------------------------------------------------------------------------
@@ -187,16 +219,16 @@ def agreement(conn: sqlite3.Connection, coders: list[str], level: str = "code") 
     column = {"code": "id", "theme": "theme"}[level]
     position = {fragment: i for i, fragment in enumerate(fragments)}
     row_of = {coder: i for i, coder in enumerate(coders)}
-    matrices = {code: np.zeros((len(coders), len(fragments)), dtype=np.uint8) for code in labels}
+    yeses: dict[str, list[set[int]]] = {code: [set() for _ in coders] for code in labels}
     for fragment, code, coder, _, _ in _decisions(conn, coders, column):
-        if fragment in position and code in matrices:
-            matrices[code][row_of[coder], position[fragment]] = 1
-    return Agreement(level, coders, *_per_code_and_overall(matrices), labels)
+        if fragment in position and code in yeses:
+            yeses[code][row_of[coder]].add(position[fragment])
+    return Agreement(level, coders, *_per_code_and_overall(yeses, len(fragments)), labels)
 
 
-def _per_code_and_overall(matrices: dict[str, np.ndarray]) -> tuple[Figures, dict[str, Figures]]:
-    counts = {code: _counts(matrix) for code, matrix in matrices.items()}
-    total = reduce(operator.add, counts.values())
+def _per_code_and_overall(yeses: dict[str, list[set[int]]], units: int) -> tuple[Figures, dict[str, Figures]]:
+    counts = {code: _counts(marked, units) for code, marked in yeses.items()}
+    total = sum(counts.values(), start=_counts([set() for _ in next(iter(yeses.values()), [])], 0))
     return _figures(total), {code: _figures(c) for code, c in counts.items()}
 
 
@@ -208,15 +240,14 @@ def _participant_agreement(conn: sqlite3.Connection, coders: list[str], fragment
         if fragment in common})
     position = {p: i for i, p in enumerate(participants)}
     row_of = {coder: i for i, coder in enumerate(coders)}
-    matrices = {code: np.zeros((len(coders), len(participants)), dtype=np.uint8) for code in labels}
+    yeses: dict[str, list[set[int]]] = {code: [set() for _ in coders] for code in labels}
     for fragment, theme, coder, _, participant in _decisions(conn, coders, "theme"):
-        if fragment in common and theme in matrices:
-            matrices[theme][row_of[coder], position[participant]] = 1
-    overall, codes = _per_code_and_overall(matrices)
+        if fragment in common and theme in yeses:
+            yeses[theme][row_of[coder]].add(position[participant])
+    overall, codes = _per_code_and_overall(yeses, len(participants))
     reasons = _main_reasons(conn, coders, common)
     categories = {NO_MAIN_REASON: 0, **{code: i for i, code in enumerate(labels, start=1)}}
-    values = np.array([[categories[reasons.get(p, {}).get(c, NO_MAIN_REASON)] for p in participants]
-                       for c in coders], dtype=np.int64)
+    values = [[categories[reasons.get(p, {}).get(c, NO_MAIN_REASON)] for p in participants] for c in coders]
     return Agreement("participant", coders, overall, codes, labels, nominal_figures(values),
                      {p: {c: reasons.get(p, {}).get(c, NO_MAIN_REASON) for c in coders} for p in participants})
 

@@ -176,3 +176,19 @@ def test_binary_alpha_shortcut_equals_the_krippendorff_package():
         decisions[1:, :250] = decisions[0, :250]
         expected = krippendorff.alpha(reliability_data=decisions.astype(float), level_of_measurement="nominal")
         assert binary_figures(decisions).alpha == pytest.approx(expected)
+
+
+def test_nominal_alpha_with_missing_values_equals_the_krippendorff_package():
+    import krippendorff
+    rng = np.random.default_rng(11)
+    for coders, categories in ((2, 2), (3, 4), (4, 7)):
+        data = rng.integers(0, categories, (coders, 300)).astype(float)
+        data[1:, :150] = data[0, :150]
+        data[rng.random(data.shape) < 0.1] = np.nan
+        expected = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+        assert alpha(data.tolist()) == pytest.approx(expected)
+        assert alpha(data) == pytest.approx(expected)
+
+
+def test_alpha_of_one_value_only_is_undefined():
+    assert alpha([[2, 2, 2], [2, 2, None]]) is None

@@ -17,7 +17,7 @@ from qcode import Project
 
 REPO = Path(__file__).parent.parent
 HEAVY = ("spacy", "openpyxl", "docx", "matplotlib", "textual", "sklearn", "pypandoc", "lxml", "sqlite_utils")
-NOT_FOR_READING = ("jinja2", "numpy", "krippendorff", "rapidfuzz")  # the report, agreement and the coder need them
+NOT_FOR_READING = ("jinja2", "numpy", "krippendorff", "rapidfuzz")  # the report and the coder need them
 
 RUN_AND_LIST_MODULES = """
 import json, sys
@@ -71,6 +71,7 @@ def test_importing_the_cli_loads_no_heavy_library():
     ("codebook", "show"), ("codings", "--coder", "anna"), ("coders",), ("import", "--help"), ("search", "werkdruk"),
     ("matrix", "--coder", "anna"), ("settings",), ("--version",),
     ("assign", "{fragment}", "werkdruk", "--coder", "carla"),
+    ("agreement", "--coders", "anna,bram"), ("agreement", "--coders", "anna,bram", "--level", "participant"),
 ], ids=" ".join)
 def test_a_command_that_does_not_segment_loads_no_heavy_library(study, args):
     folder, fragment = study
