@@ -308,14 +308,36 @@ def _store_questions(conn: sqlite3.Connection, path: Path, questions: list) -> N
                      (qid, sheet, question.column, question.text, question.position))
 
 
+_QUESTION_ID_COLUMNS = ("vraag", "question", "kolom", "column", "id", "code")
+_QUESTION_TEXT_COLUMNS = ("tekst", "text", "vraagtekst", "question text", "label")
+
+
+def _question_columns(header: list[str]) -> tuple[str | None, str | None]:
+    lower = {name.casefold(): name for name in header if name}
+    return (next((lower[k] for k in _QUESTION_ID_COLUMNS if k in lower), None),
+            next((lower[k] for k in _QUESTION_TEXT_COLUMNS if k in lower), None))
+
+
+def is_questions_sheet(path: Path) -> bool:
+    """Whether a sheet is a questions sheet (two or three columns: question ids and their texts)."""
+    from qcode.readers.sheets import read_rows
+
+    try:
+        header, _ = read_rows(path)
+    except Exception:  # noqa: BLE001 - only a guess for a message; using the sheet reports its problems
+        return False
+    id_column, text_column = _question_columns(header)
+    named = [name for name in header if name]  # 'id' or 'code' beside 'tekst' may be a survey's respondent
+    return len(named) <= 3 and text_column is not None and id_column is not None and \
+        id_column.casefold() in ("vraag", "question", "kolom", "column")
+
+
 def read_question_texts(path: Path) -> dict[str, str]:
     """A questions sheet: a column of question ids (or column names) and a column of their texts."""
     from qcode.readers.sheets import read_rows
 
     header, rows = read_rows(path)
-    lower = {name.casefold(): name for name in header if name}
-    id_column = next((lower[k] for k in ("vraag", "question", "kolom", "column", "id", "code") if k in lower), None)
-    text_column = next((lower[k] for k in ("tekst", "text", "vraagtekst", "question text", "label") if k in lower), None)
+    id_column, text_column = _question_columns(header)
     if not id_column or not text_column:
         raise ReadError("a questions sheet needs a column of ids ('vraag' or 'question') and one of texts "
                         "('tekst' or 'text')", path=path, line=1, unit="row",

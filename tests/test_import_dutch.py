@@ -390,12 +390,14 @@ def test_a_codings_sheet_in_a_folder_is_named_as_one(cli, tmp_path):
     shutil.copy(REPO / "transcripts/codings/anna.csv", folder / "codering/anna.csv")  # qcode's own layout
     (folder / "codering/handmatig.csv").write_text("Fragment;Code;Opmerking\n12;werkdruk;\n", encoding="utf-8")
     (folder / "enquete.csv").write_text("respondent;code;tekst\n1;A7;Te veel registratie.\n", encoding="utf-8")
+    (folder / "vragen.csv").write_text("Vraag;Tekst\nV12;Wat zou u doen als minister?\n", encoding="utf-8")
     result = cli("import", str(folder))
     assert result.exit_code == 0, result.output
     shown = flat(result.output)
     assert "anna.csv (a codings sheet: import it with qcode codings import" in shown
     assert "handmatig.csv (a codings sheet: import it with qcode codings import" in shown
     assert "enquete.csv (a sheet: import survey answers with --id-column and --text-column)" in shown
+    assert "vragen.csv (a questions sheet: give it with --questions when importing the survey answers)" in shown
 
 
 def test_a_codings_sheet_named_for_import_says_which_command_reads_it(cli):

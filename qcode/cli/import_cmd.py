@@ -120,9 +120,16 @@ def render_report(report: ImportReport) -> None:
         console.print(f"[dim]left alone: {shown_name(path)} (a codings sheet: import it with "
                       f"qcode codings import {shown_name(path)})[/]")
     for path in report.left_alone:
-        console.print(f"[dim]left alone: {shown_name(path)} (a sheet: import survey answers with "
-                      "--id-column and --text-column)[/]")
+        console.print(f"[dim]left alone: {shown_name(path)} ({_what_sheet(path)})[/]")
     render_unsettled(report.unsettled)
+
+
+def _what_sheet(path: Path) -> str:
+    from qcode.importer import is_questions_sheet
+
+    if is_questions_sheet(path):
+        return "a questions sheet: give it with --questions when importing the survey answers"
+    return "a sheet: import survey answers with --id-column and --text-column"
 
 
 def render_unsettled(unsettled: list[Unsettled]) -> None:
