@@ -116,7 +116,10 @@ def test_patterns_long_question_headers_and_a_questions_sheet(survey_cli, tmp_pa
         assert [f.transcript for f in project.fragments(role="participant")] == ["consultatie.csv#1017"] * 2
 
 
-def test_a_second_header_row_of_question_texts_and_qualtrics_import_ids(survey_cli, tmp_path):
+@pytest.mark.parametrize("import_ids", [True, False], ids=["import-id row", "no import-id row"])
+@pytest.mark.parametrize("option", [("--header-rows", "2"), ()], ids=["--header-rows 2", "recognised"])
+def test_a_second_header_row_of_question_texts_and_qualtrics_import_ids(survey_cli, tmp_path, import_ids, option):
+    """Qualtrics' export as it comes: codes, question texts, (import ids), answers — with or without the option."""
     from openpyxl import Workbook
 
     book = Workbook()
@@ -125,12 +128,11 @@ def test_a_second_header_row_of_question_texts_and_qualtrics_import_ids(survey_c
             ['{"ImportId":"_recordId"}', '{"ImportId":"QID1"}', '{"ImportId":"QID2_TEXT"}'],
             [101.0, "ambulant hulpverlener", "Een leidinggevende die het vak kent."],
             [102.0, "jongerenwerker", "Erkenning.\n\nEn een eerlijk salaris."]]
-    for row in rows:
+    for row in rows if import_ids else rows[:2] + rows[3:]:
         book.active.append(row)
     path = tmp_path / "qualtrics.xlsx"
     book.save(path)
-    result = survey_cli("import", str(path), "--id-column", "ResponseId", "--text-column", "Q2_TEXT",
-                        "--header-rows", "2")
+    result = survey_cli("import", str(path), "--id-column", "ResponseId", "--text-column", "Q2_TEXT", *option)
     assert result.exit_code == 0, result.output
     with Project.open(survey_cli.folder) as project:
         assert project.conn.execute("SELECT id, text FROM questions").fetchall() == [

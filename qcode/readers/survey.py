@@ -46,7 +46,7 @@ def read_survey(path: Path, id_column: str, text_columns: list[str] | str, *, ea
     _check_column(path, header, id_column, "--id-column")
     columns = choose_columns(path, header, wanted, id_column)
     columns = [c for c in header if c in set(columns) | set(earlier)]  # in the sheet's order
-    texts, rows = _header_texts(rows, header, header_rows)
+    texts, rows = _header_texts(rows, id_column, header_rows)
     texts.update(question_texts or {})
     questions = [Question(_question_id(column, header.index(column) + 1), column,
                           " ".join(str(texts.get(column) or column).split()), header.index(column) + 1)
@@ -113,17 +113,34 @@ def _check_column(path: Path, header: list[str], column: str, option: str) -> No
                                             "works too)")
 
 
-def _header_texts(rows: list, header: list[str], header_rows: int) -> tuple[dict[str, str], list]:
+def _header_texts(rows: list, id_column: str, header_rows: int) -> tuple[dict[str, str], list]:
     """Question texts from a second header row (Qualtrics, some LimeSurvey exports); Qualtrics'
-    `{"ImportId": …}` row is skipped wherever it is."""
+    `{"ImportId": …}` row is skipped wherever it is. A second header row is also recognised without
+    `--header-rows 2`: it comes right before an ImportId row, or its id cell names the id column
+    ("Response ID" under `ResponseId`), so it never becomes a respondent."""
     texts: dict[str, str] = {}
     rest = list(rows)
-    for _ in range(max(0, header_rows - 1)):
+    second_header = header_rows > 1 or (rest and _is_second_header(rest, id_column))
+    for _ in range(max(header_rows - 1, 1 if second_header else 0)):
         if rest:
             _, record = rest.pop(0)
             texts.update({k: str(v) for k, v in record.items() if v is not None})
-    rest = [(n, r) for n, r in rest if not any(isinstance(v, str) and IMPORT_ID_ROW.match(v) for v in r.values())]
+    rest = [(n, r) for n, r in rest if not _is_import_id_row(r)]
     return texts, rest
+
+
+def _is_import_id_row(record: dict[str, Any]) -> bool:
+    return any(isinstance(v, str) and IMPORT_ID_ROW.match(v) for v in record.values())
+
+
+def _is_second_header(rows: list, id_column: str) -> bool:
+    first = rows[0][1]
+    if _is_import_id_row(first):
+        return False
+    if len(rows) > 1 and _is_import_id_row(rows[1][1]):
+        return True
+    letters = lambda text: "".join(ch for ch in str(text).casefold() if ch.isalnum())  # noqa: E731
+    return first.get(id_column) is not None and letters(first[id_column]) == letters(id_column)
 
 
 def _question_id(column: str, position: int) -> str:
