@@ -78,6 +78,12 @@ class CodebookError(ProblemsError):
     summary = "the codebook is invalid"
 
 
+class AnonymiseSettingsError(ProblemsError):
+    """The project's anonimiseren.yaml is invalid."""
+
+    summary = "anonimiseren.yaml is invalid"
+
+
 class UsageError(QcodeError):
     """The request itself does not make sense (unknown code, unknown transcript...)."""
 

@@ -44,3 +44,21 @@ def test_a_project_made_before_quote_decisions_gets_the_table_and_keeps_its_codi
         [quote] = quote_choice.choose(project.conn, "anna", "registratie")
         assert quote.included and quote.text.startswith("Ja, ik ben vijftien jaar") and not quote.edited
         assert quote_choice.stale_decisions(project.conn) == []
+
+
+def test_a_project_made_before_anonymising_gets_its_tables_and_can_be_scanned(tmp_path):
+    folder = tmp_path / "oud"
+    shutil.copytree(DATA / "schema-0001", folder)
+    with Project.open(folder) as project:
+        from qcode.anonymise import identifiers, scan
+        from qcode.db.migrations import _anonymise
+
+        assert {"anonymise_scans", "anonymise_findings", "anonymise_decisions"} <= set(project.db.table_names())
+        _anonymise(project.conn)  # safe to run twice
+        fragments = project.conn.execute("SELECT COUNT(*) FROM fragments").fetchone()[0]
+        assert scan(project) == fragments and scan(project) == 0
+        assert "wijkteam" not in {i.text for i in identifiers(project)}  # "in een wijkteam" names none
+        project.conn.execute("UPDATE fragments SET text = text || ' Bij Stichting Buurtzorg Oost.' WHERE id = "
+                             "(SELECT MIN(id) FROM fragments)")
+        assert scan(project) == 1
+        assert "Stichting Buurtzorg Oost" in {i.text for i in identifiers(project)}

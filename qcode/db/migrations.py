@@ -457,3 +457,41 @@ def _survey_questions(conn: sqlite3.Connection) -> None:
         conn.execute("UPDATE turns SET question = ? WHERE role = 'participant' AND transcript_id IN (SELECT id FROM "
                      "transcripts WHERE format = 'survey' AND text_column = ? AND substr(name, 1, ?) = ?)",
                      (column, column, len(sheet) + 1, sheet + "#"))
+
+
+@migration("0012_anonymise")
+def _anonymise(conn: sqlite3.Connection) -> None:
+    """What the identifier detectors found per fragment, and the researcher's decisions per text.
+
+    `anonymise_scans` says which detector version scanned a fragment; a fragment whose text changes
+    (a re-import) loses its scan through the trigger, so it is scanned again, and its findings go with
+    the fragment. Decisions are keyed by the identifier's text, so they hold for every fragment and
+    every later import. Nothing here changes a fragment's text.
+    """
+    conn.execute("CREATE TABLE IF NOT EXISTS anonymise_scans ("
+                 " fragment_id INTEGER PRIMARY KEY REFERENCES fragments(id) ON DELETE CASCADE,"
+                 " detector TEXT NOT NULL,"
+                 " scanned_at TEXT NOT NULL"
+                 ")")
+    conn.execute("CREATE TABLE IF NOT EXISTS anonymise_findings ("
+                 " id INTEGER PRIMARY KEY,"
+                 " fragment_id INTEGER NOT NULL REFERENCES fragments(id) ON DELETE CASCADE,"
+                 " start INTEGER NOT NULL,"
+                 ' "end" INTEGER NOT NULL,'
+                 " text TEXT NOT NULL,"
+                 " category TEXT NOT NULL,"
+                 " source TEXT NOT NULL"
+                 ")")
+    conn.execute("CREATE INDEX IF NOT EXISTS anonymise_findings_fragment ON anonymise_findings(fragment_id)")
+    conn.execute("CREATE INDEX IF NOT EXISTS anonymise_findings_text ON anonymise_findings(text)")
+    conn.execute("CREATE TABLE IF NOT EXISTS anonymise_decisions ("
+                 " text TEXT PRIMARY KEY,"
+                 " decision TEXT NOT NULL CHECK (decision IN ('replace', 'keep', 'always', 'never')),"
+                 " replacement TEXT,"
+                 " decided_by TEXT NOT NULL,"
+                 " decided_at TEXT NOT NULL"
+                 ")")
+    conn.execute("CREATE TRIGGER IF NOT EXISTS anonymise_text_changed AFTER UPDATE OF text ON fragments "
+                 "WHEN old.text IS NOT new.text BEGIN "
+                 "DELETE FROM anonymise_scans WHERE fragment_id = old.id; "
+                 "DELETE FROM anonymise_findings WHERE fragment_id = old.id; END")

@@ -1,0 +1,130 @@
+"""Pseudonymising what an export writes: every identifier the project knows, replaced by its label.
+
+One `Pseudonymiser` per export: it numbers persons in the order it meets them ("[naam 1]" stays
+the same person throughout the export), counts what it replaced, and knows its own labels, so a
+quote edit that replaced a name is recognised as allowed. The database's text is never changed.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from qcode.anonymise import settings as settings_mod
+from qcode.anonymise.detect import CATEGORIES, compile_words, variants
+from qcode.anonymise.store import Progress, finding_groups, known_names, scan, stored_decisions
+
+if TYPE_CHECKING:
+    from qcode.project import Project
+
+_NUMBERED_NAME = re.compile(r"\[naam \d+\]")
+
+
+@dataclass(frozen=True)
+class Replaced:
+    """What one identifier text becomes: its category, the researcher's replacement (None: the
+    category's label), and whether anyone reviewed it."""
+
+    category: str
+    replacement: str | None
+    reviewed: bool
+
+
+class Pseudonymiser:
+    """Replaces every identifier in a text, whole words, the longest first, in one pass."""
+
+    def __init__(self, targets: dict[str, Replaced]) -> None:
+        self.targets = targets
+        self.replaced: dict[str, int] = {}
+        self._numbers: dict[str, int] = {}
+        self._forms: dict[str, str] = {}
+        for text in sorted(targets, key=len, reverse=True):
+            for form in sorted(variants(text)):
+                self._forms.setdefault(form, text)
+        for text in targets:  # a text as written wins over another's capitalised form
+            self._forms[text] = text
+        self._pattern = compile_words(targets) if targets else None
+        self._labels = set(CATEGORIES.values()) | {t.replacement for t in targets.values() if t.replacement}
+
+    @property
+    def unreviewed(self) -> int:
+        """Distinct identifiers replaced in this export that nobody reviewed yet."""
+        return sum(1 for text in self.replaced if not self.targets[text].reviewed)
+
+    def apply(self, text: str) -> str:
+        if self._pattern is None or not text:
+            return text
+        return self._pattern.sub(self._replacement, text)
+
+    def _replacement(self, match: re.Match[str]) -> str:
+        text = self._forms.get(match.group())
+        if text is None:  # cannot happen: the pattern holds only these forms
+            return match.group()
+        self.replaced[text] = self.replaced.get(text, 0) + 1
+        target = self.targets[text]
+        if target.replacement:
+            return target.replacement
+        if target.category == "persoon":
+            return f"[naam {self._number(text)}]"
+        return CATEGORIES.get(target.category, "[geanonimiseerd]")
+
+    def _number(self, text: str) -> int:
+        """The person's number in this export: 'Petra de Vries' shares Petra's when Petra is a name too."""
+        first = text.split()[0]
+        key = first if first != text and self.targets.get(first, None) and \
+            self.targets[first].category == "persoon" else text
+        if key not in self._numbers:
+            self._numbers[key] = len(self._numbers) + 1
+        return self._numbers[key]
+
+    def note(self) -> str:
+        """One English line for the command that exported."""
+        count = len(self.replaced)
+        line = f"pseudonymised: {count} identifier{'' if count == 1 else 's'} replaced"
+        if self.unreviewed:
+            line += f", {self.unreviewed} of them not yet reviewed (qcode anonymise --review)"
+        return line
+
+    def is_replacement(self, text: str) -> bool:
+        """Whether a bracketed text is one of this export's labels or the researcher's replacements."""
+        text = text.strip()
+        return text in self._labels or _NUMBERED_NAME.fullmatch(text) is not None
+
+    def __repr__(self) -> str:
+        return f"<Pseudonymiser of {len(self.targets)} identifiers>"
+
+
+def pseudonymiser(project: Project, *, fragment_ids: Iterable[int] | None = None,
+                  progress: Progress | None = None) -> Pseudonymiser:
+    """The replacer for one export: scans the given fragments not scanned yet (None: scans nothing),
+    then replaces every stored identifier not decided keep/never, the `altijd` list and the known
+    names, minus `nooit`."""
+    if fragment_ids is not None:
+        scan(project, fragment_ids=fragment_ids, progress=progress)
+    return Pseudonymiser(targets(project))
+
+
+def targets(project: Project) -> dict[str, Replaced]:
+    conn = project.conn
+    settings = settings_mod.load_settings(project.root)
+    decisions = stored_decisions(conn)
+    groups = finding_groups(conn)
+    chosen: dict[str, Replaced] = {}
+    for text, (category, _, sources) in groups.items():
+        decision, replacement = decisions.get(text, (None, None))
+        if "bekend" in sources:
+            chosen[text] = Replaced("persoon" if category == "persoon" else category, replacement, True)
+        elif decision not in ("keep", "never"):
+            chosen[text] = Replaced(category, replacement, decision is not None)
+    for text, category in known_names(conn).items():
+        decision, replacement = decisions.get(text, (None, None))
+        chosen[text] = Replaced(category, replacement if decision in ("replace", "always") else None, True)
+    for text, replacement in settings.altijd.items():
+        category = groups[text][0] if text in groups else chosen[text].category if text in chosen else "persoon"
+        stored = decisions.get(text, (None, None))[1]
+        chosen[text] = Replaced(category, replacement or stored, True)
+    for text in settings.nooit:
+        chosen.pop(text, None)
+    return chosen
