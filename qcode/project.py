@@ -142,6 +142,18 @@ class Project:
                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (chosen,))
         return chosen
 
+    @property
+    def coder_suggestions(self) -> bool:
+        """Whether `qcode code` shows suggested codes above the codebook (on unless switched off)."""
+        row = self.conn.execute("SELECT value FROM settings WHERE key = 'coder_suggestions'").fetchone()
+        return row is None or row[0] != "off"
+
+    def set_coder_suggestions(self, on: bool) -> bool:
+        with transaction(self.db) as conn:
+            conn.execute("INSERT INTO settings (key, value) VALUES ('coder_suggestions', ?) "
+                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value", ("on" if on else "off",))
+        return on
+
     # -- import --------------------------------------------------------------------------------
     def import_paths(self, paths: Sequence[Path | str], *, interviewer: Sequence[str] = (),
                      id_column: str | None = None, text_column: str | Sequence[str] | None = None,

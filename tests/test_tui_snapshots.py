@@ -14,8 +14,9 @@ from textual.widgets import Footer, Input
 
 from qcode import Project
 from qcode.tui import CoderApp
+from qcode.tui.suggestions import SuggestionBar
 
-from coder_study import coder_study, coder_template, participant_fragments  # noqa: F401 (fixtures)
+from coder_study import DATA, coder_study, coder_template, participant_fragments  # noqa: F401 (fixtures)
 
 SIZES = pytest.mark.parametrize("size", [(80, 24), (160, 45)], ids=["80x24", "160x45"])
 
@@ -104,3 +105,48 @@ def test_settling_a_consensus(snap_compare, coder_study, size):
         result = project.reconcile(["anna", "bram"], "samen")
         app = CoderApp(project.reconcile_session(["anna", "bram"], result.into, result.open))
         assert snap_compare(app, terminal_size=size, run_before=steady())
+
+
+KEYWORDS = {"werkdruk-caseload": ["caseload", "nieuwe gezinnen"], "werkdruk-uitputting": ["slapen", "leeg", "moe"],
+            "doorgroei-plafond": ["doorgroeien", "senior", "stap"], "passie-contact": ["contact", "moeder"],
+            "aansluiting-praktijkschok": ["opleiding", "inwerken", "theorie"]}
+
+
+def _with_keywords(study) -> None:
+    """The same codebook with keywords for five codes, loaded as its next version."""
+    text = (DATA / "codes.yaml").read_text(encoding="utf-8").replace('version: "1"', 'version: "2"')
+    for code, words in KEYWORDS.items():
+        text = re.sub(rf"^( *)- id: {code}\n", lambda m: f"{m.group(0)}{m.group(1)}  keywords: {words}\n", text,
+                      flags=re.M)
+    target = study / "codes-keywords.yaml"
+    target.write_text(text, encoding="utf-8")
+    with Project.open(study) as project:
+        project.load_codebook(target)
+
+
+def with_suggestions(*keys: str):
+    """As `steady`, once the suggestion bar has the fragment's suggestions (its own process learns first)."""
+    async def run_before(pilot) -> None:
+        bar = pilot.app.query_one(SuggestionBar)
+        for _ in range(2400):  # a cap, so a broken suggester fails the test instead of hanging it
+            if bar.ready:
+                break
+            await pilot.pause(0.05)
+        await steady(*keys)(pilot)
+    return run_before
+
+
+@SIZES
+def test_the_coder_with_suggestions(snap_compare, coder_study, size):
+    _with_keywords(coder_study)
+    _coded(coder_study)
+    with Project.open(coder_study) as project:
+        session = project.coding_session("anna")
+        session.go(1)
+        assert snap_compare(CoderApp(session, suggestions=True), terminal_size=size, run_before=with_suggestions())
+
+
+def test_suggestions_from_a_codebook_without_keywords(snap_compare, coder_study):
+    with Project.open(coder_study) as project:
+        assert snap_compare(CoderApp(project.coding_session("anna"), suggestions=True), terminal_size=(80, 24),
+                            run_before=with_suggestions())

@@ -33,21 +33,36 @@ def settings(ctx: typer.Context,
              csv_dialect: Annotated[Optional[str], typer.Option(
                  "--csv-dialect", help="excel (`,` and 0.5) or excel-nl (`;` and 0,5, for Dutch Excel): "
                                        "how every .csv of this project is written from now on.")] = None,
+             coder_suggestions: Annotated[Optional[str], typer.Option(
+                 "--coder-suggestions", metavar="on|off",
+                 help="Whether qcode code shows three suggested codes above the codebook.")] = None,
              as_json: JSON = False) -> None:
     """Show the project's settings, or change one.
 
-    Example:  qcode settings --csv-dialect excel-nl
+    Examples:
+      qcode settings --csv-dialect excel-nl
+      qcode settings --coder-suggestions off
     """
     project = open_project(ctx)
     project.csv_dialect_choice = None  # show and change what is stored, not this command's --csv-dialect
+    if coder_suggestions is not None and coder_suggestions.strip().lower() not in ("on", "off"):
+        from qcode.errors import UsageError
+        raise UsageError(f"--coder-suggestions takes on or off, not {coder_suggestions!r}",
+                         hint="qcode settings --coder-suggestions off")
     if csv_dialect is not None:
         project.set_csv_dialect(csv_dialect)
-    found = {"unit": project.unit, "csv_dialect": project.csv_dialect}
+    if coder_suggestions is not None:
+        project.set_coder_suggestions(coder_suggestions.strip().lower() == "on")
+    found = {"unit": project.unit, "csv_dialect": project.csv_dialect,
+             "coder_suggestions": "on" if project.coder_suggestions else "off"}
     if as_json:
         print_json(found)
         return
-    console.print(f"unit         {found['unit']}  [dim](what a fragment is; chosen at qcode init)[/]")
-    console.print(f"csv-dialect  {found['csv_dialect']}  [dim](excel or excel-nl; qcode settings --csv-dialect)[/]")
+    console.print(f"unit               {found['unit']}  [dim](what a fragment is; chosen at qcode init)[/]")
+    console.print(f"csv-dialect        {found['csv_dialect']}  "
+                  "[dim](excel or excel-nl; qcode settings --csv-dialect)[/]")
+    console.print(f"coder-suggestions  {found['coder_suggestions']}  "
+                  "[dim](suggested codes in qcode code; qcode settings --coder-suggestions)[/]")
 
 
 def init(

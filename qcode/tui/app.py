@@ -25,6 +25,7 @@ from qcode.tui.dialogs import (MainReasonChoice, Prompt, TextScreen, TranscriptP
                                main_reason_question)
 from qcode.tui.fragment_view import (DecisionsView, FragmentView, InfoBar, decisions_text, fragment_text,
                                      info_line)
+from qcode.tui.suggestions import SuggestionBar, database_file
 
 TREE_KEYS = [("Enter / space", "apply or remove the highlighted code"), ("↑ ↓", "move in the codebook"),
              ("/", "filter the codebook: type part of a label or a key like 3.2; the best match is highlighted, "
@@ -63,9 +64,13 @@ class CoderApp(App[None]):
         Binding("q", "quit", "Quit"),
     ]
 
-    def __init__(self, session: CodingSession) -> None:
+    def __init__(self, session: CodingSession, *, suggestions: bool = False) -> None:
         super().__init__()
         self.session = session
+        self.suggesting = suggestions and not session.settling  # settling takes one coder's codes, by number
+        if self.suggesting:  # not in the key bar: the suggestion bar's title names these keys
+            for keys, rank, which in (("a,1", 1, "first"), ("2", 2, "second"), ("3", 3, "third")):
+                self.bind(keys, f"suggestion({rank})", description=f"Apply the {which} suggestion", show=False)
         self.codes_by_id = {entry.id: entry for entry in session.codes}
         self.sub_title = f"coder {visible_line(session.coder)}"
         self._shown_fragment: int | None = None
@@ -131,6 +136,9 @@ class CoderApp(App[None]):
                     yield FragmentView(id="fragment")
                 yield DecisionsView(id="decisions")
             with Vertical(id="codes"):
+                if self.suggesting:
+                    yield SuggestionBar(database_file(self.session.conn), self.session.coder, self.codes_by_id,
+                                        id="suggestions")
                 yield FilterInput(placeholder="/ filter: part of a label, or a key like 3.2", id="filter")
                 yield CodeTree(self.session.codes, id="tree")
         yield Footer(compact=True, show_command_palette=False)  # Ctrl+P is in the help
@@ -162,6 +170,8 @@ class CoderApp(App[None]):
         self.query_one(DecisionsView).show(decisions_text(context, self.codes_by_id, target, self.session.coder,
                                                           settled))
         self.tree.mark(applied)
+        if self.suggesting:
+            self.query_one(SuggestionBar).show(context.fragment.id, applied)
 
     def _target_code(self, applied: set[str], in_order: list[str]) -> str | None:
         """The coding that main/memo/span act on: the highlighted code if applied, else the latest one."""
@@ -275,6 +285,24 @@ class CoderApp(App[None]):
 
     async def _toggle(self, code: str) -> None:
         await self._run(self.session.toggle, code)  # the ✓ in the tree and the coding line show the result
+        self._relearn()
+
+    def _relearn(self) -> None:
+        """The coder's codings changed: the suggester learns them in the background."""
+        if self.suggesting:
+            self.query_one(SuggestionBar).retrain()
+
+    async def action_suggestion(self, rank: int) -> None:
+        """Apply the suggested code of this rank: only ever on the coder's key, and never removing one."""
+        codes = self.query_one(SuggestionBar).codes
+        if rank > len(codes):
+            self.notify(f"There is no suggestion {rank} for this fragment (yet)." if codes or rank > 1 else
+                        "There is no suggestion for this fragment (yet).", markup=False)
+        elif codes[rank - 1] in self.session.applied():
+            entry = self.codes_by_id.get(codes[rank - 1])
+            self.notify(visible(f"{entry.label if entry else codes[rank - 1]} is applied already."), markup=False)
+        else:
+            await self._toggle(codes[rank - 1])
 
     async def action_main(self) -> None:
         """Mark the main reason; a second one for the same participant asks: move it here or keep both."""
@@ -331,6 +359,8 @@ class CoderApp(App[None]):
 
     async def action_undo(self) -> None:
         undone = await self._run(self.session.undo)
+        if undone:
+            self._relearn()
         self.notify(f"Undone: {visible(str(undone))}" if undone else "Nothing to undo.", timeout=1.5, markup=False)
 
     # -- the codebook -----------------------------------------------------------------------------
