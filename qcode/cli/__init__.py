@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 from typer.core import TyperGroup
 
-from qcode.cli import (browse, code_cmd, codebook_cmd, coding_cmds, import_cmd, project_cmds, quotes_cmd,
+from qcode.cli import (anonymise_cmd, browse, code_cmd, codebook_cmd, coding_cmds, import_cmd, project_cmds, quotes_cmd,
                        refi_cmds, report_cmds, suggest_cmd, survey_cmds, team_cmds)
 from qcode.cli.common import show_error, show_unexpected
 from qcode.errors import QcodeError
@@ -146,6 +146,7 @@ app.add_typer(codebook_cmd.app, name="codebook")
 code_cmd.register(app)
 coding_cmds.register(app)
 report_cmds.register(app)
+anonymise_cmd.register(app)
 quotes_cmd.register(app)
 team_cmds.register(app)
 suggest_cmd.register(app)

@@ -1,0 +1,141 @@
+"""`qcode anonymise --report`: which identifiers each export would replace, and how often.
+
+Each export is described by the participants' text it can print (the coded fragments for the report
+and the quote sheets, disputed fragments for the disagreements sheet, participant ids and attribute
+values for matrices and charts, every fragment for word counts and the exchange files). That text is
+run through one Pseudonymiser per export, as the export itself does, and only what it counted is
+kept: identifier texts and counts, never the exported text.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from qcode.anonymise import CATEGORIES, Identifier, identifiers, pseudonymiser
+
+if TYPE_CHECKING:
+    from qcode.project import Project
+
+CODED = "SELECT DISTINCT fragment_id FROM codings"
+# a fragment two or more coders judged (coded, or seen and left uncoded) with different codes
+DISPUTED = """
+WITH judged AS (SELECT fragment_id, coder FROM seen UNION SELECT fragment_id, coder FROM codings),
+     chosen AS (SELECT j.fragment_id, j.coder,
+                       COALESCE((SELECT group_concat(code_id, ' ') FROM (SELECT code_id FROM codings c
+                                 WHERE c.fragment_id = j.fragment_id AND c.coder = j.coder ORDER BY code_id)), '')
+                       AS codes
+                FROM judged j)
+SELECT fragment_id FROM chosen GROUP BY fragment_id HAVING COUNT(*) >= 2 AND COUNT(DISTINCT codes) > 1
+"""
+PARTICIPANT_FRAGMENTS = ("SELECT f.id FROM fragments f JOIN turns t ON t.id = f.turn_id "
+                         "WHERE t.role = 'participant'")
+ALL_FRAGMENTS = "SELECT id FROM fragments"
+
+
+@dataclass(frozen=True)
+class Replaced:
+    text: str
+    category: str | None
+    replacement: str
+    count: int
+    decision: str | None
+
+    def as_json(self) -> dict:
+        return {"text": self.text, "category": self.category, "replacement": self.replacement,
+                "count": self.count, "decision": self.decision}
+
+
+@dataclass(frozen=True)
+class ExportExposure:
+    """What one export (or group of exports printing the same text) would replace."""
+    export: str
+    name: str
+    covers: str
+    pseudonymised_by_default: bool
+    items: int
+    replaced: tuple[Replaced, ...]
+
+    def as_json(self) -> dict:
+        return {"export": self.export, "name": self.name, "covers": self.covers,
+                "pseudonymised_by_default": self.pseudonymised_by_default, "items": self.items,
+                "replaced": [r.as_json() for r in self.replaced]}
+
+
+@dataclass(frozen=True)
+class Exposure:
+    exports: tuple[ExportExposure, ...]
+    not_replaced: tuple[Identifier, ...]
+    unreviewed: tuple[Identifier, ...]
+    identifiers: int
+    extra: dict = field(default_factory=dict)
+
+
+def exposure(project: Project) -> Exposure:
+    """What every kind of export would replace now (from the stored findings: call `scan` first)."""
+    found = identifiers(project)
+    by_text = {item.text: item for item in found}
+    exports = []
+    for export, name, covers, default, texts in _export_texts(project):
+        replacer = pseudonymiser(project)
+        items = 0
+        for chunk in _chunks(texts):
+            items += len(chunk)
+            replacer.apply("\n\n".join(chunk))
+        exports.append(ExportExposure(export, name, covers.format(n=items) if items else "nothing yet", default, items,
+                                      _replaced(replacer.replaced, by_text)))
+    not_replaced = tuple(item for item in found if item.decision in ("keep", "never"))
+    unreviewed = tuple(item for item in found if item.decision is None)
+    return Exposure(tuple(exports), not_replaced, unreviewed, len(found))
+
+
+def _export_texts(project: Project) -> list[tuple[str, str, str, bool, Iterable[str]]]:
+    conn = project.conn
+    return [
+        ("report", "report (md/docx/html) and quote sheets (xlsx/csv/docx)",
+         "the {n} coded fragments they quote from", True, _fragment_texts(conn, CODED)),
+        ("disagreements", "disagreements sheet",
+         "the {n} fragments coders judged differently", True, _fragment_texts(conn, DISPUTED)),
+        ("matrix", "matrices and charts", "{n} participant ids and attribute values", True,
+         _participant_labels(conn)),
+        ("words", "word counts and word cloud", "the {n} participants' fragments", True,
+         _fragment_texts(conn, PARTICIPANT_FRAGMENTS)),
+        ("exchange", "codings export, fragments -o, refi export, merge",
+         "all {n} fragments, the interviewers' too", False, _fragment_texts(conn, ALL_FRAGMENTS)),
+    ]
+
+
+def _fragment_texts(conn, chosen: str) -> Iterable[str]:  # type: ignore[no-untyped-def]
+    for (text,) in conn.execute(f"SELECT text FROM fragments WHERE id IN ({chosen}) ORDER BY id"):
+        yield text
+
+
+def _participant_labels(conn) -> Iterable[str]:  # type: ignore[no-untyped-def]
+    for participant, attributes in conn.execute("SELECT id, attributes FROM participants WHERE id IN "
+                                                "(SELECT participant_id FROM transcripts) ORDER BY id"):
+        yield participant
+        for value in json.loads(attributes or "{}").values():
+            if value not in (None, ""):
+                yield str(value)
+
+
+def _chunks(texts: Iterable[str], size: int = 2000) -> Iterable[list[str]]:
+    chunk: list[str] = []
+    for text in texts:
+        chunk.append(text)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _replaced(counts: dict[str, int], by_text: dict[str, Identifier]) -> tuple[Replaced, ...]:
+    found = []
+    for text, count in counts.items():
+        item = by_text.get(text)
+        category = item.category if item else None
+        label = (item.replacement if item else None) or (CATEGORIES.get(category, "") if category else "")
+        found.append(Replaced(text, category, label, count, item.decision if item else None))
+    return tuple(sorted(found, key=lambda r: (-r.count, r.text.casefold())))

@@ -1,0 +1,118 @@
+"""`qcode anonymise --scan|--review|--report` through Typer's runner, on a study with identifiers the
+pattern detectors and anonimiseren.yaml catch (never depending on deduce finding a particular name)."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from qcode import Project
+from qcode.anonymise import decide, identifiers
+from qcode.cli import app
+
+from anonymise_study import DATA, anon_study, anon_template, fragment_with  # noqa: F401 (fixtures)
+
+
+def run(study, *args: str):
+    return CliRunner().invoke(app, ["--project", str(study), "anonymise", *args], catch_exceptions=False)
+
+
+def coded(study, *words: str, coder: str = "anna") -> None:
+    """`coder` coded the fragments holding these words."""
+    with Project.open(study) as project:
+        for text in words:
+            project.assign(fragment_with(project, text), ["werkdruk"], coder)
+
+
+@pytest.mark.parametrize("args, says", [
+    ((), "say what to do: --review, --report, --scan or --accept-attribution"),
+    (("--review", "--report"), "--review and --report cannot be combined"),
+    (("--scan", "--accept-attribution", "jongerenwerker, 29 jaar"), "--scan and --accept-attribution cannot be"),
+    (("--report", "--all"), "--all goes with --review, not with --report"),
+    (("--review", "--json"), "--json goes with --report or --scan, not with --review"),
+    (("--scan", "--attribute", "age"), "--attribute goes with --report or --accept-attribution"),
+], ids=["nothing", "two modes", "scan and accept", "all", "json", "attribute"])
+def test_a_wrong_combination_is_refused_before_anything_is_done(anon_study, args, says):
+    result = run(anon_study, *args)
+    assert result.exit_code == 1 and says in result.output and "Traceback" not in result.output
+    with Project.open(anon_study) as project:  # nothing was scanned
+        assert identifiers(project) == []
+
+
+def test_a_project_without_fragments_says_to_import_first(tmp_path):
+    Project.init(tmp_path / "leeg").close()
+    for mode in ("--scan", "--report", "--review"):
+        result = run(tmp_path / "leeg", mode)
+        assert result.exit_code == 1, mode
+        assert "no participants' fragments" in result.output and "qcode import" in result.output
+
+
+def test_scan_scans_once_and_counts_what_it_found(anon_study):
+    first = run(anon_study, "--scan")
+    assert first.exit_code == 0, first.output
+    assert "9 fragments scanned" in first.output and "without a decision" in first.output
+    again = json.loads(run(anon_study, "--scan", "--json").output)
+    assert again["scanned"] == 0 and again["identifiers"] == again["unreviewed"] >= 3
+    assert "Nothing new to scan" in run(anon_study, "--scan").output
+
+
+def test_the_report_names_identifiers_per_export_and_never_the_exported_text(anon_study):
+    coded(anon_study, "zes jaar lang", "aanbesteding uit")
+    result = run(anon_study, "--report")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    report = out.split("report (md/docx/html)")[1].split("disagreements sheet")[0]
+    assert "the 2 coded fragments they quote from" in report
+    assert "Stichting Welzijn Oost  organisatie → [organisatie]  3×" in report
+    assert "gemeente Almere" in report and "06-12345678" not in report  # the phone number is in no coded fragment
+    assert "06-12345678  telefoon → [telefoonnummer]  1×" in out.split("word counts and word cloud")[1]
+    assert "Not reviewed yet" in out and "qcode anonymise --review" in out
+    for words in ("buurthuizen", "aanbesteding", "jongerenlijn", "moestuin"):  # the participants' own words
+        assert words not in out
+
+
+def test_the_report_as_json_has_the_documented_shape(anon_study):
+    coded(anon_study, "zes jaar lang")
+    with Project.open(anon_study) as project:
+        from qcode.anonymise import scan
+        scan(project)
+        decide(project, "gemeente Almere", "keep", by="lies")
+    data = json.loads(run(anon_study, "--report", "--json").output)
+    assert set(data) == {"scanned", "identifiers", "exports", "not_replaced", "unreviewed", "attribution_risk"}
+    exports = {e["export"]: e for e in data["exports"]}
+    assert list(exports) == ["report", "disagreements", "matrix", "words", "exchange"]
+    assert set(exports["report"]) == {"export", "name", "covers", "pseudonymised_by_default", "items", "replaced"}
+    assert exports["report"]["items"] == 1
+    assert {"text": "Stichting Welzijn Oost", "category": "organisatie", "replacement": "[organisatie]",
+            "count": 2, "decision": None} in exports["report"]["replaced"]
+    assert exports["exchange"]["pseudonymised_by_default"] is False
+    assert all(r["text"] != "gemeente Almere" for e in data["exports"] for r in e["replaced"])  # kept
+    assert [i["text"] for i in data["not_replaced"]] == ["gemeente Almere"]
+    assert "gemeente Almere" not in [i["text"] for i in data["unreviewed"]]
+    assert data["attribution_risk"] is None  # no --attribute given
+
+
+def test_the_report_refuses_an_attribute_no_participant_has(anon_study):
+    result = run(anon_study, "--report", "--attribute", "former_role,leeftijd")
+    assert result.exit_code == 1 and "no participant has the attribute 'leeftijd'" in result.output
+    assert "age, destination, former_role" in result.output
+
+
+def test_new_text_after_a_later_import_comes_up_for_review(anon_study):
+    with Project.open(anon_study) as project:
+        from qcode.anonymise import scan
+        scan(project)
+        for item in identifiers(project):
+            decide(project, item.text, "replace", by="lies")
+        assert identifiers(project, unreviewed_only=True) == []
+    later = anon_study / "A04.txt"
+    later.write_text("I: Waar werk je nu?\n\nR: Bij Stichting Jeugdhulp Zuid, als ambulant hulpverlener. "
+                     "Bel me gerust op 020-7654321.\n", encoding="utf-8")
+    with Project.open(anon_study) as project:
+        project.import_paths([later])
+    assert "1 fragment scanned" in run(anon_study, "--scan").output
+    with Project.open(anon_study) as project:
+        assert {i.text for i in identifiers(project, unreviewed_only=True)} == {"Stichting Jeugdhulp Zuid",
+                                                                                  "020-7654321"}
