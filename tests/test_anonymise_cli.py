@@ -3,7 +3,7 @@ pattern detectors and anonimiseren.yaml catch (never depending on deduce finding
 from __future__ import annotations
 
 import json
-import shutil
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -38,7 +38,7 @@ def test_a_wrong_combination_is_refused_before_anything_is_done(anon_study, args
     result = run(anon_study, *args)
     assert result.exit_code == 1 and says in result.output and "Traceback" not in result.output
     with Project.open(anon_study) as project:  # nothing was scanned
-        assert identifiers(project) == []
+        assert sum(item.count for item in identifiers(project)) == 0
 
 
 def test_a_project_without_fragments_says_to_import_first(tmp_path):
@@ -52,9 +52,9 @@ def test_a_project_without_fragments_says_to_import_first(tmp_path):
 def test_scan_scans_once_and_counts_what_it_found(anon_study):
     first = run(anon_study, "--scan")
     assert first.exit_code == 0, first.output
-    assert "9 fragments scanned" in first.output and "without a decision" in first.output
+    assert "16 fragments scanned" in first.output and "without a decision" in first.output
     again = json.loads(run(anon_study, "--scan", "--json").output)
-    assert again["scanned"] == 0 and again["identifiers"] == again["unreviewed"] >= 3
+    assert again["scanned"] == 0 and again["identifiers"] == again["unreviewed"] + 1 >= 4  # Ingrid is in altijd
     assert "Nothing new to scan" in run(anon_study, "--scan").output
 
 
@@ -64,10 +64,10 @@ def test_the_report_names_identifiers_per_export_and_never_the_exported_text(ano
     assert result.exit_code == 0, result.output
     out = result.output
     report = out.split("report (md/docx/html)")[1].split("disagreements sheet")[0]
-    assert "the 2 coded fragments they quote from" in report
-    assert "Stichting Welzijn Oost  organisatie → [organisatie]  3×" in report
+    assert "2 coded fragments they quote from" in report
+    assert re.search(r"Stichting Welzijn Oost +organisatie +→ \[organisatie\] +3× +not reviewed", report)
     assert "gemeente Almere" in report and "06-12345678" not in report  # the phone number is in no coded fragment
-    assert "06-12345678  telefoon → [telefoonnummer]  1×" in out.split("word counts and word cloud")[1]
+    assert re.search(r"06-12345678 +telefoon +→ \[telefoonnummer\] +1×", out.split("word counts and word cloud")[1])
     assert "Not reviewed yet" in out and "qcode anonymise --review" in out
     for words in ("buurthuizen", "aanbesteding", "jongerenlijn", "moestuin"):  # the participants' own words
         assert words not in out
@@ -112,7 +112,35 @@ def test_new_text_after_a_later_import_comes_up_for_review(anon_study):
                      "Bel me gerust op 020-7654321.\n", encoding="utf-8")
     with Project.open(anon_study) as project:
         project.import_paths([later])
-    assert "1 fragment scanned" in run(anon_study, "--scan").output
+    assert "2 fragments scanned" in run(anon_study, "--scan").output
     with Project.open(anon_study) as project:
         assert {i.text for i in identifiers(project, unreviewed_only=True)} == {"Stichting Jeugdhulp Zuid",
                                                                                   "020-7654321"}
+
+
+def test_quitting_the_review_prints_what_was_decided(anon_study, capsys):
+    from qcode.anonymise import scan
+    from qcode.anonymise.review import Review
+    from qcode.cli.anonymise_cmd import _show_summary
+
+    with Project.open(anon_study) as project:
+        scan(project)
+        review = Review(project, by="lies")
+        review.decide("replace")
+        review.decide("keep")
+        review.decide("never")
+        review.undo()
+        _show_summary(review)
+    out = capsys.readouterr().out
+    assert "2 decisions saved (1 replace, 1 keep) by lies." in out
+    assert "2 identifiers still without a decision (exports replace them meanwhile): qcode anonymise --review" in out
+
+
+def test_the_report_of_a_scanned_project_loads_no_heavy_library(anon_study):
+    from qcode.anonymise import scan
+    from test_startup import HEAVY, loaded_modules
+
+    with Project.open(anon_study) as project:
+        scan(project)
+    top = loaded_modules(anon_study, "anonymise", "--report", "--json")
+    assert not top & {*HEAVY, "deduce"}, sorted(top & {*HEAVY, "deduce"})

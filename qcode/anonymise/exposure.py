@@ -83,7 +83,7 @@ def exposure(project: Project) -> Exposure:
         for chunk in _chunks(texts):
             items += len(chunk)
             replacer.apply("\n\n".join(chunk))
-        exports.append(ExportExposure(export, name, covers.format(n=items) if items else "nothing yet", default, items,
+        exports.append(ExportExposure(export, name, _counted(covers, items) if items else "nothing yet", default, items,
                                       _replaced(replacer.replaced, by_text)))
     not_replaced = tuple(item for item in found if item.decision in ("keep", "never"))
     unreviewed = tuple(item for item in found if item.decision is None)
@@ -94,16 +94,26 @@ def _export_texts(project: Project) -> list[tuple[str, str, str, bool, Iterable[
     conn = project.conn
     return [
         ("report", "report (md/docx/html) and quote sheets (xlsx/csv/docx)",
-         "the {n} coded fragments they quote from", True, _fragment_texts(conn, CODED)),
+         "{coded fragment} they quote from", True, _fragment_texts(conn, CODED)),
         ("disagreements", "disagreements sheet",
-         "the {n} fragments coders judged differently", True, _fragment_texts(conn, DISPUTED)),
-        ("matrix", "matrices and charts", "{n} participant ids and attribute values", True,
+         "{fragment} coders judged differently", True, _fragment_texts(conn, DISPUTED)),
+        ("matrix", "matrices and charts", "{participant id and attribute value}", True,
          _participant_labels(conn)),
-        ("words", "word counts and word cloud", "the {n} participants' fragments", True,
+        ("words", "word counts and word cloud", "{participant fragment}", True,
          _fragment_texts(conn, PARTICIPANT_FRAGMENTS)),
         ("exchange", "codings export, fragments -o, refi export, merge",
-         "all {n} fragments, the interviewers' too", False, _fragment_texts(conn, ALL_FRAGMENTS)),
+         "{fragment}, the interviewers' too", False, _fragment_texts(conn, ALL_FRAGMENTS)),
     ]
+
+
+def _counted(covers: str, count: int) -> str:
+    """'{coded fragment} they quote from' → '2 coded fragments they quote from' (the last word plural)."""
+    start, end = covers.index("{"), covers.index("}")
+    words = covers[start + 1:end]
+    if count != 1:
+        head, _, last = words.rpartition(" ")
+        words = f"{head} {last}s".strip() if " and " not in words else words.replace(" and ", "s and ") + "s"
+    return f"{covers[:start]}{count} {words}{covers[end + 1:]}"
 
 
 def _fragment_texts(conn, chosen: str) -> Iterable[str]:  # type: ignore[no-untyped-def]

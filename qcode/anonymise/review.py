@@ -104,7 +104,10 @@ class Review:
             return None
         last = self.done.pop()
         decision, replacement = last.before
-        decide(self.project, last.text, decision, by=self.by, replacement=replacement)
+        if decision is None:
+            forget(self.project, last.text, by=self.by)
+        else:
+            decide(self.project, last.text, decision, by=self.by, replacement=replacement)
         self._set(last.position, decision, replacement)
         self.position = last.position
         return last
@@ -131,6 +134,26 @@ class Review:
     def printed_as(self) -> str:
         item = self.current
         return item.replacement or category_label(item.category)
+
+
+def forget(project: Project, text: str, *, by: str) -> None:
+    """Take the decision on `text` back: it is unreviewed again, and out of anonimiseren.yaml's lists.
+
+    `decide` knows no "no decision"; this mirrors it (database row, change log and file together)."""
+    from qcode import outputs
+    from qcode.anonymise import settings as settings_mod
+    from qcode.changelog import log_action
+    from qcode.db import transaction
+
+    path = settings_mod.settings_path(project.root)
+    loaded, document = settings_mod.read_settings(path)
+    listed = text in loaded.altijd or text in loaded.nooit
+    new_text = settings_mod.with_decision(document, text, "replace", None) if listed else None
+    with transaction(project.db) as conn:
+        conn.execute("DELETE FROM anonymise_decisions WHERE text = ?", (text,))
+        log_action(conn, by, "anonymise", text=text, decision=None, undone=True)
+        if new_text is not None:
+            outputs.write_text(path, new_text)
 
 
 def category_label(category: str) -> str:

@@ -10,6 +10,8 @@ from qcode.cli.common import console, err_console, open_project, print_json, sho
 from qcode.errors import UsageError
 
 if TYPE_CHECKING:
+    from rich.padding import Padding
+
     from qcode.anonymise.exposure import Exposure
     from qcode.project import Project
 
@@ -129,6 +131,11 @@ def _scan(project: Project, *, quiet: bool) -> int:
 
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
+
+        def message(text: str) -> None:  # the detector's own news, e.g. building its cache the first time
+            if not quiet:
+                bar.console.print(f"[dim]{shown(text)}[/]")
+        progress.message = message  # type: ignore[attr-defined]
         return scan(project, progress=progress)
 
 
@@ -225,10 +232,7 @@ def _show_exports(found: Exposure) -> None:
             continue
         total = sum(r.count for r in export.replaced)
         console.print(f"  {_plural(len(export.replaced), 'identifier')}, {total}× in all:")
-        for item in export.replaced[:LISTED]:
-            state = "" if item.decision else "  [magenta](not reviewed)[/]"
-            console.print(f"    {shown_name(item.text)}  [dim]{shown(item.category or '–')}[/] → "
-                          f"{shown_name(item.replacement or '[…]')}  {item.count}×{state}")
+        console.print(_replaced_table(export.replaced[:LISTED]))
         if len(export.replaced) > LISTED:
             console.print(f"    [dim]… and {len(export.replaced) - LISTED} more (--json lists all)[/]")
     if found.not_replaced:
@@ -237,16 +241,36 @@ def _show_exports(found: Exposure) -> None:
                       + (f" … and {len(found.not_replaced) - LISTED} more" if len(found.not_replaced) > LISTED else ""))
 
 
+def _replaced_table(replaced) -> Padding:  # type: ignore[no-untyped-def]
+    """Identifier, category, what exports print, how often."""
+    return _rows([(shown_name(r.text), f"[dim]{shown(r.category or '–')}[/]", "→ " + shown_name(r.replacement or "[…]"),
+                   f"{r.count}×", "" if r.decision else "[magenta]not reviewed[/]") for r in replaced])
+
+
+def _rows(rows: list[tuple[str, ...]]) -> Padding:
+    """Markup rows as aligned columns, indented, without borders; the first column wraps when long."""
+    from rich.padding import Padding
+    from rich.table import Table
+
+    table = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False)
+    for number in range(len(rows[0]) if rows else 0):
+        table.add_column(max_width=34 if number == 0 else None,
+                         justify="right" if rows and rows[0][number].endswith("×") else "left")
+    for row in rows:
+        table.add_row(*row)
+    return Padding(table, (0, 0, 0, 4), expand=False)
+
+
 def _show_unreviewed(found: Exposure) -> None:
     if not found.unreviewed:
         console.print("\n[green]✓[/] Every identifier has a decision.")
         return
     console.print(f"\n[bold]Not reviewed yet[/]: {_plural(len(found.unreviewed), 'identifier')} "
                   "(replaced meanwhile) → qcode anonymise --review")
-    for item in found.unreviewed[:LISTED]:
-        console.print(f"  {shown_name(item.text)}  [dim]{shown(item.category)}[/]  {item.count}×")
+    console.print(_rows([(shown_name(item.text), f"[dim]{shown(item.category)}[/]", f"{item.count}×",
+                          f"in {_plural(len(item.fragment_ids), 'fragment')}") for item in found.unreviewed[:LISTED]]))
     if len(found.unreviewed) > LISTED:
-        console.print(f"  [dim]… and {len(found.unreviewed) - LISTED} more (--json lists all)[/]")
+        console.print(f"    [dim]… and {len(found.unreviewed) - LISTED} more (--json lists all)[/]")
 
 
 def _show_risks(risks: list | None, attribute: str | None) -> None:
