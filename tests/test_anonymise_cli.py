@@ -32,7 +32,7 @@ def coded(study, *words: str, coder: str = "anna") -> None:
     (("--scan", "--accept-attribution", "jongerenwerker, 29 jaar"), "--scan and --accept-attribution cannot be"),
     (("--report", "--all"), "--all goes with --review, not with --report"),
     (("--review", "--json"), "--json goes with --report or --scan, not with --review"),
-    (("--scan", "--attribute", "age"), "--attribute goes with --report or --accept-attribution"),
+    (("--scan", "--attribute", "age"), "--attribute goes with --report, not with --scan"),
 ], ids=["nothing", "two modes", "scan and accept", "all", "json", "attribute"])
 def test_a_wrong_combination_is_refused_before_anything_is_done(anon_study, args, says):
     result = run(anon_study, *args)

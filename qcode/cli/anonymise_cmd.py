@@ -40,8 +40,8 @@ def anonymise(
         "--accept-attribution", metavar="TEXT",
         help="Let exports print this attribution as it is, e.g. \"jongerenwerker, 29 jaar\".")] = None,
     attribute: Annotated[Optional[str], typer.Option(
-        help="With --report or --accept-attribution: the attributes exports print with a quote, "
-             "comma-separated, as given to report and export quotes: former_role,age.")] = None,
+        help="With --report: the attributes your exports print with a quote, comma-separated, as given "
+             "to report and export quotes: former_role,age.")] = None,
     coder: Annotated[Optional[str], typer.Option(
         help="Who decides (recorded with each decision and in the change log); default: your login name.")
                      ] = None,
@@ -70,7 +70,7 @@ anonimiseren.yaml), e edit the replacement label, z undo, arrows to move, ? help
     _check_combination(mode, everything=everything, as_json=as_json, attribute=attribute)
     project = open_project(ctx)
     if mode == "--accept-attribution":
-        _accept(project, accept or "", attribute, _decider(coder))
+        _accept(project, accept or "", _decider(coder))
         return
     scanned = _scan(project, quiet=as_json)
     if mode == "--scan":
@@ -98,8 +98,8 @@ def _check_combination(mode: str, *, everything: bool, as_json: bool, attribute:
     if as_json and mode not in ("--report", "--scan"):
         raise UsageError(f"--json goes with --report or --scan, not with {mode}",
                          hint="qcode anonymise --report --json")
-    if attribute is not None and mode not in ("--report", "--accept-attribution"):
-        raise UsageError(f"--attribute goes with --report or --accept-attribution, not with {mode}",
+    if attribute is not None and mode != "--report":
+        raise UsageError(f"--attribute goes with --report, not with {mode}",
                          hint="qcode anonymise --report --attribute former_role,age")
 
 
@@ -291,8 +291,8 @@ def _show_risks(risks: list | None, attribute: str | None) -> None:
         else:
             console.print(f"  – {shown_name(attribution)}: {fits} → printed as '{shown_name(risk.coarsened)}'")
     if risky:
-        console.print("  [dim]To print one as it is: qcode anonymise --accept-attribution \"…\" "
-                      f"--attribute {shown(attribute or '')}[/]")
+        example = ", ".join(risky[0].values)
+        console.print(f"  [dim]To print one as it is: qcode anonymise --accept-attribution \"{shown_name(example)}\"[/]")
 
 
 def _report_json(found: Exposure, risks: list | None, attribute: str | None, scanned: int) -> dict:
@@ -313,7 +313,7 @@ def _report_json(found: Exposure, risks: list | None, attribute: str | None, sca
     }
 
 
-def _accept(project: Project, attribution: str, attribute: str | None, by: str) -> None:
+def _accept(project: Project, attribution: str, by: str) -> None:
     if not attribution.strip():
         raise UsageError("--accept-attribution needs the attribution as --report prints it",
                          hint='e.g. --accept-attribution "jongerenwerker, 29 jaar"')
