@@ -218,7 +218,8 @@ def _attribution_risks(project: Project, attribute: str | None) -> list | None:
     try:
         from qcode.anonymise.attribution_risk import attribution_risks
     except ImportError:  # TODO(anon-risk): remove once attribution_risk.py is on main
-        return []
+        err_console.print("[yellow]Attribution risk is not available in this version of qcode.[/]")
+        return None
     return attribution_risks(project, chosen)
 
 
