@@ -466,8 +466,11 @@ class Project:
         return aggregate.quotes(self.conn, aggregate.require_codings(self.conn, coder), list(codes) or None)
 
     def export_quotes(self, path: Path | str, *, coder: str | None = None, codes: Sequence[str] = (),
-                      attributes: Sequence[str] = (), fmt: str | None = None, question: str | None = None) -> int:
-        """Write the quote sheet (.xlsx/.csv/.docx); returns the number of quotes."""
+                      attributes: Sequence[str] = (), fmt: str | None = None, question: str | None = None,
+                      coarsen_attributions: bool = True) -> int:
+        """Write the quote sheet (.xlsx/.csv/.docx); returns the number of quotes. An attribution (and its
+        attribute columns) that fits fewer than three participants is coarsened unless `coarsen_attributions`
+        is off (`--no-anonymise`)."""
         path, guard = Path(path), self.output_guard()
         outputs.check_target(path, guard)  # a protected file is refused as such, whatever its extension
         fmt = outputs.format_for(path, fmt, quote_sheets.FORMATS, path.suffix.lstrip(".").lower() or "xlsx")
@@ -480,7 +483,8 @@ class Project:
         if question is not None:
             wanted = queries.resolve_question(self.conn, question)
             quotes = [q for q in quotes if q.question == wanted]
-        return quote_sheets.write(quotes, labels, attributes, path, fmt, guard,
+        attributor = attribution.Attributor(self.conn, attributes, coarsen=coarsen_attributions)
+        return quote_sheets.write(quotes, labels, attributor, path, fmt, guard,
                                   quote_choice.sheet_columns(self.conn, who, quotes))
 
     def import_quotes(self, path: Path | str, *, by: str | None = None) -> quote_import.QuotesImport:

@@ -237,13 +237,24 @@ def test_quote_sheets_attribute_quotes_as_the_report_does(coded, tmp_path):
 
     import docx
 
+    def sheet_rows() -> dict[str, dict]:
+        with (tmp_path / "citaten.csv").open(encoding="utf-8-sig", newline="") as handle:
+            return {row["participant"]: row for row in csv.DictReader(handle)}
+
+    # four participants: every attribution fits one, so by default both print the participant's code
     coded.export_quotes(tmp_path / "citaten.csv", coder="anna", attributes=("former_role", "age"))
-    with (tmp_path / "citaten.csv").open(encoding="utf-8-sig", newline="") as handle:
-        rows = {row["participant"]: row for row in csv.DictReader(handle)}
-    assert rows["U01"]["attribution"] == "jongerenwerker, 29 jaar"
+    assert sheet_rows()["U01"]["attribution"] == "U01"
+    assert (sheet_rows()["U01"]["former_role"], sheet_rows()["U01"]["age"]) == ("", "")
     text = coded.report(ReportOptions(coder="anna", attributes=("former_role", "age")), "md").read_text(encoding="utf-8")
+    assert "> – U01" in text and "> – jongerenwerker" not in text
+    coded.export_quotes(tmp_path / "citaten.csv", coder="anna", attributes=("former_role", "age"),
+                        coarsen_attributions=False)
+    assert sheet_rows()["U01"]["attribution"] == "jongerenwerker, 29 jaar"
+    text = coded.report(ReportOptions(coder="anna", attributes=("former_role", "age"), coarsen_attributions=False),
+                        "md").read_text(encoding="utf-8")
     assert "> – jongerenwerker, 29 jaar" in text
-    coded.export_quotes(tmp_path / "citaten.docx", coder="anna", attributes=("former_role", "age"))
+    coded.export_quotes(tmp_path / "citaten.docx", coder="anna", attributes=("former_role", "age"),
+                        coarsen_attributions=False)
     paragraphs = [p.text for p in docx.Document(str(tmp_path / "citaten.docx")).paragraphs]
     assert any(p.startswith("“De belangrijkste reden was dat ik niet verder kon groeien") and
                p.endswith("” – jongerenwerker, 29 jaar") for p in paragraphs)

@@ -495,3 +495,16 @@ def _anonymise(conn: sqlite3.Connection) -> None:
                  "WHEN old.text IS NOT new.text BEGIN "
                  "DELETE FROM anonymise_scans WHERE fragment_id = old.id; "
                  "DELETE FROM anonymise_findings WHERE fragment_id = old.id; END")
+
+
+@migration("0013_attribution_acceptances")
+def _attribution_acceptances(conn: sqlite3.Connection) -> None:
+    """Attributions the researcher accepted as they are ('jongerenwerker, 29 jaar'), which exports then
+    print uncoarsened (`qcode.anonymise.attribution_risk`). Keyed by the text as compared (case, spaces and
+    dashes folded), with the text as typed beside it."""
+    conn.execute("CREATE TABLE IF NOT EXISTS attribution_acceptances ("
+                 " key TEXT PRIMARY KEY,"
+                 " text TEXT NOT NULL,"
+                 " accepted_by TEXT NOT NULL,"
+                 " accepted_at TEXT NOT NULL"
+                 ") WITHOUT ROWID")

@@ -57,10 +57,17 @@ class ChapterData:
     conclusion_number: int
     method: Callable[[], str]
     codes: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # id → (label, parent)
+    attributor: attribution_mod.Attributor | None = None  # None: coarsened where an attribution could identify
 
     def __post_init__(self) -> None:
         self.codes = {code: (label, parent) for code, label, parent in
                       self.conn.execute("SELECT id, label, parent_id FROM codes")}
+        if self.attributor is None:
+            self.attributor = attribution_mod.Attributor(self.conn, self.attributes, lang=self.lang)
+
+    def attribute(self, quote: Any) -> str:
+        """Who said a quote, as this report prints it ('jongerenwerker, 25–34 jaar')."""
+        return self.attributor(quote.attributes, quote.participant)  # type: ignore[misc]
 
     def kind(self, code: str) -> str:
         """reason or context, from the codebook (a sub-code may differ from its theme)."""
@@ -224,7 +231,7 @@ class Filler:
         self.quotes.append(quote)
 
     def _print(self, quote: ChapterQuote) -> str:
-        who = attribution_mod.attribution(quote.attributes, self.data.attributes, quote.participant, self.data.lang)
+        who = self.data.attribute(quote)
         return f"> *“{escape(quote.text)}”*\n>\n> – {escape(who)}"
 
     def _require_code(self, code: str) -> None:

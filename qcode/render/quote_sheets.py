@@ -14,7 +14,7 @@ from qcode.quote_choice import SheetColumns
 from qcode.errors import UsageError
 from qcode.outputs import Guard, writing, xlsx_row, xml_text
 from qcode.records import seconds_as_clock
-from qcode.render.attribution import attribution
+from qcode.render.attribution import Attributor
 from qcode.tables import write_csv
 
 FORMATS = ("xlsx", "csv", "docx")
@@ -34,11 +34,13 @@ def attribute_column(attribute: str) -> str:
     return f"{attribute} (attribute)" if attribute in own else attribute
 
 
-def rows(quotes: list[Quote], labels: dict[str, str], attributes: tuple[str, ...],
+def rows(quotes: list[Quote], labels: dict[str, str], attributor: Attributor,
          decisions: list[SheetColumns]) -> list[dict]:
+    """The attribute columns and the attribution as `attributor` prints them (coarsened alike)."""
     return [{"theme": labels.get(q.theme, q.theme), "code": q.code, "code_label": labels.get(q.code, q.code),
-             "participant": q.participant, **{attribute_column(a): q.attributes.get(a, "") for a in attributes},
-             ATTRIBUTION: attribution(q.attributes, attributes, q.participant),
+             "participant": q.participant,
+             **{attribute_column(a): value for a, value in attributor.columns(q.attributes).items()},
+             ATTRIBUTION: attributor(q.attributes, q.participant),
              "opnemen": d.opnemen, "volgorde": d.volgorde, "citaat": d.citaat,
              "transcript": q.transcript, "turn": q.turn, "timestamp": seconds_as_clock(q.timestamp),
              "text": q.text, "main": int(q.main), "star": int(q.star), "memo": q.memo or "", "coder": q.coder,
@@ -46,18 +48,19 @@ def rows(quotes: list[Quote], labels: dict[str, str], attributes: tuple[str, ...
             for q, d in zip(quotes, decisions, strict=True)]
 
 
-def write(quotes: list[Quote], labels: dict[str, str], attributes: tuple[str, ...], path: Path, fmt: str,
+def write(quotes: list[Quote], labels: dict[str, str], attributor: Attributor, path: Path, fmt: str,
           guard: Guard | None = None, decisions: list[SheetColumns] | None = None) -> int:
-    """`decisions`: each quote's `opnemen`, `volgorde`, `citaat` and coding (`quote_choice.sheet_columns`)."""
+    """`decisions`: each quote's `opnemen`, `volgorde`, `citaat` and coding (`quote_choice.sheet_columns`);
+    `attributor`: who said each quote, coarsened or not, over the attributes it was made for."""
     if fmt not in FORMATS:
         raise UsageError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if not quotes:
         raise UsageError("no coded fragments match", hint="check --coder and --code with 'qcode codings'")
-    attributes = tuple(dict.fromkeys(attributes))  # checked by the caller (`attribution.check_attributes`)
+    attributes = attributor.chosen  # checked by the caller (`attribution.check_attributes`)
     columns = [*BASE_COLUMNS, *map(attribute_column, attributes), ATTRIBUTION, *DECISION_COLUMNS, *TAIL_COLUMNS]
     if any(q.question for q in quotes):  # a survey: each answer's question, and no main reasons to mark
         columns = ["vraag", *(c for c in columns if c != "main")]
-    table = rows(quotes, labels, attributes, decisions if decisions is not None else
+    table = rows(quotes, labels, attributor, decisions if decisions is not None else
                  [SheetColumns(0, "", None, q.text) for q in quotes])
     with writing(path, guard) as temporary:
         if fmt == "csv":

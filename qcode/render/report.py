@@ -67,6 +67,7 @@ class ReportOptions:
     chart: Path | None = None
     counts: str = "soft"
     reference_doc: Path | None = None  # the house style for Word (checked by `documents.check_reference_doc`)
+    coarsen_attributions: bool = True  # False (--no-anonymise): every attribution as it is, however rare
 
 
 @dataclass
@@ -107,7 +108,8 @@ def build(conn, options: ReportOptions, text_dir: Path) -> Report:
     themes = aggregate.themes(conn, coder)
     data = placeholders.ChapterData(conn, coder, total, survey, options.lang, attributes, options.max_quotes,
                                     options.counts, themes, options.start + 1,
-                                    lambda: methods.method_paragraph(conn, coder, options.lang))
+                                    lambda: methods.method_paragraph(conn, coder, options.lang),
+                                    attributor=attributor(conn, attributes, options))
     report = Report(options.start, coder, total, survey, [], aggregate.ranked(themes), None,
                     Markdown(options.start + 1), link(str(options.chart)) if options.chart else None)
     for theme in themes:
@@ -134,6 +136,11 @@ def build(conn, options: ReportOptions, text_dir: Path) -> Report:
     return report
 
 
+def attributor(conn, attributes: tuple[str, ...], options: ReportOptions) -> attribution.Attributor:
+    """Who said each quote, for one report: coarsened unless `options.coarsen_attributions` is off."""
+    return attribution.Attributor(conn, attributes, lang=options.lang, coarsen=options.coarsen_attributions)
+
+
 def _section(theme: aggregate.Theme, number: str, data: placeholders.ChapterData, text_dir: Path, report: Report,
              level: int) -> Section:
     from qcode import quote_choice
@@ -155,8 +162,7 @@ def _section(theme: aggregate.Theme, number: str, data: placeholders.ChapterData
     sentence = placeholders.count_sentence(theme.count.participants, theme.count.main, data.total,
                                            kind=placeholders.kind_of(theme), survey=data.survey, lang=data.lang,
                                            counts=data.counts)
-    quotes = [QuoteItem(escape(q.text), attribution.attribution(q.attributes, data.attributes, q.participant,
-                                                                data.lang), q.star, q.main) for q in filler.quotes]
+    quotes = [QuoteItem(escape(q.text), data.attribute(q), q.star, q.main) for q in filler.quotes]
     return Section(number, theme.id, theme.chapter or theme.label, expanded.text, Markdown(sentence), theme.count,
                    quotes)
 

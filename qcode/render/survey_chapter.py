@@ -302,7 +302,7 @@ def _percent(part: int, whole: int) -> int:
 def build(conn, options, text_dir: Path):  # type: ignore[no-untyped-def]
     """The survey's Report: a section per open question, from its own file."""
     from qcode.render import attribution
-    from qcode.render.report import Report, Section
+    from qcode.render.report import Report, Section, attributor
 
     coder = aggregate.require_codings(conn, options.coder)
     attributes = attribution.check_attributes(conn, options.attributes)
@@ -310,7 +310,8 @@ def build(conn, options, text_dir: Path):  # type: ignore[no-untyped-def]
     everyone = max((q.counts.respondents for q in found), default=aggregate.participant_total(conn))
     themes = aggregate.themes(conn, coder)
     data = placeholders.ChapterData(conn, coder, everyone, True, options.lang, attributes, options.max_quotes,
-                                    "exact", themes, options.start + 1, lambda: "")
+                                    "exact", themes, options.start + 1, lambda: "",
+                                    attributor=attributor(conn, attributes, options))
     report = Report(options.start, coder, everyone, True, [], [], None, Markdown(options.start + 1),
                     None)
     tables = Tables(options.start)
