@@ -13,8 +13,9 @@ that bands one age bands them all, so no reader can tell a banded age from an ex
   bands of 10 ('25–34 jaar', the CBS classes); bands of 20 ('25–44 jaar'); two groups split near the
   middle ('jonger dan 40 jaar' / '40 jaar of ouder'); left out. At the band levels an end band with fewer
   than k participants is merged inward ('jonger dan 35 jaar', '55 jaar of ouder').
-- anything else — exact; values fewer than k participants have grouped ('andere functie', 'overig');
-  values fewer than 2k have grouped; left out.
+- anything else — exact; values fewer than k participants have grouped ('andere functie', 'overig'),
+  the smallest other values joining the group while it holds fewer than k; the same for values fewer
+  than 2k have; left out.
 
 A level that would put everyone in one group counts as leaving the attribute out. Of all combinations of
 levels under which every printed attribution fits at least k participants, the one chosen leaves out the
@@ -239,13 +240,18 @@ def _open(key: str, bound: int, *, below: bool, lang: str) -> str:
 
 
 def _group_levels(key: str, values: list[str], k: int, lang: str) -> list[Level]:
+    """Values fewer than `threshold` participants have, grouped; while that group holds fewer than k, the
+    smallest other value joins it (the first in alphabetical order among equals)."""
     counts = Counter(values)
     other = _other_label(key, values, lang)
     levels = []
     for threshold in (k, 2 * k):
-        kept = frozenset(v for v, n in counts.items() if n >= threshold)
+        kept = sorted((v for v, n in counts.items() if n >= threshold), key=lambda v: (counts[v], v))
+        grouped = len(values) - sum(counts[v] for v in kept)
+        while kept and 0 < grouped < k:
+            grouped += counts[kept.pop(0)]
         levels.append(Level("grouped", threshold,
-                            lambda value, kept=kept: value if value in kept else other))
+                            lambda value, kept=frozenset(kept): value if value in kept else other))
     return levels
 
 

@@ -130,6 +130,5 @@ class Attributor:
         if not self.changed or self.coarsening is None:
             return None
         count = len(self.changed)
-        return (f"attributions coarsened: {count} {'fits' if count == 1 else 'fit'} fewer than "
-                f"{self.coarsening.k} participants ({self.coarsening.describe()}; see qcode anonymise --report, "
-                f"or accept one with --accept-attribution)")
+        return (f"attributions coarsened so that each fits at least {self.coarsening.k} participants: {count} "
+                f"printed otherwise ({self.coarsening.describe()}); see qcode anonymise --report")
