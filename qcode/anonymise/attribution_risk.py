@@ -21,7 +21,9 @@ A level that would put everyone in one group counts as leaving the attribute out
 levels under which every printed attribution fits at least k participants, the one chosen leaves out the
 fewest attributes, then takes the fewest steps in all; on a tie the attribute named last in `--attribute`
 is widened first (the first one named matters most to the researcher). Leaving every attribute out always
-fits: then the participant's code is printed, as without `--attribute`.
+fits: then the participant's code is printed, as without `--attribute`. (With more than MAX_COMBINATIONS
+combinations — five attributes or more — it widens one step at a time instead: each time the step that
+leaves out the fewest attributes and leaves the fewest participants unfitting.)
 
 An attribution the researcher accepted (`accept_attribution`) is printed as it is; its participants are
 left out of the counting, since a reader can tell them apart from the coarsened ones.
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import re
 import sqlite3
 from collections import Counter
@@ -46,6 +49,7 @@ ACCEPTED_ACTION = "attribution accepted"
 WITHDRAWN_ACTION = "attribution acceptance withdrawn"
 NUMBER = re.compile(r"\d{1,3}")
 BAND_WIDTHS = (5, 10, 20)
+MAX_COMBINATIONS = 5000  # beyond this many, widen one step at a time (five or more attributes)
 OTHER = {  # the group of rare values, by what the attribute's name says it holds
     "functie": {"nl": "andere functie", "en": "other role"},
     "organisatie": {"nl": "andere organisatie", "en": "other organisation"},
@@ -296,8 +300,25 @@ def _first_fitting(columns: list[list[str | None]], scales: list[list[Level]], k
         left_out = sum(i == len(scale) - 1 for i, scale in zip(node, scales))
         return left_out, sum(node), node
 
+    def printed(node: tuple[int, ...]) -> list[list[str | None]]:
+        return [labelled[a][i] for a, i in enumerate(node) if i < len(scales[a]) - 1]
+
+    def fits(node: tuple[int, ...]) -> bool:
+        return _fits(printed(node), k)
+
+    def unfit(node: tuple[int, ...]) -> int:  # participants whose attribution fits fewer than k
+        rows = list(zip(*printed(node)))
+        fitting = _fitting(rows)
+        return sum(1 for row in rows if fitting.get(row, k) < k)
+
+    if math.prod(len(scale) for scale in scales) > MAX_COMBINATIONS:  # many attributes: one step at a time
+        node = tuple(0 for _ in scales)
+        while not fits(node):
+            steps = [node[:a] + (i + 1,) + node[a + 1:] for a, i in enumerate(node) if i < len(scales[a]) - 1]
+            node = min(steps, key=lambda step: (cost(step)[0], unfit(step), step))
+        return node
     for node in sorted(itertools.product(*(range(len(scale)) for scale in scales)), key=cost):
-        if _fits([labelled[a][i] for a, i in enumerate(node)], k):
+        if fits(node):
             return node
     raise AssertionError("leaving every attribute out always fits")  # pragma: no cover
 
@@ -316,13 +337,18 @@ def _fitting(rows: list[tuple[str | None, ...]]) -> dict[tuple[str | None, ...],
     fits everyone who agrees on the parts it prints: a reader cannot tell whose value is missing.
     One with nothing to print (the participant's code) is no attribution and left out."""
     counts = Counter(rows)
+    by_parts: dict[tuple[int, ...], Counter] = {}  # the attributions over some of the attributes only
     fitting = {}
     for row, n in counts.items():
-        if all(part is None for part in row):
+        present = tuple(i for i, part in enumerate(row) if part is not None)
+        if not present:
             continue
-        if None in row:
-            n = sum(m for other, m in counts.items()
-                    if all(part is None or part == theirs for part, theirs in zip(row, other)))
+        if len(present) < len(row):
+            if present not in by_parts:
+                by_parts[present] = Counter()
+                for other, m in counts.items():
+                    by_parts[present][tuple(other[i] for i in present)] += m
+            n = by_parts[present][tuple(row[i] for i in present)]
         fitting[row] = n
     return fitting
 
