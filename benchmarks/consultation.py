@@ -249,11 +249,41 @@ def write_questions(path: Path) -> None:
             writer.writerow([question, text])
 
 
+# What some respondents of the example wrote beyond the stock sentences: the names, places, phone numbers
+# and e-mail addresses people put in an open answer (all invented), for the test that no export of the
+# example carries them (tests/test_example_identifiers.py). (respondent, question) → (words, the words as written)
+EXAMPLE_DETAILS: dict[tuple[str, str], tuple[str, str]] = {
+    ("R0078", "V07"): ("met een partner kost veel tijd.", "met het wijkteam Kievitshoek kost veel tijd."),
+    ("R0133", "V07"): ("werk ik prettig samen.", "werk ik prettig samen, vooral met Jeroen van de GGD."),
+    ("R0027", "V12"): ("andere formulieren en andere cijfers.",
+                       "andere formulieren en andere cijfers, en de gemeente Dalvoorde spant de kroon."),
+    ("R0157", "V15"): ("als de aanbesteding wisselt.", "als Stichting Welzijn Vlietbergen de aanbesteding verliest."),
+    ("R0079", "V15"): ("op de werkvloer zien.", "op de werkvloer zien, zoals Marja de Boer dat vroeger deed."),
+    ("R0041", "V15"): ("na te denken over een casus.",
+                       "na te denken over een casus. Voor een toelichting kunt u mij bellen: 06-23 84 61 07."),
+    ("R0120", "V12"): ("ook wat niemand ooit leest.",
+                       "ook wat niemand ooit leest. Mail gerust als u meer wilt weten: w.hendriks@buurtwerkdalvoorde.nl"),
+}
+
+
+def with_details(rows: list[dict[str, object]], codings: list[tuple[str, str, str, list[str]]],
+                 details: dict[tuple[str, str], tuple[str, str]]) -> tuple[list, list]:
+    """The sheet and its codings with some answers worded as `details` says (their categories unchanged)."""
+    texts = {}
+    for row in rows:
+        for question in QUESTIONS:
+            if (row["respondent"], question) in details:
+                words, written = details[(str(row["respondent"]), question)]
+                assert words in str(row[question]), (row["respondent"], question)
+                row[question] = texts[(row["respondent"], question)] = str(row[question]).replace(words, written)
+    return rows, [(r, q, texts.get((r, q), text), chosen) for r, q, text, chosen in codings]
+
+
 def example() -> None:
     """The example study's consultation: 160 respondents, three open questions, coded by anna."""
     folder = REPO / "transcripts" / "survey"
     folder.mkdir(parents=True, exist_ok=True)
-    rows, codings = build(160, SENTENCES, seed=12, answer_rate=0.78)
+    rows, codings = with_details(*build(160, SENTENCES, seed=12, answer_rate=0.78), EXAMPLE_DETAILS)
     write_sheet(folder / "consultatie.xlsx", rows, list(QUESTIONS), QUESTIONS)
     write_questions(folder / "vragen.csv")
     write_codings(folder / "consultatie-codering-anna.csv", "consultatie.xlsx", codings, "anna")

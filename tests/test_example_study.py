@@ -31,6 +31,7 @@ def example(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("example")
     for part in ("codebooks", "transcripts", "exports", "tekst"):
         shutil.copytree(REPO / part, folder / part)
+    shutil.copy(REPO / "anonimiseren.yaml", folder)  # the example's lists of what is and is not replaced
     runner = CliRunner()
     cwd = os.getcwd()
     os.chdir(folder)  # .ci/example runs in the repository's top folder
