@@ -4,7 +4,7 @@ from __future__ import annotations
 import shutil
 
 from qcode import Project
-from qcode.db import MIGRATIONS, connect, migrate, schema_version
+from qcode.db import MIGRATIONS, connect, migrate, schema_version, transaction
 
 from conftest import DATA
 
@@ -62,3 +62,25 @@ def test_a_project_made_before_anonymising_gets_its_tables_and_can_be_scanned(tm
                              "(SELECT MIN(id) FROM fragments)")
         assert scan(project) == 1
         assert "Stichting Buurtzorg Oost" in {i.text for i in identifiers(project)}
+
+
+def test_coding_ids_are_never_issued_twice_also_in_a_project_made_before(tmp_path):
+    """A removed last coding's id stays its own: a chapter's [[citaat ID]] never quotes other words."""
+    folder = tmp_path / "oud"
+    shutil.copytree(DATA / "schema-0001", folder)
+    with Project.open(folder) as project:
+        [(kept, fragment)] = project.conn.execute("SELECT id, fragment_id FROM codings").fetchall()
+        other = next(f.id for f in project.fragments(role="participant") if f.id != fragment)
+        with transaction(project.db):
+            project.conn.execute("INSERT INTO codings (fragment_id, code_id, coder, created_at, updated_at) "
+                                 "VALUES (?, 'registratie', 'anna', 'nu', 'nu')", (other,))
+        [removed] = [row[0] for row in project.conn.execute("SELECT id FROM codings WHERE fragment_id = ?", (other,))]
+        assert removed > kept
+        with transaction(project.db):
+            project.conn.execute("DELETE FROM codings WHERE id = ?", (removed,))
+            project.conn.execute("INSERT INTO codings (fragment_id, code_id, coder, created_at, updated_at) "
+                                 "VALUES (?, 'registratie', 'bram', 'nu', 'nu')", (other,))
+        [new] = [row[0] for row in project.conn.execute("SELECT id FROM codings WHERE coder = 'bram'")]
+        assert new > removed
+        assert project.conn.execute("SELECT id FROM codings WHERE coder = 'anna'").fetchall() == [(kept,)]
+    assert migrate(connect(folder / "qcode.db")) == []

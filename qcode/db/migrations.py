@@ -508,3 +508,44 @@ def _attribution_acceptances(conn: sqlite3.Connection) -> None:
                  " accepted_by TEXT NOT NULL,"
                  " accepted_at TEXT NOT NULL"
                  ") WITHOUT ROWID")
+
+
+@migration("0014_stable_coding_ids", rebuilds_tables=True)
+def _stable_coding_ids(conn: sqlite3.Connection) -> None:
+    """Coding ids are never issued twice, as fragment ids are not (0003).
+
+    A chapter's `[[citaat 512]]` and a quote sheet's decisions name a coding by its id; without
+    AUTOINCREMENT SQLite gave a removed last coding's id to the next one, so the placeholder quoted
+    other words without a warning. The table is rebuilt with AUTOINCREMENT (same ids, same rows); the
+    counter starts above every coding id a quote decision has named. Safe to run twice.
+    """
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'codings' AND sql LIKE '%AUTOINCREMENT%'").fetchone():
+        return
+    conn.execute(_CODINGS_AUTOINCREMENT)
+    columns = "id, fragment_id, code_id, coder, main, star, memo, span_start, span_end, created_at, updated_at"
+    conn.execute(f"INSERT INTO codings_autoincrement ({columns}) SELECT {columns} FROM codings")
+    conn.execute("DROP TABLE codings")
+    conn.execute("ALTER TABLE codings_autoincrement RENAME TO codings")
+    conn.execute("CREATE INDEX codings_code ON codings(code_id)")
+    conn.execute("CREATE INDEX codings_coder ON codings(coder, fragment_id)")
+    conn.execute("DELETE FROM sqlite_sequence WHERE name = 'codings'")
+    conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('codings', max("
+                 "(SELECT coalesce(max(id), 0) FROM codings), "
+                 "(SELECT coalesce(max(coding_id), 0) FROM quote_decisions)))")
+
+
+_CODINGS_AUTOINCREMENT = """
+CREATE TABLE codings_autoincrement (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    fragment_id INTEGER NOT NULL REFERENCES fragments(id),
+    code_id TEXT NOT NULL REFERENCES codes(id) ON UPDATE CASCADE,
+    coder TEXT NOT NULL,
+    main INTEGER NOT NULL DEFAULT 0,
+    star INTEGER NOT NULL DEFAULT 0,
+    memo TEXT,
+    span_start INTEGER,
+    span_end INTEGER,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (fragment_id, code_id, coder)
+)"""
