@@ -234,6 +234,7 @@ def test_at_80_by_24_the_codings_and_the_key_bar_stay_visible(coder_study):
 
 def test_the_key_bar_at_80_columns_shows_the_keys_used_most(coder_study):
     async def script(pilot, app):
+        await until(pilot, lambda: "Quit" in app.export_screenshot().replace("&#160;", " "), "the key bar drawn")
         return app.export_screenshot()
     svg = drive(coder_study, script, size=(80, 24)).replace("&#160;", " ")
     for text in ("Next", "Previous", "Filter", "Main reason", "Star", "Memo", "Undo", "Help", "Quit"):
