@@ -3,6 +3,7 @@ instead, and the attributions the researcher accepts as they are."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -222,3 +223,31 @@ def test_a_project_made_before_acceptances_gets_the_table(tmp_path):
         [(name, step)] = [(n, s) for n, s in MIGRATIONS if n.endswith("_attribution_acceptances")]
         step(project.conn)  # safe to run twice
         assert project.conn.execute("SELECT count(*) FROM attribution_acceptances").fetchone() == (0,)
+
+
+def test_the_cli_reports_the_risks_and_accepts_one(study):
+    from typer.testing import CliRunner
+
+    from qcode.cli import app
+
+    def run(*args: str):
+        return CliRunner().invoke(app, ["--project", str(study.root), "anonymise", *args], catch_exceptions=False)
+
+    shown = run("--report", "--attribute", "rol,leeftijd")
+    assert shown.exit_code == 0, shown.output
+    said = " ".join(shown.output.split())
+    assert "jongerenwerker, 29 jaar: fits 2 participants → printed as 'andere functie, 25–44 jaar'" in said
+    assert "opbouwwerker, 51 jaar: fits 1 participant → printed as 'andere functie, 45–64 jaar'" in said
+    made = CliRunner().invoke(app, ["--project", str(study.root), "report", "--coder", "anna", "--attribute",
+                                    "rol,leeftijd", "-o", str(study.root / "rapport.md")], catch_exceptions=False)
+    assert made.exit_code == 0, made.output
+    assert re.search(r"attributions coarsened so that each fits at least 3 participants: \d+ printed otherwise "
+                     r"\(rol values of fewer than 6 participants grouped, ages in bands of 20\)",
+                     " ".join(made.output.split()))  # as many as the quotes the report prints
+    accepted = run("--accept-attribution", "jongerenwerker, 29 jaar", "--coder", "sanne")
+    assert accepted.exit_code == 0, accepted.output
+    data = json.loads(run("--report", "--attribute", "rol,leeftijd", "--json").output)["attribution_risk"]
+    [risk] = [r for r in data["risks"] if r["attribution"] == "jongerenwerker, 29 jaar"]
+    assert risk["accepted"] and risk["printed_as"] == "jongerenwerker, 29 jaar"
+    refused = run("--accept-attribution", "jongerenwerker, 30 jaar", "--coder", "sanne")
+    assert refused.exit_code == 1 and "no participant has that attribution" in refused.output

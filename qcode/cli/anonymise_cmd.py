@@ -214,12 +214,9 @@ def _attribution_risks(project: Project, attribute: str | None) -> list | None:
         return None
     from qcode.render.attribution import check_attributes
 
+    from qcode.anonymise.attribution_risk import attribution_risks
+
     check_attributes(project.conn, chosen)
-    try:
-        from qcode.anonymise.attribution_risk import attribution_risks
-    except ImportError:  # TODO(anon-risk): remove once attribution_risk.py is on main
-        err_console.print("[yellow]Attribution risk is not available in this version of qcode.[/]")
-        return None
     return attribution_risks(project, chosen)
 
 
@@ -318,10 +315,8 @@ def _accept(project: Project, attribution: str, by: str) -> None:
     if not attribution.strip():
         raise UsageError("--accept-attribution needs the attribution as --report prints it",
                          hint='e.g. --accept-attribution "jongerenwerker, 29 jaar"')
-    try:
-        from qcode.anonymise.attribution_risk import accept_attribution
-    except ImportError:  # TODO(anon-risk): remove once attribution_risk.py is on main
-        raise UsageError("accepting attributions is not available yet in this version") from None
+    from qcode.anonymise.attribution_risk import accept_attribution
+
     accept_attribution(project, attribution, by=by)
     console.print(f"[green]✓[/] Exports print '{shown_name(attribution.strip())}' as it is from now on "
                   f"(accepted by {shown(by)}).")

@@ -98,6 +98,8 @@ def report(ctx: typer.Context, coder: CoderOption = None,
         return
     written = project.write_report(options, fmt, output)  # a --format the extension contradicts is refused first
     _show_warnings(written.report.warnings, project.root)
+    if written.report.attribution_note:
+        console.print(f"[dim]{escape(written.report.attribution_note)}[/]")
     console.print(f"[green]✓[/] Wrote {escape(str(written.path))}")
     if keep_style:
         project.set_reference_doc(chosen)

@@ -89,6 +89,7 @@ class Report:
     missing_texts: dict[Path, str] = field(default_factory=dict)  # own-text files to make, with their draft
     uses: list[chapter.Use] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    attribution_note: str | None = None  # English: how many attributions were coarsened (`Attributor.note`)
 
 
 def build(conn, options: ReportOptions, text_dir: Path) -> Report:
@@ -133,6 +134,7 @@ def build(conn, options: ReportOptions, text_dir: Path) -> Report:
     first += [Problem(str(found), hint="export the quote sheet again and decide anew")
               for found in quote_choice.stale_decisions(conn, coder)]
     report.warnings = first + report.warnings
+    report.attribution_note = data.attributor.note() if data.attributor else None
     return report
 
 

@@ -348,4 +348,5 @@ def build(conn, options, text_dir: Path):  # type: ignore[no-untyped-def]
     report.draft_note = None if seen.complete else seen.note(options.lang)
     if not seen.complete:
         report.warnings.insert(0, Problem(seen.message(), hint="code the rest, or pass another --coder"))
+    report.attribution_note = data.attributor.note() if data.attributor else None
     return report
