@@ -251,3 +251,22 @@ def test_the_cli_reports_the_risks_and_accepts_one(study):
     assert risk["accepted"] and risk["printed_as"] == "jongerenwerker, 29 jaar"
     refused = run("--accept-attribution", "jongerenwerker, 30 jaar", "--coder", "sanne")
     assert refused.exit_code == 1 and "no participant has that attribution" in refused.output
+
+
+def test_english_reports_and_numbers_that_are_not_ages(study):
+    ages = coarsening(study, ["leeftijd"], lang="en")
+    assert [ages.printed({"leeftijd": a})[0] for a in ("27", "44", "58")] == ["25–34 years", "35–44 years",
+                                                                             "45 years or older"]
+    # years in the field: bands without 'jaar', the open end as 'of meer'
+    with study.db.conn:
+        for number, (pid, _, _) in enumerate(SHEET):
+            values = json.loads(study.conn.execute("SELECT attributes FROM participants WHERE id = ?",
+                                                   (pid,)).fetchone()[0])
+            values["jaren"] = str([2, 3, 4, 6, 7, 8, 11, 12, 13, 16, 17, 19, 22, 23, 24, 33, 35][number])
+            study.conn.execute("UPDATE participants SET attributes = ? WHERE id = ?", (json.dumps(values), pid))
+    years = coarsening(study, ["jaren"])
+    assert [level.kind for level in years.levels] == ["bands"]
+    # bands of five fit once the two from 30 join the three of 20–24 (an open end band)
+    assert [years.printed({"jaren": n})[0] for n in ("2", "8", "13", "24", "35")] == [
+        "0–4", "5–9", "10–14", "20 of meer", "20 of meer"]
+    assert coarsening(study, ["jaren"], lang="en").printed({"jaren": "24"}) == ("20 or more",)

@@ -10,7 +10,7 @@ The coarsening is one level per chosen attribute, the same for every participant
 that bands one age bands them all, so no reader can tell a banded age from an exact one):
 
 - a number (every value one to three digits: age, years in the field) — exact; bands of 5 ('25–29 jaar');
-  bands of 10 ('25–34 jaar', the CBS classes); bands of 20 ('25–44 jaar'); two groups split near the
+  bands of 10 ('25–34 jaar': ages as the CBS counts them, other numbers '10–19'); bands of 20 ('25–44 jaar'); two groups split near the
   middle ('jonger dan 40 jaar' / '40 jaar of ouder'); left out. At the band levels an end band with fewer
   than k participants is merged inward ('jonger dan 35 jaar', '55 jaar of ouder').
 - anything else — exact; values fewer than k participants have grouped ('andere functie', 'overig'),
@@ -190,10 +190,10 @@ def _number_levels(key: str, numbers: list[int], k: int, lang: str) -> list[Leve
 
 
 def _band_labeller(key: str, numbers: list[int], width: int, k: int, lang: str) -> Callable[[str], str | None]:
-    offset = 0 if width == 5 else 5  # 25–29; 25–34 and 45–64 as the CBS counts ages
+    offset = 5 if is_age(key) and width > 5 else 0  # ages 25–34 and 45–64 as the CBS counts them; else 0–9
 
     def start(number: int) -> int:
-        return (number - offset) // width * width + offset
+        return max(0, (number - offset) // width * width + offset)
 
     counts = Counter(start(n) for n in numbers)
     bands = [[lo, lo + width - 1, counts[lo]] for lo in sorted(counts)]
@@ -214,7 +214,7 @@ def _band_labeller(key: str, numbers: list[int], width: int, k: int, lang: str) 
         if top is not None and number >= top:
             return _open(key, top, below=False, lang=lang)
         lo = start(number)
-        return _range(key, lo, lo + width - 1, lang)
+        return _range(key, lo, (number - offset) // width * width + offset + width - 1, lang)
 
     return label
 
