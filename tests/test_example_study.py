@@ -150,6 +150,9 @@ def test_main_job_writes_the_report_quote_sheets_and_chart(example):
     assert re.search(r"^Voor [^.]* deelnemers? was dit de belangrijkste reden om te vertrekken", report, re.M)
     assert "twaalf" in report  # the number of interviews, in words
     assert "Codering:" not in report and "★" not in report  # no internal words or marks in the chapter
+    # twelve participants, eight roles: the attributions are age bands alone (tests/test_attribution_risk.py)
+    said = set(re.findall(r"^> – (.*)$", report, re.M))
+    assert said <= {"25–34 jaar", "35–44 jaar", "45 jaar of ouder"} and len(said) == 3
     sheets = openpyxl.load_workbook(exports / "citaten.xlsx").sheetnames
     assert sheets[0] == "alle" and len(sheets) > 5
     assert sorted(p.name for p in (exports / "tekst").glob("*.md"))   # the researcher's own-text files
