@@ -150,6 +150,8 @@ def test_an_accepted_attribution_is_stored_logged_and_printed_as_it_is(study):
     assert risks["jongerenwerker, 29 jaar"].coarsened == "jongerenwerker, 29 jaar"
     attribute = Attributor(study.conn, ATTRIBUTES)
     assert attribute({"rol": "jongerenwerker", "leeftijd": "29"}, "P01") == "jongerenwerker, 29 jaar"
+    english = Attributor(study.conn, ATTRIBUTES, lang="en")
+    assert english({"rol": "jongerenwerker", "leeftijd": "29"}, "P01") == "jongerenwerker, 29 years"
     # the others still fit three or more, counted without the two accepted ones
     others = [attribute({"rol": role, "leeftijd": str(age) if age else None}, pid) for pid, role, age in SHEET
               if pid not in ("P01", "P04")]

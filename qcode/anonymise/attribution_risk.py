@@ -106,18 +106,21 @@ class Coarsening:
     k: int
     lang: str
 
+    def is_accepted(self, attributes: Mapping[str, Any]) -> bool:
+        """Whether the participant's attribution as it is was accepted (in Dutch or English: '29 jaar', '29 years')."""
+        return bool(self.accepted) and _is_accepted(attributes, self.chosen, self.accepted)
+
     def printed(self, attributes: Mapping[str, Any]) -> tuple[str, ...]:
         """The parts of a participant's attribution as the export prints them."""
         raw = printed_values(attributes, self.chosen, self.lang)
-        if raw and normalised(", ".join(raw)) in self.accepted:
+        if raw and self.is_accepted(attributes):
             return raw
         return tuple(label for key, level in zip(self.chosen, self.levels)
                      if (value := raw_value(attributes, key)) is not None and (label := level.label(value)) is not None)
 
     def columns(self, attributes: Mapping[str, Any]) -> dict[str, str]:
         """Each attribute's own value as a sheet's column shows it, coarsened alike ('' when left out)."""
-        raw = printed_values(attributes, self.chosen, self.lang)
-        as_it_is = bool(raw) and normalised(", ".join(raw)) in self.accepted
+        as_it_is = self.is_accepted(attributes)
         shown = {}
         for key, level in zip(self.chosen, self.levels):
             value = raw_value(attributes, key)
@@ -131,6 +134,10 @@ class Coarsening:
         """English: 'ages in bands of 10, former_role values of fewer than 3 participants grouped'."""
         widened = [level.describe(key) for key, level in zip(self.chosen, self.levels) if level.kind != "exact"]
         return ", ".join(widened) or "nothing widened"
+
+
+def _is_accepted(attributes: Mapping[str, Any], chosen: tuple[str, ...], accepted: frozenset[str]) -> bool:
+    return any(normalised(", ".join(printed_values(attributes, chosen, lang))) in accepted for lang in YEARS)
 
 
 def normalised(text: str) -> str:
@@ -284,8 +291,7 @@ def coarsening(project_or_conn: Any, chosen: Iterable[str], *, k: int = DEFAULT_
         raise UsageError(f"k must be at least 1, not {k}")
     accepted = frozenset(normalised(a.text) for a in accepted_attributions(conn))
     everyone = participants(conn)
-    counted = [attributes for _, attributes in everyone
-               if not (accepted and normalised(", ".join(printed_values(attributes, chosen, lang))) in accepted)]
+    counted = [attributes for _, attributes in everyone if not (accepted and _is_accepted(attributes, chosen, accepted))]
     columns = [[raw_value(attributes, key) for attributes in counted] for key in chosen]
     scales = [_scale(key, [v for v in column if v is not None], k, lang) for key, column in zip(chosen, columns)]
     node = _first_fitting(columns, scales, k)
@@ -374,7 +380,7 @@ def attribution_risks(project_or_conn: Any, attributes: Iterable[str], *, k: int
         group = members[row]
         printed = tuple(part for part in row if part is not None)
         coarse = ", ".join(plan.printed(group[0][1])) or " / ".join(pid for pid, _ in group)
-        risks.append(AttributionRisk(printed, n, normalised(", ".join(printed)) in plan.accepted, coarse,
+        risks.append(AttributionRisk(printed, n, plan.is_accepted(group[0][1]), coarse,
                                      tuple(pid for pid, _ in group)))
     return sorted(risks, key=lambda r: (r.participants, normalised(r.text)))
 
