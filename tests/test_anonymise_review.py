@@ -104,8 +104,8 @@ def test_the_help_lists_every_key(anon_study):
         await pilot.pause()
         return str(app.screen.query_one("Static").render())
     helped = drive_review(anon_study, script)
-    for key, words in (("r", "replace it"), ("k", "keep it"), ("a", "always replace"), ("n", "never replace"),
-                       ("e", "edit the replacement"), ("z, Ctrl+z", "undo"), ("q", "quit")):
+    for key, words in (("r", "replace it"), ("k", "keep it"), ("a", "always: added to altijd"),
+                       ("n", "never: added to nooit"), ("e", "replacement label"), ("z, Ctrl+z", "undo"), ("q", "quit")):
         assert key in helped and words in helped
 
 

@@ -50,3 +50,7 @@ def test_the_review_of_an_identifier(snap_compare, anon_study):
 
 def test_the_review_after_a_decision(snap_compare, anon_study):
     assert snap_compare(review_app(anon_study), terminal_size=(80, 24), run_before=steady("r", "left"))
+
+
+def test_the_review_help(snap_compare, anon_study):
+    assert snap_compare(review_app(anon_study), terminal_size=(80, 24), run_before=steady("question_mark"))

@@ -28,11 +28,11 @@ DECISION_WORDS = {"replace": "replace", "keep": "keep (never replaced)", "always
                   "never": "never replace (anonimiseren.yaml)"}
 DECISION_STYLES = {"replace": "bold green", "always": "bold green", "keep": "bold yellow", "never": "bold yellow"}
 KEYS_EXPLAINED = [
-    ("r", "replace it in exports (this project)"),
-    ("k", "keep it: not an identifier here (this project)"),
-    ("a", "always replace it: added to altijd in anonimiseren.yaml"),
-    ("n", "never replace it: added to nooit in anonimiseren.yaml"),
-    ("e", "edit the replacement label, e.g. [naam collega]; empty = the category's label"),
+    ("r", "replace it in every export"),
+    ("k", "keep it: it identifies nobody here"),
+    ("a", "always: added to altijd in anonimiseren.yaml"),
+    ("n", "never: added to nooit in anonimiseren.yaml"),
+    ("e", "your own replacement label, e.g. [naam collega]"),
     ("z, Ctrl+z", "undo the last decision of this review"),
     ("→ ↓ space", "next identifier, deciding nothing"),
     ("← ↑ p", "previous identifier"),
@@ -134,8 +134,8 @@ class ReviewApp(App[None]):
             printed = await self._run(self.review.relabel, label)
             if printed is not None:
                 self.notify(visible_line(f"Printed as {printed}."), timeout=2, markup=False)
-        self.push_screen(Prompt(f"Replacement for {visible_line(item.text)} (empty = {category_label(item.category)}):",
-                                item.replacement or "", placeholder="[naam collega]"), answer)
+        self.push_screen(Prompt(f"Replacement for {visible_line(item.text)}:", item.replacement or "",
+                                placeholder=f"e.g. [naam collega]; empty: {category_label(item.category)}"), answer)
 
     async def action_undo(self) -> None:
         undone = await self._run(self.review.undo)
