@@ -144,3 +144,31 @@ def test_the_report_of_a_scanned_project_loads_no_heavy_library(anon_study):
         scan(project)
     top = loaded_modules(anon_study, "anonymise", "--report", "--json")
     assert not top & {*HEAVY, "deduce"}, sorted(top & {*HEAVY, "deduce"})
+
+
+def test_the_report_shows_attributions_fitting_too_few_participants_until_one_is_accepted(anon_study):
+    result = run(anon_study, "--report", "--attribute", "former_role,age")
+    assert result.exit_code == 0, result.output
+    risk = result.output.split("Attribution risk")[1]
+    assert risk.startswith(" (former_role, age): 3 attributions fit fewer than 3 participants")
+    assert re.search(r"– jongerenwerker, 29 jaar: fits 1 participant → printed as '[^']+'", risk)
+    assert 'qcode anonymise --accept-attribution "' in risk
+    accepted = run(anon_study, "--accept-attribution", "Jongerenwerker,  29 jaar", "--coder", "lies")
+    assert accepted.exit_code == 0, accepted.output
+    assert "Exports print 'Jongerenwerker, 29 jaar' as it is from now on (accepted by lies" in accepted.output
+    again = run(anon_study, "--report", "--attribute", "former_role,age")
+    assert "– jongerenwerker, 29 jaar: fits 1 participant → accepted, printed as it is" in again.output
+    data = json.loads(run(anon_study, "--report", "--attribute", "former_role,age", "--json").output)
+    risks = {r["attribution"]: r for r in data["attribution_risk"]["risks"]}
+    assert data["attribution_risk"]["attributes"] == ["former_role", "age"] and data["attribution_risk"]["k"] == 3
+    assert risks["jongerenwerker, 29 jaar"] == {"attribution": "jongerenwerker, 29 jaar",
+                                                 "values": ["jongerenwerker", "29 jaar"], "participants": 1,
+                                                 "accepted": True, "printed_as": "jongerenwerker, 29 jaar"}
+    assert risks["opbouwwerker, 45 jaar"]["printed_as"] != "opbouwwerker, 45 jaar"
+
+
+def test_an_attribution_no_participant_has_is_not_accepted(anon_study):
+    result = run(anon_study, "--accept-attribution", "jongerenwerker, 99 jaar", "--coder", "lies")
+    assert result.exit_code == 1 and "no participant has that attribution" in result.output
+    empty = run(anon_study, "--accept-attribution", "  ")
+    assert empty.exit_code == 1 and "needs the attribution as --report prints it" in empty.output

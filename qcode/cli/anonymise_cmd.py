@@ -104,11 +104,20 @@ def _check_combination(mode: str, *, everything: bool, as_json: bool, attribute:
 
 
 def _decider(coder: str | None) -> str:
-    name = (coder or os.environ.get("USER") or os.environ.get("USERNAME") or "").strip()
+    name = (coder or os.environ.get("USER") or os.environ.get("USERNAME") or _login_name()).strip()
     if not name:
         raise UsageError("qcode cannot tell who decides: no --coder and no login name",
                          hint="give --coder NAME")
     return name
+
+
+def _login_name() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name and no entry in the password database
+        return ""
 
 
 def _has_fragments(project: Project) -> bool:
@@ -208,15 +217,12 @@ def _attributes(value: str | None) -> tuple[str, ...]:
 
 
 def _attribution_risks(project: Project, attribute: str | None) -> list | None:
-    """anon-risk's attribution risks for the chosen attributes; None when none were chosen."""
+    """The attributions over the chosen attributes that fit too few participants; None when none were chosen."""
     chosen = _attributes(attribute)
     if not chosen:
         return None
-    from qcode.render.attribution import check_attributes
-
     from qcode.anonymise.attribution_risk import attribution_risks
 
-    check_attributes(project.conn, chosen)
     return attribution_risks(project, chosen)
 
 
@@ -276,24 +282,43 @@ def _show_risks(risks: list | None, attribute: str | None) -> None:
         console.print("\n[bold]Attribution risk[/]: give the attributes your exports print, e.g. "
                       "--attribute former_role,age, to see which attributions fit too few participants.")
         return
-    risky = [risk for risk in risks if not risk.accepted]
-    console.print(f"\n[bold]Attribution risk[/] ({shown(', '.join(_attributes(attribute)))}):")
+    from qcode.anonymise.attribution_risk import DEFAULT_K as K
+
+    over = shown(", ".join(_attributes(attribute)))
     if not risks:
-        console.print("  [green]✓[/] every attribution fits enough participants.")
+        console.print(f"\n[bold]Attribution risk[/] ({over}): [green]none[/], every attribution fits at least "
+                      f"{K} participants.")
         return
+    console.print(f"\n[bold]Attribution risk[/] ({over}): {_plural(len(risks), 'attribution')} "
+                  f"{'fits' if len(risks) == 1 else 'fit'} fewer than {K} participants")
+    lines = []
     for risk in risks:
-        attribution = ", ".join(risk.values)
         fits = f"fits {_plural(risk.participants, 'participant')}"
-        if risk.accepted:
-            console.print(f"  – {shown_name(attribution)}: {fits}, [yellow]accepted[/]: printed as it is")
-        else:
-            console.print(f"  – {shown_name(attribution)}: {fits} → printed as '{shown_name(risk.coarsened)}'")
+        printed = "[yellow]accepted[/], printed as it is" if risk.accepted else f"printed as '{shown_name(risk.coarsened)}'"
+        lines.append(f"– {shown_name(risk.text)}: {fits} → {printed}")
+    console.print(_hanging(lines))
+    risky = [risk for risk in risks if not risk.accepted]
     if risky:
-        example = ", ".join(risky[0].values)
-        console.print(f"  [dim]To print one as it is: qcode anonymise --accept-attribution \"{shown_name(example)}\"[/]")
+        console.print(f"  [dim]To print one as it is:\n    qcode anonymise --accept-attribution "
+                      f"\"{shown_name(risky[0].text)}\"[/]")
+
+
+def _hanging(lines: list[str]) -> Padding:
+    """Markup lines indented by two; a line starting '– ' wraps under its text, not under the dash."""
+    from rich.padding import Padding
+    from rich.table import Table
+
+    table = Table(box=None, show_header=False, padding=0, pad_edge=False)
+    table.add_column(width=2, no_wrap=True)
+    table.add_column()
+    for line in lines:
+        table.add_row(*(("– ", line[2:]) if line.startswith("– ") else ("", line)))
+    return Padding(table, (0, 0, 0, 2), expand=False)
 
 
 def _report_json(found: Exposure, risks: list | None, attribute: str | None, scanned: int) -> dict:
+    from qcode.anonymise.attribution_risk import DEFAULT_K as K
+
     identifier = lambda item: {"text": item.text, "category": item.category, "count": item.count,  # noqa: E731
                                "fragments": len(item.fragment_ids), "sources": list(item.sources),
                                "decision": item.decision, "replacement": item.replacement}
@@ -304,7 +329,7 @@ def _report_json(found: Exposure, risks: list | None, attribute: str | None, sca
         "not_replaced": [identifier(item) for item in found.not_replaced],
         "unreviewed": [identifier(item) for item in found.unreviewed],
         "attribution_risk": None if risks is None else {
-            "attributes": list(_attributes(attribute)),
+            "attributes": list(_attributes(attribute)), "k": K,
             "risks": [{"attribution": ", ".join(r.values), "values": list(r.values), "participants": r.participants,
                        "accepted": r.accepted, "printed_as": ", ".join(r.values) if r.accepted else r.coarsened}
                       for r in risks]},
@@ -317,9 +342,9 @@ def _accept(project: Project, attribution: str, by: str) -> None:
                          hint='e.g. --accept-attribution "jongerenwerker, 29 jaar"')
     from qcode.anonymise.attribution_risk import accept_attribution
 
-    accept_attribution(project, attribution, by=by)
-    console.print(f"[green]✓[/] Exports print '{shown_name(attribution.strip())}' as it is from now on "
-                  f"(accepted by {shown(by)}).")
+    accepted = accept_attribution(project, attribution, by=by)
+    console.print(f"[green]✓[/] Exports print '{shown_name(accepted.text)}' as it is from now on "
+                  f"(accepted by {shown(accepted.accepted_by)} on {shown(accepted.accepted_at[:10])}).")
 
 
 def _plural(count: int, word: str) -> str:
