@@ -13,12 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from qcode.anonymise import CATEGORIES, Identifier, identifiers, pseudonymiser
+from qcode.anonymise import CATEGORIES, Identifier, Pseudonymiser, identifiers, pseudonymiser
 
 if TYPE_CHECKING:
     from qcode.project import Project
 
-CODED = "SELECT DISTINCT fragment_id FROM codings"
+CODED = "SELECT fragment_id FROM codings"
 # a fragment two or more coders judged (coded, or seen and left uncoded) with different codes
 DISPUTED = """
 WITH judged AS (SELECT fragment_id, coder FROM seen UNION SELECT fragment_id, coder FROM codings),
@@ -29,9 +29,19 @@ WITH judged AS (SELECT fragment_id, coder FROM seen UNION SELECT fragment_id, co
                 FROM judged j)
 SELECT fragment_id FROM chosen GROUP BY fragment_id HAVING COUNT(*) >= 2 AND COUNT(DISTINCT codes) > 1
 """
-PARTICIPANT_FRAGMENTS = ("SELECT f.id FROM fragments f JOIN turns t ON t.id = f.turn_id "
-                         "WHERE t.role = 'participant'")
-ALL_FRAGMENTS = "SELECT id FROM fragments"
+PARTICIPANTS = "SELECT f.id FROM fragments f JOIN turns t ON t.id = f.turn_id WHERE t.role = 'participant'"
+# each export's fragments as the ring around the export before it (SQLite allows WITH inside IN (…))
+RINGS = (("disagreements", f"id IN ({DISPUTED})"),
+         ("report", f"id IN ({CODED}) AND id NOT IN ({DISPUTED})"),
+         ("words", f"id IN ({PARTICIPANTS}) AND id NOT IN ({CODED})"),
+         ("exchange", f"id NOT IN ({PARTICIPANTS})"))
+EXPORTS = (  # export, what it is called, what of the project it prints, pseudonymised by default
+    ("report", "report (md/docx/html) and quote sheets (xlsx/csv/docx)", "{coded fragment} they quote from", True),
+    ("disagreements", "disagreements sheet", "{fragment} coders judged differently", True),
+    ("matrix", "matrices and charts", "{participant id and attribute value}", True),
+    ("words", "word counts and word cloud", "{participant fragment}", True),
+    ("exchange", "codings export, fragments -o, refi export, merge", "{fragment}, the interviewers' too", False),
+)
 
 
 @dataclass(frozen=True)
@@ -73,37 +83,36 @@ class Exposure:
 
 
 def exposure(project: Project) -> Exposure:
-    """What every kind of export would replace now (from the stored findings: call `scan` first)."""
+    """What every kind of export would replace now (from the stored findings: call `scan` first).
+
+    The fragment sets nest (disputed ⊂ coded ⊂ participants' ⊂ all), so one Pseudonymiser reads each
+    fragment once, ring by ring, and its counts after each ring are the counts of that export."""
+    conn = project.conn
     found = identifiers(project)
     by_text = {item.text: item for item in found}
-    exports = []
-    for export, name, covers, default, texts in _export_texts(project):
-        replacer = pseudonymiser(project)
-        items = 0
-        for chunk in _chunks(texts):
-            items += len(chunk)
-            replacer.apply("\n\n".join(chunk))
-        exports.append(ExportExposure(export, name, _counted(covers, items) if items else "nothing yet", default, items,
-                                      _replaced(replacer.replaced, by_text)))
+    replacer = pseudonymiser(project)
+    counted: dict[str, tuple[int, tuple[Replaced, ...]]] = {}
+    items = 0
+    for export, ring in RINGS:
+        items += _apply(replacer, _fragment_texts(conn, ring))
+        counted[export] = (items, _replaced(replacer.replaced, by_text))
+    labels = pseudonymiser(project)
+    counted["matrix"] = (_apply(labels, _participant_labels(conn)), _replaced(labels.replaced, by_text))
+    exports = tuple(ExportExposure(export, name, _counted(covers, counted[export][0]) if counted[export][0]
+                                   else "nothing yet", default, *counted[export])
+                    for export, name, covers, default in EXPORTS)
     not_replaced = tuple(item for item in found if item.decision in ("keep", "never"))
     unreviewed = tuple(item for item in found if item.decision is None)
-    return Exposure(tuple(exports), not_replaced, unreviewed, len(found))
+    return Exposure(exports, not_replaced, unreviewed, len(found))
 
 
-def _export_texts(project: Project) -> list[tuple[str, str, str, bool, Iterable[str]]]:
-    conn = project.conn
-    return [
-        ("report", "report (md/docx/html) and quote sheets (xlsx/csv/docx)",
-         "{coded fragment} they quote from", True, _fragment_texts(conn, CODED)),
-        ("disagreements", "disagreements sheet",
-         "{fragment} coders judged differently", True, _fragment_texts(conn, DISPUTED)),
-        ("matrix", "matrices and charts", "{participant id and attribute value}", True,
-         _participant_labels(conn)),
-        ("words", "word counts and word cloud", "{participant fragment}", True,
-         _fragment_texts(conn, PARTICIPANT_FRAGMENTS)),
-        ("exchange", "codings export, fragments -o, refi export, merge",
-         "{fragment}, the interviewers' too", False, _fragment_texts(conn, ALL_FRAGMENTS)),
-    ]
+def _apply(replacer: Pseudonymiser, texts: Iterable[str]) -> int:
+    """Run the texts through the replacer (in chunks, one regex pass each); how many there were."""
+    items = 0
+    for chunk in _chunks(texts):
+        items += len(chunk)
+        replacer.apply("\n\n".join(chunk))
+    return items
 
 
 def _counted(covers: str, count: int) -> str:
@@ -116,8 +125,8 @@ def _counted(covers: str, count: int) -> str:
     return f"{covers[:start]}{count} {words}{covers[end + 1:]}"
 
 
-def _fragment_texts(conn, chosen: str) -> Iterable[str]:  # type: ignore[no-untyped-def]
-    for (text,) in conn.execute(f"SELECT text FROM fragments WHERE id IN ({chosen}) ORDER BY id"):
+def _fragment_texts(conn, where: str) -> Iterable[str]:  # type: ignore[no-untyped-def]
+    for (text,) in conn.execute(f"SELECT text FROM fragments WHERE {where}"):
         yield text
 
 
