@@ -65,7 +65,7 @@ def test_the_report_names_identifiers_per_export_and_never_the_exported_text(ano
     out = result.output
     report = out.split("report (md/docx/html)")[1].split("disagreements sheet")[0]
     assert "2 coded fragments they quote from" in report
-    assert re.search(r"Stichting Welzijn Oost +organisatie +→ \[organisatie\] +3× +not reviewed", report)
+    assert re.search(r"Stichting Welzijn Oost +organisatie +→ \[organisatie\] +3× +•", report)
     assert "gemeente Almere" in report and "06-12345678" not in report  # the phone number is in no coded fragment
     assert re.search(r"06-12345678 +telefoon +→ \[telefoonnummer\] +1×", out.split("word counts and word cloud")[1])
     assert "Not reviewed yet" in out and "qcode anonymise --review" in out

@@ -235,7 +235,8 @@ def _show_exports(found: Exposure) -> None:
             console.print("  nothing to replace")
             continue
         total = sum(r.count for r in export.replaced)
-        console.print(f"  {_plural(len(export.replaced), 'identifier')}, {total}× in all:")
+        new = " ([magenta]•[/] not reviewed yet)" if any(r.decision is None for r in export.replaced) else ""
+        console.print(f"  {_plural(len(export.replaced), 'identifier')}, {total}× in all{new}:")
         console.print(_replaced_table(export.replaced[:LISTED]))
         if len(export.replaced) > LISTED:
             console.print(f"    [dim]… and {len(export.replaced) - LISTED} more (--json lists all)[/]")
@@ -248,7 +249,7 @@ def _show_exports(found: Exposure) -> None:
 def _replaced_table(replaced) -> Padding:  # type: ignore[no-untyped-def]
     """Identifier, category, what exports print, how often."""
     return _rows([(shown_name(r.text), f"[dim]{shown(r.category or '–')}[/]", "→ " + shown_name(r.replacement or "[…]"),
-                   f"{r.count}×", "" if r.decision else "[magenta]not reviewed[/]") for r in replaced])
+                   f"{r.count}×", "" if r.decision else "[magenta]•[/]") for r in replaced])
 
 
 def _rows(rows: list[tuple[str, ...]]) -> Padding:
