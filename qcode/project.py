@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import platform
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from qcode import merge as merge_mod
     from qcode.importer import ImportReport, Progress
     from qcode.render import chart as chart_render
-    from qcode import quote_choice, quote_import
+    from qcode import pseudonymised, quote_choice, quote_import
+    from qcode.anonymise import Pseudonymiser
     from qcode.render import attribution, quote_sheets
     from qcode.render import report as report_render
     from qcode.session import CodingSession
@@ -44,6 +45,7 @@ else:  # loaded on first use, so that a command pays only for what it needs (spa
     attribution = lazy.module("qcode.render.attribution")
     quote_choice = lazy.module("qcode.quote_choice")
     quote_import = lazy.module("qcode.quote_import")
+    pseudonymised = lazy.module("qcode.pseudonymised")
     report_render = lazy.module("qcode.render.report")
 
 DB_NAME = "qcode.db"
@@ -303,8 +305,18 @@ class Project:
         return CodingSession(self.db, coder, transcript=transcript, participant=participant, code=code,
                              uncoded=uncoded, question=question)
 
-    def export_codings(self, *, coder: str | None = None) -> list[dict]:
-        return codings_io.export_rows(self.conn, coder)
+    def export_codings(self, *, coder: str | None = None, pseudonymiser: Pseudonymiser | None = None) -> list[dict]:
+        """Codings as sheet rows with the transcripts' own text, which `import_codings` reads back; a
+        `pseudonymiser` replaces identifiers in names, memos and text (such a sheet no longer reads back by text)."""
+        return pseudonymised.rows(pseudonymiser, codings_io.export_rows(self.conn, coder), pseudonymised.CODING_TEXTS)
+
+    def coded_fragment_ids(self, coder: str | None = None) -> list[int]:
+        """The participant fragments with a coding (of this coder), for scanning before an export."""
+        if coder is not None:
+            return pseudonymised.coded_fragments(self.conn, coder)
+        return [row[0] for row in self.conn.execute(
+            "SELECT DISTINCT c.fragment_id FROM codings c JOIN fragments f ON f.id = c.fragment_id "
+            "JOIN turns t ON t.id = f.turn_id WHERE t.role = 'participant' ORDER BY 1")]
 
     # -- suggestions: from the codebook, then from the coder's own codings (docs/suggest.md) -----
     def suggestions(self, *, coder: str | None = None, transcript: str | None = None,
@@ -372,10 +384,12 @@ class Project:
 
     # -- the report and what it is made of ----------------------------------------------------
     # -- REFI-QDA exchange (ATLAS.ti, MAXQDA, NVivo, QualCoder) -----------------------------------
-    def export_qdpx(self, path: Path | str, coders: Sequence[str] | None = None):  # type: ignore[no-untyped-def]
-        """The whole project as a REFI-QDA .qdpx; only these coders' codings when named."""
+    def export_qdpx(self, path: Path | str, coders: Sequence[str] | None = None,  # type: ignore[no-untyped-def]
+                    *, pseudonymiser: Pseudonymiser | None = None):
+        """The whole project as a REFI-QDA .qdpx; only these coders' codings when named. The transcripts' own
+        text unless a `pseudonymiser` is given (then every selection's offsets follow the replaced text)."""
         from qcode.refi import project_io
-        return project_io.export_qdpx(self, Path(path), list(coders) if coders else None)
+        return project_io.export_qdpx(self, Path(path), list(coders) if coders else None, pseudonymiser)
 
     def import_qdpx(self, path: Path | str):  # type: ignore[no-untyped-def]
         """A REFI-QDA .qdpx's sources, codes, codings, coders, memos and cases, in one transaction."""
@@ -393,21 +407,54 @@ class Project:
         return project_io.load_qdc(self, Path(path))
 
     def report(self, options: report_render.ReportOptions | None = None, fmt: str | None = None,
-               output: Path | str | None = None) -> Path:
+               output: Path | str | None = None, *, pseudonymiser: pseudonymised.Choice = "auto") -> Path:
         """Write the results chapters (md, docx or html: `fmt`, else from the extension of `output`, else md);
-        own texts in exports/tekst/ are kept. Word takes its styles from the project's house style, if set."""
-        return self.write_report(options, fmt, output).path
+        own texts in exports/tekst/ are kept. Word takes its styles from the project's house style, if set.
+        Pseudonymised unless `pseudonymiser=None` (see `write_report`)."""
+        return self.write_report(options, fmt, output, pseudonymiser=pseudonymiser).path
 
     def write_report(self, options: report_render.ReportOptions | None = None, fmt: str | None = None,
-                     output: Path | str | None = None) -> report_render.Written:
-        """Write the report and return it with what it said: placeholders filled and warnings."""
+                     output: Path | str | None = None, *,
+                     pseudonymiser: pseudonymised.Choice = "auto") -> report_render.Written:
+        """Write the report and return it with what it said: placeholders filled and warnings. Every identifier
+        is replaced ("auto": a `Pseudonymiser` for the fragments it can quote; or one of `self.pseudonymiser()`);
+        None writes the raw text."""
         from dataclasses import replace
 
         options = options or report_render.ReportOptions()
         if options.reference_doc is None:
             options = replace(options, reference_doc=self.reference_doc)
+        if pseudonymiser == pseudonymised.AUTO:
+            pseudonymiser = self.pseudonymiser(fragment_ids=self.report_fragments(options.coder))
         return report_render.write(self.conn, self.root, options, fmt, Path(output) if output else None,
-                                   self.output_guard())
+                                   self.output_guard(), pseudonymiser)
+
+    # -- pseudonymised exports (docs/anonymise.md) ------------------------------------------------
+    def pseudonymiser(self, *, fragment_ids: Iterable[int] | None = None,
+                      progress: Callable[[int, int], None] | None = None) -> Pseudonymiser:
+        """One export's replacer of every identifier the project knows; `fragment_ids` never scanned are
+        scanned first (None: nothing new is scanned)."""
+        from qcode.anonymise import pseudonymiser
+
+        return pseudonymiser(self, fragment_ids=fragment_ids, progress=progress)
+
+    def report_fragments(self, coder: str | None = None) -> list[int]:
+        """The fragments a report can print: the coder's coded participant fragments; of a survey every answer
+        (its word tables count them all)."""
+        who = aggregate.require_codings(self.conn, coder)
+        if aggregate.is_survey(self.conn):
+            return pseudonymised.participant_fragments(self.conn)
+        return pseudonymised.coded_fragments(self.conn, who)
+
+    def quote_fragments(self, coder: str | None = None) -> list[int]:
+        """The fragments a quote sheet prints: the coder's coded participant fragments."""
+        return pseudonymised.coded_fragments(self.conn, aggregate.require_codings(self.conn, coder))
+
+    def _chosen(self, pseudonymiser: pseudonymised.Choice, fragments: Callable[[], Iterable[int] | None]
+                ) -> Pseudonymiser | None:
+        if pseudonymiser == pseudonymised.AUTO:
+            return self.pseudonymiser(fragment_ids=fragments())
+        return pseudonymiser  # type: ignore[return-value]
 
     @property
     def reference_doc(self) -> Path | None:
@@ -467,10 +514,10 @@ class Project:
 
     def export_quotes(self, path: Path | str, *, coder: str | None = None, codes: Sequence[str] = (),
                       attributes: Sequence[str] = (), fmt: str | None = None, question: str | None = None,
-                      coarsen_attributions: bool = True) -> int:
-        """Write the quote sheet (.xlsx/.csv/.docx); returns the number of quotes. An attribution (and its
-        attribute columns) that fits fewer than three participants is coarsened unless `coarsen_attributions`
-        is off (`--no-anonymise`)."""
+                      coarsen_attributions: bool = True, pseudonymiser: pseudonymised.Choice = "auto") -> int:
+        """Write the quote sheet (.xlsx/.csv/.docx); returns the number of quotes. Names, places and organisations
+        are replaced unless `pseudonymiser=None`; an attribution (and its attribute columns) that fits fewer than
+        three participants is coarsened unless `coarsen_attributions` is off (both: `--no-anonymise`)."""
         path, guard = Path(path), self.output_guard()
         outputs.check_target(path, guard)  # a protected file is refused as such, whatever its extension
         fmt = outputs.format_for(path, fmt, quote_sheets.FORMATS, path.suffix.lstrip(".").lower() or "xlsx")
@@ -483,14 +530,17 @@ class Project:
         if question is not None:
             wanted = queries.resolve_question(self.conn, question)
             quotes = [q for q in quotes if q.question == wanted]
-        attributor = attribution.Attributor(self.conn, attributes, coarsen=coarsen_attributions)
+        chosen = self._chosen(pseudonymiser, lambda: pseudonymised.coded_fragments(self.conn, who))
+        attributor = attribution.Attributor(self.conn, attributes, coarsen=coarsen_attributions, pseudonymiser=chosen)
         return quote_sheets.write(quotes, labels, attributor, path, fmt, guard,
-                                  quote_choice.sheet_columns(self.conn, who, quotes))
+                                  quote_choice.sheet_columns(self.conn, who, quotes), chosen)
 
     def import_quotes(self, path: Path | str, *, by: str | None = None) -> quote_import.QuotesImport:
-        """Read the researcher's choices (opnemen, volgorde, citaat) back from a quote sheet, all or nothing."""
+        """Read the researcher's choices (opnemen, volgorde, citaat) back from a quote sheet, all or nothing;
+        a sheet written pseudonymised reads back as the participants' words."""
+        replacements = self.pseudonymiser()
         with transaction(self.db) as conn:
-            return quote_import.import_decisions(conn, Path(path), by)
+            return quote_import.import_decisions(conn, Path(path), by, replacements)
 
     def chosen_quotes(self, code: str, *, coder: str | None = None, limit: int | None = 4,
                       skip_fragments: Sequence[int] = ()) -> list[quote_choice.ChosenQuote]:
@@ -499,9 +549,17 @@ class Project:
         return quote_choice.choose(self.conn, who, code, limit=limit, skip_fragments=set(skip_fragments))
 
     def matrices(self, *, coder: str | None = None, by: str | None = None, cooccurrence: bool = False,
-                 level: str = "theme", question: str | None = None) -> list[aggregate.Matrix]:
+                 level: str = "theme", question: str | None = None,
+                 pseudonymiser: pseudonymised.Choice = "auto") -> list[aggregate.Matrix]:
         """Code × participant; or code by an attribute; or co-occurrence within fragments and participants.
-        A survey `question` narrows the first two to its answers."""
+        A survey `question` narrows the first two to its answers. Participants' and attribute values' labels
+        are pseudonymised unless `pseudonymiser=None`."""
+        found = self._matrices(coder, by, cooccurrence, level, question)
+        chosen = self._chosen(pseudonymiser, lambda: None)
+        return [pseudonymised.matrix(chosen, matrix) for matrix in found]
+
+    def _matrices(self, coder: str | None, by: str | None, cooccurrence: bool, level: str,
+                  question: str | None) -> list[aggregate.Matrix]:
         who = aggregate.require_codings(self.conn, coder)
         if question is not None:
             question = queries.resolve_question(self.conn, question)
@@ -514,13 +572,15 @@ class Project:
             return [aggregate.attribute_matrix(self.conn, who, by, level, question)]
         return [aggregate.participant_matrix(self.conn, who, level, question)]
 
-    def chart(self, path: Path | str, *, coder: str | None = None, lang: str = "nl") -> Path:
+    def chart(self, path: Path | str, *, coder: str | None = None, lang: str = "nl",
+              pseudonymiser: pseudonymised.Choice = "auto") -> Path:
+        """The bar chart of themes (.png or .svg); any identifier in a label replaced unless `pseudonymiser=None`."""
         path = Path(path)
         if path.suffix.lower() not in chart_render.FORMATS:
             raise UsageError(f"a chart is written as .png or .svg, not {path.suffix or 'no extension'}", path=path)
         return chart_render.theme_chart(aggregate.ranked(self.themes(coder)), path,
                                         aggregate.participant_total(self.conn), lang, self.output_guard(),
-                                        chart_render.codebook_colours(self.conn))
+                                        chart_render.codebook_colours(self.conn), self._chosen(pseudonymiser, lambda: None))
 
     # -- looking at the data -------------------------------------------------------------------
     def fragments(self, *, transcript: str | None = None, participant: str | None = None,
@@ -536,11 +596,16 @@ class Project:
         return queries.search(self.conn, query, _lemmatise, transcript, participant, role, code, limit, question)
 
     def word_frequencies(self, *, question: str | None = None, code: str | None = None, coder: str | None = None,
-                         top: int = 30, cloud: Path | str | None = None):  # type: ignore[no-untyped-def]
-        """The most used lemmas of participants' answers (of a question, of a code), and a word cloud if asked."""
+                         top: int = 30, cloud: Path | str | None = None,
+                         pseudonymiser: pseudonymised.Choice = "auto"):  # type: ignore[no-untyped-def]
+        """The most used lemmas of participants' answers (of a question, of a code), and a word cloud if asked;
+        no identifier among them unless `pseudonymiser=None` (the answers counted are scanned first)."""
         from qcode import word_counts
 
-        found = word_counts.frequencies(self.conn, question=question, code=code, coder=coder, top=top)
+        chosen = self._chosen(pseudonymiser, lambda: word_counts.counted_fragments(
+            self.conn, question=question, code=code, coder=coder))
+        found = word_counts.frequencies(self.conn, question=question, code=code, coder=coder, top=top,
+                                        keep=lambda word: pseudonymised.keeps_word(chosen, word))
         if cloud is not None:
             with outputs.writing(Path(cloud), self.output_guard()) as temporary:
                 word_counts.cloud(found, temporary)

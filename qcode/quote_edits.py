@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import islice
+from typing import Protocol
 
 _QUOTE_MARKS = str.maketrans({"’": "'", "‘": "'", "‚": "'", "‛": "'", "`": "'", "´": "'",
                               "“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"'})
@@ -193,3 +195,108 @@ def _word_problem(run: _Run, index: int, reason: str) -> EditProblem:
     word = run.words[index]
     shown = word if len(word) <= SHOWN_WORD else word[:SHOWN_WORD - 1] + "…"
     return EditProblem(run.starts[index] + 1, run.numbers[index], shown, reason)
+
+
+# -- pseudonymised quotes read back ---------------------------------------------------------------
+class Replacements(Protocol):
+    """What `restore_replacements` needs of a `qcode.anonymise.Pseudonymiser`."""
+
+    def apply(self, text: str) -> str: ...
+    def is_replacement(self, text: str) -> bool: ...
+
+
+_LABEL_NUMBER = re.compile(r"\s*\d+")
+_STRETCH_END = re.compile(r"\[\s*(?:…|\.{3,})\s*\]|\(\s*(?:…|\.{3,})\s*\)|…|\.{3,}|\[[^\[\]]*\]")
+
+
+def restore_replacements(original: str, edited: str, replacements: Replacements) -> str:
+    """`edited` with each label an export put in for an identifier ("[naam 2]", "[organisatie]") put back as
+    the participant's words it stands for, so a quote sheet written pseudonymised reads back as the
+    participant's words (and an edit of it as an edit of those words). A label is put back only where the
+    edit's words around it stand in the original and the words in its place are an identifier that
+    `replacements` would label alike; a bracket the researcher typed stays."""
+    if "[" not in edited:
+        return edited
+    plain = unicodedata.normalize("NFC", original)
+    source = plain.translate(_QUOTE_MARKS)  # same length: positions in one are positions in the other
+    pieces: list[str] = []
+    last = 0
+    for stretch in _stretches(edited, replacements):
+        start, end = stretch
+        pieces.append(edited[last:start])
+        pieces.append(_restored(edited[start:end], source, plain, replacements))
+        last = end
+    pieces.append(edited[last:])
+    return "".join(pieces)
+
+
+def _stretches(edited: str, replacements: Replacements) -> list[tuple[int, int]]:
+    """The stretches of the edit between cuts and the researcher's own brackets that hold a label."""
+    stretches, start, holds = [], 0, False
+    for match in _STRETCH_END.finditer(edited):
+        if match.group().startswith("[") and replacements.is_replacement(match.group()):
+            holds = True
+            continue
+        if holds:
+            stretches.append((start, match.start()))
+        start, holds = match.end(), False
+    if holds:
+        stretches.append((start, len(edited)))
+    return stretches
+
+
+def _restored(stretch: str, source: str, plain: str, replacements: Replacements) -> str:
+    """The stretch with its labels put back, found in the source with each label standing on the whole words of
+    an identifier; the stretch as it is when it is not found so."""
+    parts = re.split(r"(\[[^\[\]]*\])", stretch)  # literal, label, literal, …, literal
+    literals = [_literal(normalise(part)) for part in parts[::2]]
+    labels = parts[1::2]
+    starts = ([m.start() for m in re.finditer(f"(?=(?:{literals[0].pattern}))", source, re.IGNORECASE)]
+              if parts[0].strip() else [m.start() for m in re.finditer(r"(?<!\w)\w", source)])
+    for start in starts:
+        spans = _match_from(source, start, literals, labels, replacements)
+        if spans is not None:
+            words = iter(plain[begin:end] for begin, end in spans)
+            return "".join(next(words) if index % 2 else part for index, part in enumerate(parts))
+    return stretch
+
+
+def _literal(part: str) -> re.Pattern[str]:
+    words = part.split()
+    if not words:
+        return re.compile(r"\s*")
+    inner = r"\s+".join(map(re.escape, words))
+    return re.compile((r"\s*" if part[:1].isspace() else "") + inner + (r"\s*" if part[-1:].isspace() else ""),
+                      re.IGNORECASE)
+
+
+def _match_from(source: str, at: int, literals: list[re.Pattern[str]], labels: list[str],
+                replacements: Replacements) -> list[tuple[int, int]] | None:
+    """Where the identifier standing for each label is, matching literal, label, literal … from `at`; None if not."""
+    found = literals[0].match(source, at)
+    if found is None:
+        return None
+    if not labels:
+        return []
+    at = found.end()
+    for end in _word_ends(source, at):
+        if _labels_alike(replacements.apply(source[at:end]), labels[0], replacements):
+            rest = _match_from(source, end, literals[1:], labels[1:], replacements)
+            if rest is not None:
+                return [(at, end), *rest]
+    return None
+
+
+def _word_ends(source: str, at: int, words: int = 6) -> list[int]:
+    """Where the next one to `words` words from `at` end (a word ends before every character that is not one)."""
+    if at >= len(source) or not source[at].isalnum():
+        return []
+    return [at + m.end() for m in islice(_WORD_END.finditer(source[at:at + 200]), words)]
+
+
+_WORD_END = re.compile(r"\w(?!\w)")
+
+
+def _labels_alike(replaced: str, label: str, replacements: Replacements) -> bool:
+    """Whether an identifier's own replacement is the label in the sheet ("[naam 1]" and "[naam 3]" alike)."""
+    return replacements.is_replacement(replaced) and _LABEL_NUMBER.sub("", replaced) == _LABEL_NUMBER.sub("", label)

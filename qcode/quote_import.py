@@ -22,6 +22,7 @@ from typing import Any
 from qcode import quote_choice
 from qcode.errors import InputError, Problem, UsageError, cell
 from qcode.outputs import same_text
+from qcode.quote_edits import Replacements, restore_replacements
 from qcode.readers import ReadError
 from qcode.readers.sheets import read_rows, worksheet_titles
 
@@ -56,8 +57,11 @@ class _Row:
         return self.include, self.order, self.text
 
 
-def import_decisions(conn: sqlite3.Connection, path: Path, by: str | None = None) -> QuotesImport:
+def import_decisions(conn: sqlite3.Connection, path: Path, by: str | None = None,
+                     pseudonymiser: Replacements | None = None) -> QuotesImport:
     """Check every row, then store the decisions inside the caller's transaction (all or nothing).
+    A sheet written pseudonymised reads back as the participant's words: `pseudonymiser` (a
+    `qcode.anonymise.Pseudonymiser`) tells its labels ("[naam 1]") from brackets the researcher typed.
 
     Only codes the researcher changed something about are touched: for such a code every row of the
     sheet becomes the researcher's decision (what they saw is what the report prints); the quotes of
@@ -69,7 +73,7 @@ def import_decisions(conn: sqlite3.Connection, path: Path, by: str | None = None
         sheet = title if len(sheets) > 1 else ""
         for number, record in records:
             try:
-                row = _row(conn, sheet, number, record)
+                row = _row(conn, sheet, number, record, pseudonymiser)
             except UsageError as error:
                 problems.append(_problem(path, number, sheet, error))
                 continue
@@ -148,7 +152,8 @@ def _where(row: _Row) -> str:
     return f"row {row.number}" + (f" of sheet {row.sheet!r}" if row.sheet else "")
 
 
-def _row(conn: sqlite3.Connection, sheet: str, number: int, record: dict[str, Any]) -> _Row | None:
+def _row(conn: sqlite3.Connection, sheet: str, number: int, record: dict[str, Any],
+         pseudonymiser: Replacements | None = None) -> _Row | None:
     """A checked row; None for an unchanged row whose coding is gone (it carries no decision)."""
     coding = record.get("coding")
     if not isinstance(coding, int) or isinstance(coding, bool) or coding < 1:
@@ -168,7 +173,12 @@ def _row(conn: sqlite3.Connection, sheet: str, number: int, record: dict[str, An
                          "sheet was written)", hint="export the quotes again and copy your decisions over")
     fragment_text, start, end = found
     coded = fragment_text if start is None else fragment_text[start:end]
-    if record.get("text") is not None and not same_text(str(record["text"]), coded.strip()):
+    if pseudonymiser is not None and isinstance(text, str):
+        text = restore_replacements(fragment_text, text, pseudonymiser)
+    written = record.get("text")
+    if written is not None and pseudonymiser is not None:
+        written = restore_replacements(coded, str(written), pseudonymiser)
+    if written is not None and not same_text(str(written), coded.strip()):
         raise UsageError(f"the 'text' column of coding {coding} is not the coded words",
                          hint="leave 'text' as it is: an edited quote goes in the 'citaat' column")
     return _Row(sheet, number, coding, include, order, text, edited)

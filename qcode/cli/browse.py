@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from qcode.cli import pseudonymising
 from qcode.cli.common import console, open_project, print_json, shown, shown_name
 from qcode.display import HIT_END, HIT_START, visible
 
@@ -31,8 +32,11 @@ def fragments(
     ctx: typer.Context, transcript: Transcript = None, participant: Participant = None, role: Role = None,
     code: Code = None, question: Question = None, as_json: JSON = False,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to a .csv, .json or .xlsx file.")] = None,
+    anonymise: pseudonymising.Anonymise = False,
 ) -> None:
     """List fragments with their ids, participant, role, turn and text.
+
+    The text is the transcripts' own; --anonymise replaces names, places and organisations.
 
     Examples:
       qcode fragments --participant U03 --role participant
@@ -43,13 +47,22 @@ def fragments(
     project = open_project(ctx)
     records = project.fragments(transcript=transcript, participant=participant, role=role, code=code,
                                 question=question)
+    chosen = pseudonymising.pseudonymiser(project, [r.id for r in records]) if anonymise else None
+    if chosen is not None:
+        from qcode.pseudonymised import FRAGMENT_TEXTS, text
+
+        records = [r.model_copy(update={key: text(chosen, getattr(r, key)) for key in FRAGMENT_TEXTS})
+                   for r in records]
     if output is not None:
         from qcode.records import FragmentRecord
 
         project.write_table([r.model_dump(mode="json") for r in records], list(FragmentRecord.model_fields), output)
         console.print(f"Wrote {len(records)} fragments to [bold]{shown_name(output)}[/]")
+        pseudonymising.say(chosen, exchange=True)
     elif as_json:
         print_json(records)
+        if chosen is not None:
+            pseudonymising.say(chosen, stderr=True)
     else:
         table = Table("id", "transcript", "participant", "role", "turn", "#", "text")
         for r in records:

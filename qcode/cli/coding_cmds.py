@@ -8,6 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from qcode.cli import pseudonymising
 from qcode.cli.common import console, open_project, print_json, problem_text
 from qcode.errors import UsageError, cell
 
@@ -117,20 +118,27 @@ def import_(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="A .cs
 def export(ctx: typer.Context,
            coder: Annotated[Optional[str], typer.Option(help="Only this coder's codings.")] = None,
            fmt: Annotated[Optional[str], typer.Option("--format", help="csv, xlsx or json (default: from -o).")] = None,
-           output: Annotated[Optional[Path], typer.Option("--output", "-o", help="The file to write.")] = None) -> None:
+           output: Annotated[Optional[Path], typer.Option("--output", "-o", help="The file to write.")] = None,
+           anonymise: pseudonymising.Anonymise = False) -> None:
     """Write codings to a sheet that `qcode codings import` reads back.
+
+    The text is the transcripts' own, so the sheet reads back onto them; --anonymise replaces names,
+    places and organisations (for a sheet that leaves the team; it no longer reads back by its text).
 
     Example:  qcode codings export --coder anna -o exports/codings-anna.xlsx
     """
     project = open_project(ctx)
-    rows = project.export_codings(coder=coder)
+    if output is None and fmt not in (None, "json"):
+        raise UsageError(f"--format {fmt} needs a file", hint="add -o FILE")
+    chosen = pseudonymising.pseudonymiser(project, project.coded_fragment_ids(coder)) if anonymise else None
+    rows = project.export_codings(coder=coder, pseudonymiser=chosen)
     if output is None:
-        if fmt not in (None, "json"):
-            raise UsageError(f"--format {fmt} needs a file", hint="add -o FILE")
         print_json(rows)
+        pseudonymising.say(chosen, exchange=True, stderr=True)
         return
     from qcode.codings_io import EXPORT_COLUMNS
 
     columns = [*EXPORT_COLUMNS, *(["question"] if rows and "question" in rows[0] else [])]  # a survey's answers
     project.write_table(rows, columns, output, fmt)
     console.print(f"Wrote {len(rows)} codings to [bold]{escape(str(output))}[/]")
+    pseudonymising.say(chosen, exchange=True)

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 from rich.markup import escape
 
+from qcode.cli import pseudonymising
 from qcode.cli.common import console, open_project, print_json
 
 
@@ -21,26 +22,34 @@ def export_qdpx(ctx: typer.Context,
                                                                help="The file to write (default exports/project.qdpx).")] = None,
                 coder: Annotated[Optional[str], typer.Option(metavar="NAME[,NAME…]",
                                                              help="Only these coders' codings (comma-separated).")] = None,
-                as_json: Annotated[bool, typer.Option("--json", help="Print what was written as JSON.")] = False) -> None:
+                as_json: Annotated[bool, typer.Option("--json", help="Print what was written as JSON.")] = False,
+                anonymise: pseudonymising.Anonymise = False) -> None:
     """The whole project as a REFI-QDA project for ATLAS.ti, MAXQDA, NVivo or QualCoder.
 
     Coders, the codebook, transcripts (qcode's stored text, so offsets are exact), every coding with its
     span, memos, participants as cases with their attributes. A main reason or a star travels as the
     code 'qcode › hoofdreden' or 'qcode › kerncitaat' on the same selection. Exporting twice gives the
-    same file.
+    same file. --anonymise replaces names, places and organisations (the selections move along).
 
     Example:  qcode export qdpx -o exports/exitstudie.qdpx --coder anna,bram
     """
     project = open_project(ctx)
     output = output or project.root / "exports" / "project.qdpx"
     coders = [c.strip() for c in coder.split(",") if c.strip()] if coder else None
-    summary = project.export_qdpx(output, coders)
+    chosen = pseudonymising.pseudonymiser(project, _all_fragments(project)) if anonymise else None
+    summary = project.export_qdpx(output, coders, pseudonymiser=chosen)
     if as_json:
-        print_json({"file": str(output), **dataclasses.asdict(summary)})
+        print_json({"file": str(output), "pseudonymised": chosen is not None, **dataclasses.asdict(summary)})
+        pseudonymising.say(chosen, exchange=True, stderr=True)
         return
     console.print(f"[green]✓[/] Wrote {escape(str(output))}: {summary.sources} transcripts, {summary.codes} codes, "
                   f"{summary.selections} coded selections by {summary.users} coders, {summary.notes} memos, "
                   f"{summary.cases} cases")
+    pseudonymising.say(chosen, exchange=True)
+
+
+def _all_fragments(project) -> list[int]:  # type: ignore[no-untyped-def]
+    return [row[0] for row in project.conn.execute("SELECT id FROM fragments ORDER BY id")]
 
 
 def export_qdc(ctx: typer.Context,

@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from qcode.cli import matrix_view
+from qcode.cli import matrix_view, pseudonymising
 from qcode.cli.common import console, open_project, print_json, shown
 from qcode.errors import UsageError
 
@@ -57,7 +57,10 @@ def report(ctx: typer.Context, coder: CoderOption = None,
            as_json: Annotated[bool, typer.Option("--json", help="With --check: as JSON.")] = False,
            init_templates: Annotated[bool, typer.Option(
                "--init-templates", help="Copy the report templates into the project's templates/ to edit them, "
-                                        "then stop.")] = False) -> None:
+                                        "then stop.")] = False,
+           no_anonymise: pseudonymising.NoAnonymise = False,
+           yes: Annotated[bool, typer.Option("--yes", "-y", help="With --no-anonymise: write a Word or HTML report "
+                                                                 "with the raw text without asking.")] = False) -> None:
     """Write the results chapter: your own text per theme, with counts and quotes filled in.
 
     Each theme's section is your file exports/tekst/<code>.md (a draft the first time, never overwritten):
@@ -66,6 +69,9 @@ def report(ctx: typer.Context, coder: CoderOption = None,
 
     The format follows -o (.md, .docx, .html). Word is A4 and Dutch in qcode's styles;
     --reference-doc huisstijl.docx uses yours (--keep-style: for every report).
+
+    Names, places and organisations are replaced ([naam 1], [organisatie]) in quotes, attributions and
+    your own text; --no-anonymise writes them as said (Word and HTML only with --yes).
 
     Example:  qcode report --coder consensus --start 2 -o exports/rapport.docx --attribute former_role,age
     Example:  qcode report --coder consensus --check
@@ -96,14 +102,30 @@ def report(ctx: typer.Context, coder: CoderOption = None,
     if check:
         _show_check(project.check_report(options), project.root, as_json)
         return
-    written = project.write_report(options, fmt, output)  # a --format the extension contradicts is refused first
+    chosen = _report_pseudonymiser(project, coder, fmt, output, no_anonymise, yes)
+    written = project.write_report(options, fmt, output, pseudonymiser=chosen)  # a contradicting --format: refused
     _show_warnings(written.report.warnings, project.root)
     if written.report.attribution_note:
         console.print(f"[dim]{escape(written.report.attribution_note)}[/]")
     console.print(f"[green]✓[/] Wrote {escape(str(written.path))}")
+    pseudonymising.say(chosen)
     if keep_style:
         project.set_reference_doc(chosen)
         console.print(f"[green]✓[/] Word reports now use {escape(str(chosen)) if chosen else 'qcode’s own styles'}")
+
+
+def _report_pseudonymiser(project, coder: str | None, fmt: str | None, output: Path | None,  # type: ignore[no-untyped-def]
+                          raw: bool, yes: bool):
+    """The report's replacer; None (the raw text) only when asked, and for Word or HTML only when confirmed."""
+    if not raw:
+        return pseudonymising.pseudonymiser(project, project.report_fragments(coder))
+    from qcode.outputs import format_for
+    from qcode.render.report import FORMATS
+
+    final = format_for(output, fmt, FORMATS, "md")
+    if final in ("docx", "html"):
+        pseudonymising.refuse_raw_document(final, yes)
+    return None
 
 
 def _where(problem, root: Path) -> str:
@@ -166,18 +188,22 @@ def quotes(ctx: typer.Context, coder: CoderOption = None,
                                                           "(default exports/citaten.FORMAT).")] = None,
            attribute: Attributes = None,
            question: Annotated[Optional[str], typer.Option(
-               metavar="ID", help="Surveys: only the answers to this question.")] = None) -> None:
+               metavar="ID", help="Surveys: only the answers to this question.")] = None,
+           no_anonymise: pseudonymising.NoAnonymise = False) -> None:
     """One row per coded fragment: theme, code, participant, attributes, place, text or span, flags, memo.
 
-    In xlsx one sheet per theme and an 'alle' sheet, each with a frozen header and filters.
+    In xlsx one sheet per theme and an 'alle' sheet, each with a frozen header and filters. Names, places
+    and organisations are replaced ([naam 1]); 'qcode quotes import' reads the sheet back all the same.
 
     Example:  qcode export quotes --coder anna --attribute former_role,age -o exports/citaten.xlsx
     """
     project = open_project(ctx)
     output = output or project.root / "exports" / f"citaten.{(fmt or 'xlsx').lower()}"
+    chosen = None if no_anonymise else pseudonymising.pseudonymiser(project, project.quote_fragments(coder))
     count = project.export_quotes(output, coder=coder, codes=code or (), attributes=_attributes(attribute),
-                                  fmt=fmt, question=question)
+                                  fmt=fmt, question=question, pseudonymiser=chosen)
     console.print(f"[green]✓[/] Wrote {count} quotes to {escape(str(output))}")
+    pseudonymising.say(chosen)
 
 
 def matrix(ctx: typer.Context, coder: CoderOption = None,
@@ -191,7 +217,7 @@ def matrix(ctx: typer.Context, coder: CoderOption = None,
            output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File for csv/xlsx/json.")] = None,
            question: Annotated[Optional[str], typer.Option(
                metavar="ID", help="Surveys: only the answers to this question (its respondents as the groups' n).")] = None,
-           ) -> None:
+           no_anonymise: pseudonymising.NoAnonymise = False) -> None:
     """Code × participant (mentioned / main reason), code by attribute, or co-occurrence.
 
     Examples:
@@ -204,7 +230,9 @@ def matrix(ctx: typer.Context, coder: CoderOption = None,
         fmt = format_for(output, fmt, ("csv", "xlsx", "json"), "xlsx")
     fmt = fmt or "table"
     project = open_project(ctx)
-    matrices = project.matrices(coder=coder, by=by, cooccurrence=cooccurrence, level=level, question=question)
+    chosen = None if no_anonymise else pseudonymising.pseudonymiser(project, None)
+    matrices = project.matrices(coder=coder, by=by, cooccurrence=cooccurrence, level=level, question=question,
+                                pseudonymiser=chosen)
     if fmt == "table":
         for found in matrices:
             parts, key = matrix_view.tables(found, console.width)
@@ -214,6 +242,7 @@ def matrix(ctx: typer.Context, coder: CoderOption = None,
                 console.print(shown(line), overflow="fold")
             if matrix_view.is_marks(found):
                 console.print(matrix_view.LEGEND)
+        pseudonymising.say(chosen)
         return
     if fmt == "json":
         data = [{"title": m.title, "rows": m.row_ids, "labels": m.rows, "columns": m.columns, "cells": m.cells}
@@ -229,15 +258,20 @@ def matrix(ctx: typer.Context, coder: CoderOption = None,
                           for found, target in zip(matrices, targets)], fmt, frozen_columns=1)
     for found, target in zip(matrices, targets):
         console.print(f"[green]✓[/] {escape(found.title)} → {escape(str(target))}")
+    pseudonymising.say(chosen)
 
 
 def chart(ctx: typer.Context, coder: CoderOption = None,
           output: Annotated[Path, typer.Option("-o", "--output", help="A .png or .svg file.")] = Path(
               "exports/themas.png"),
-          lang: Annotated[str, typer.Option(help="nl or en labels.")] = "nl") -> None:
+          lang: Annotated[str, typer.Option(help="nl or en labels.")] = "nl",
+          no_anonymise: pseudonymising.NoAnonymise = False) -> None:
     """A horizontal bar chart of themes by participants mentioning them, main reason stacked.
 
     Example:  qcode chart --coder anna -o exports/themas.svg
     """
-    written = open_project(ctx).chart(output, coder=coder, lang=lang)
+    project = open_project(ctx)
+    chosen = None if no_anonymise else pseudonymising.pseudonymiser(project, None)
+    written = project.chart(output, coder=coder, lang=lang, pseudonymiser=chosen)
     console.print(f"[green]✓[/] Wrote {escape(str(written))}")
+    pseudonymising.say(chosen)

@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from qcode.cli import pseudonymising
 from qcode.cli.common import console, open_project, print_json
 
 Question = Annotated[Optional[str], typer.Option(metavar="ID", help="Only this question (id or column name).")]
@@ -89,15 +90,23 @@ def words(ctx: typer.Context, question: Question = None,
           coder: CoderOption = None,
           top: Annotated[int, typer.Option(metavar="N", help="How many words.")] = 30,
           cloud: Annotated[Optional[Path], typer.Option(metavar="FILE.png", help="Also draw a word cloud.")] = None,
-          as_json: Annotated[bool, typer.Option("--json", help="Print JSON, for scripts.")] = False) -> None:
+          as_json: Annotated[bool, typer.Option("--json", help="Print JSON, for scripts.")] = False,
+          no_anonymise: pseudonymising.NoAnonymise = False) -> None:
     """The words respondents use most, by lemma (werkte, werken → werken), Dutch stop words left out.
+
+    Names, places and organisations are left out of the table and the cloud (--no-anonymise keeps them).
 
     Examples:
       qcode words --question V12 --top 20
       qcode words --question V12 --code werkdruk --cloud exports/woorden-v12.png
     """
     project = open_project(ctx)
-    found = project.word_frequencies(question=question, code=code, coder=coder, top=top, cloud=cloud)
+    from qcode import word_counts
+
+    chosen = None if no_anonymise else pseudonymising.pseudonymiser(project, word_counts.counted_fragments(
+        project.conn, question=question, code=code, coder=coder))
+    found = project.word_frequencies(question=question, code=code, coder=coder, top=top, cloud=cloud,
+                                     pseudonymiser=chosen)
     if as_json:
         print_json([dataclasses.asdict(w) for w in found])
         return
@@ -109,3 +118,4 @@ def words(ctx: typer.Context, question: Question = None,
     console.print(table)
     if cloud:
         console.print(f"[green]✓[/] Wrote {escape(str(cloud))}")
+    pseudonymising.say(chosen)

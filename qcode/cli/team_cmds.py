@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from qcode.cli import pseudonymising
 from qcode.cli.common import confirm_new_coder, console, open_project, print_json
 from qcode.errors import UsageError
 
@@ -112,10 +113,11 @@ def disagreements(ctx: typer.Context, coders: Coders,
                   fmt: Annotated[str, typer.Option("--format", help="table or xlsx.")] = "table",
                   output: Annotated[Optional[Path], typer.Option("-o", "--output", help="The .xlsx file "
                                                                  "(default exports/verschillen.xlsx).")] = None,
-                  ) -> None:
+                  no_anonymise: pseudonymising.NoAnonymise = False) -> None:
     """Every fragment and code on which the coders differ, with text, question and who chose what.
 
-    The agenda of the consensus meeting, sorted by code.
+    The agenda of the consensus meeting, sorted by code. The sheet has names, places and organisations
+    replaced ([naam 1]) unless --no-anonymise; the table on screen shows the text as it is.
 
     Example:  qcode disagreements --coders anna,bram --format xlsx
     """
@@ -123,16 +125,24 @@ def disagreements(ctx: typer.Context, coders: Coders,
     names = _coders(coders)
     found = project.disagreements(names, code)
     if fmt == "xlsx":
+        from functools import partial
+
+        from qcode.pseudonymised import text as replaced
+
         target = output or project.root / "exports" / "verschillen.xlsx"
-        rows = [{"code": d.code, "label": d.label, "fragment": d.fragment, "transcript": d.transcript,
-                 "participant": d.participant, "turn": d.turn, "question": d.question or "", "text": d.text,
+        chosen = None if no_anonymise else pseudonymising.pseudonymiser(project, [d.fragment for d in found])
+        shown = partial(replaced, chosen)
+        rows = [{"code": d.code, "label": d.label, "fragment": d.fragment, "transcript": shown(d.transcript),
+                 "participant": shown(d.participant), "turn": d.turn, "question": shown(d.question or ""),
+                 "text": shown(d.text),
                  **{c: ("ja" if d.choices[c].applied else "nee") + (" (hoofdreden)" if d.choices[c].main else "")
                     for c in names},
-                 **{f"memo {c}": d.choices[c].memo or "" for c in names}} for d in found]
+                 **{f"memo {c}": shown(d.choices[c].memo or "") for c in names}} for d in found]
         columns = ["code", "label", "fragment", "transcript", "participant", "turn", "question", "text", *names,
                    *[f"memo {c}" for c in names]]
         project.write_table(rows, columns, target, "xlsx")
         console.print(f"[green]✓[/] {len(found)} disagreements → {escape(str(target))}")
+        pseudonymising.say(chosen)
         return
     if fmt != "table":
         raise UsageError(f"format must be table or xlsx, not {fmt!r}")
@@ -197,17 +207,27 @@ def reconcile(ctx: typer.Context, coders: Coders,
 
 def merge(ctx: typer.Context,
           other: Annotated[Path, typer.Argument(help="The other copy's project folder or its qcode.db.")],
-          as_json: Annotated[bool, typer.Option("--json", help="Print JSON, for scripts.")] = False) -> None:
+          as_json: Annotated[bool, typer.Option("--json", help="Print JSON, for scripts.")] = False,
+          anonymise: pseudonymising.Anonymise = False) -> None:
     """Bring another copy's codings, memos, seen-marks and change log into this project.
 
     Transcripts are matched by content, fragments by their text, codes by id; what cannot be
     matched is listed, and nothing here is overwritten. Merging the same copy twice changes nothing.
+    Both copies keep the original text; --anonymise replaces names in what this command prints.
 
     Example:  qcode merge ../studie-bram
     """
-    result = open_project(ctx).merge(other)
+    project = open_project(ctx)
+    result = project.merge(other)
+    chosen = pseudonymising.pseudonymiser(project, None) if anonymise else None
+    if chosen is not None:
+        from qcode.pseudonymised import texts
+
+        result.unmatched_transcripts = texts(chosen, result.unmatched_transcripts)
+        result.conflicts = texts(chosen, result.conflicts)
     if as_json:
-        print_json(vars(result))
+        print_json({**vars(result), "pseudonymised": chosen is not None})
+        pseudonymising.say(chosen, exchange=True, stderr=True)
         return
     console.print(f"[green]✓[/] from {escape(str(other))}: {result.codings_added} codings added, "
                   f"{result.codings_same} already here, {result.seen_added} seen-marks and "
@@ -220,3 +240,4 @@ def merge(ctx: typer.Context,
     if result.unmatched_fragments:
         console.print(f"[yellow]{result.unmatched_fragments} codings or marks on fragments this project does "
                       "not have[/] (a transcript changed in one copy?)")
+    pseudonymising.say(chosen, exchange=True)

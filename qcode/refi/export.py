@@ -16,14 +16,20 @@ from __future__ import annotations
 import json
 import sqlite3
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from qcode import pseudonymised
 from qcode.refi import codebook, xml
 from qcode.refi.container import write_qdpx
 from qcode.refi.ids import make_guid
+
+if TYPE_CHECKING:
+    from qcode.anonymise import Pseudonymiser
 
 NS = xml.PROJECT_NS
 INTERVIEWER_VARIABLE = "interviewer"
@@ -56,8 +62,9 @@ class _Code:
     children: list[_Code] = field(default_factory=list)
 
 
-def write(conn: sqlite3.Connection, target: Path, name: str, coders: list[str] | None = None) -> ExportSummary:
-    qde, sources, summary = build(conn, name, coders)
+def write(conn: sqlite3.Connection, target: Path, name: str, coders: list[str] | None = None,
+          pseudonymiser: Pseudonymiser | None = None) -> ExportSummary:
+    qde, sources, summary = build(conn, name, coders, pseudonymiser)
     write_qdpx(target, qde, sources)
     return summary
 
@@ -69,7 +76,11 @@ def _e(parent: ET.Element, tag: str, attributes: dict[str, str] | None = None, t
     return element
 
 
-def build(conn: sqlite3.Connection, name: str, coders: list[str] | None = None) -> tuple[bytes, dict[str, bytes], ExportSummary]:
+def build(conn: sqlite3.Connection, name: str, coders: list[str] | None = None,
+          pseudonymiser: Pseudonymiser | None = None) -> tuple[bytes, dict[str, bytes], ExportSummary]:
+    """The project's XML, its sources' text files and what they hold. With a `pseudonymiser` every identifier in
+    the text, names, attributes and memos is replaced, and each selection's offsets follow the new text."""
+    shown = partial(pseudonymised.text, pseudonymiser)
     summary = ExportSummary()
     codings = _codings(conn, coders)
     users = sorted(coders if coders else {row["coder"] for row in codings})
@@ -92,7 +103,7 @@ def build(conn: sqlite3.Connection, name: str, coders: list[str] | None = None) 
     variables_element = _e(root, "Variables")
     for variable, kind in [*variables.items(), (INTERVIEWER_VARIABLE, "Text"), (SPEAKERS_VARIABLE, "Text")]:
         _e(variables_element, "Variable", {"guid": make_guid("variable", variable), "name": variable, "typeOfVariable": kind})
-    _cases(root, attributes, variables, transcripts)
+    _cases(root, attributes, variables, transcripts, shown)
     summary.cases = len(attributes)
     sources_element = _e(root, "Sources") if transcripts else None
     files: dict[str, bytes] = {}
@@ -102,12 +113,16 @@ def build(conn: sqlite3.Connection, name: str, coders: list[str] | None = None) 
         by_transcript.setdefault(row["transcript_id"], []).append(row)
     for transcript in transcripts:
         guid = make_guid("source", transcript["name"])
-        files[f"{guid}.txt"] = transcript["text"].encode("utf-8")
-        source = _e(sources_element, "TextSource", {"guid": guid, "name": transcript["name"],
+        rows = by_transcript.get(transcript["id"], [])
+        text, moved = transcript["text"], None
+        if pseudonymiser is not None:
+            text, moved = pseudonymised.with_offsets(pseudonymiser, text, _cuts(conn, transcript["id"], rows))
+        files[f"{guid}.txt"] = text.encode("utf-8")
+        source = _e(sources_element, "TextSource", {"guid": guid, "name": shown(transcript["name"]),
                                                     "plainTextPath": f"internal://{guid}.txt",
                                                     "creationDateTime": _datetime(transcript["imported_at"])})
-        for row in by_transcript.get(transcript["id"], []):
-            summary.selections += _selections(source, row, notes)
+        for row in rows:
+            summary.selections += _selections(source, row, notes, text, moved)
         interviewers = [r[0] for r in conn.execute(
             "SELECT DISTINCT speaker FROM turns WHERE transcript_id = ? AND role = 'interviewer' ORDER BY speaker",
             (transcript["id"],))]
@@ -116,7 +131,7 @@ def build(conn: sqlite3.Connection, name: str, coders: list[str] | None = None) 
         for variable, names in ((INTERVIEWER_VARIABLE, interviewers), (SPEAKERS_VARIABLE, speakers)):
             value = _e(source, "VariableValue")
             _e(value, "VariableRef", {"targetGUID": make_guid("variable", variable)})
-            _e(value, "TextValue", text="; ".join(names))
+            _e(value, "TextValue", text="; ".join(map(shown, names)))
     summary.sources = len(transcripts)
     if notes:
         notes_element = _e(root, "Notes")
@@ -124,14 +139,30 @@ def build(conn: sqlite3.Connection, name: str, coders: list[str] | None = None) 
             note = _e(notes_element, "Note", {"guid": guid, "name": f"Memo: {row['code_id']} ({row['coder']})",
                                               "creatingUser": make_guid("user", row["coder"]),
                                               "creationDateTime": _datetime(row["created_at"])})
-            _e(note, "PlainTextContent", text=row["memo"])
+            _e(note, "PlainTextContent", text=shown(row["memo"]))
     summary.notes = len(notes)
     return codebook.serialise(root, NS), files, summary
 
 
-def _selections(source: ET.Element, row: dict[str, Any], notes: list[tuple[str, dict[str, Any]]]) -> int:
-    spans = row["spans"] or [(row["span_start"], row["span_end"]) if row["span_start"] is not None
-                             else (0, len(row["text"]))]
+def _cuts(conn: sqlite3.Connection, transcript_id: int, rows: list[dict[str, Any]]) -> list[int]:
+    """Where the text is pseudonymised piece by piece: every fragment's and selection's ends."""
+    cuts = [end for pair in conn.execute('SELECT start, "end" FROM fragments WHERE transcript_id = ?', (transcript_id,))
+            for end in pair]
+    for row in rows:
+        for start, end in _spans(row):
+            cuts += [row["fragment_start"] + start, row["fragment_start"] + end]
+    return cuts
+
+
+def _spans(row: dict[str, Any]) -> list[tuple[int, int]]:
+    return row["spans"] or [(row["span_start"], row["span_end"]) if row["span_start"] is not None
+                            else (0, len(row["text"]))]
+
+
+def _selections(source: ET.Element, row: dict[str, Any], notes: list[tuple[str, dict[str, Any]]], text: str,
+                moved: dict[int, int] | None = None) -> int:
+    """The coding's selections of the source's `text`; `moved`: where each offset of the stored text went in it."""
+    spans = _spans(row)
     user = make_guid("user", row["coder"])
     when = _datetime(row["created_at"])
     note_guid = make_guid("note", row["fragment_id"], row["code_id"], row["coder"]) if row["memo"] else None
@@ -139,9 +170,12 @@ def _selections(source: ET.Element, row: dict[str, Any], notes: list[tuple[str, 
         notes.append((note_guid, row))
     for start, end in spans:
         key = (row["fragment_id"], row["code_id"], row["coder"], start, end)
+        first, last = row["fragment_start"] + start, row["fragment_start"] + end
+        if moved is not None:
+            first, last = moved[first], moved[last]
         selection = _e(source, "PlainTextSelection", {
-            "guid": make_guid("selection", *key), "name": _excerpt(row["text"][start:end]),
-            "startPosition": str(row["fragment_start"] + start), "endPosition": str(row["fragment_start"] + end),
+            "guid": make_guid("selection", *key), "name": _excerpt(text[first:last]),
+            "startPosition": str(first), "endPosition": str(last),
             "creatingUser": user, "creationDateTime": when})
         codes = [("code", row["code_id"], make_guid("code", row["code_id"]))]
         codes += [(flag, row["code_id"], codebook.flag_guid(name)) for flag, name in codebook.FLAGS.items() if row[flag]]
@@ -247,12 +281,12 @@ def _value_text(value: Any, kind: str) -> str:
 
 
 def _cases(root: ET.Element, participants: dict[str, dict[str, Any]], variables: dict[str, str],
-           transcripts: list) -> None:
+           transcripts: list, shown: Callable[[Any], Any] = lambda value: value) -> None:
     if not participants:
         return
     cases = _e(root, "Cases")
     for participant, attributes in participants.items():
-        case = _e(cases, "Case", {"guid": make_guid("case", participant), "name": participant})
+        case = _e(cases, "Case", {"guid": make_guid("case", participant), "name": shown(participant)})
         for key, kind in variables.items():
             value = attributes.get(key)
             if value in (None, ""):
@@ -260,7 +294,7 @@ def _cases(root: ET.Element, participants: dict[str, dict[str, Any]], variables:
             element = _e(case, "VariableValue")
             _e(element, "VariableRef", {"targetGUID": make_guid("variable", key)})
             tag = {"Boolean": "BooleanValue", "Integer": "IntegerValue", "Float": "FloatValue"}.get(kind, "TextValue")
-            _e(element, tag, text=_value_text(value, kind))
+            _e(element, tag, text=shown(_value_text(value, kind)))
         for transcript in transcripts:
             if transcript["participant_id"] == participant:
                 _e(case, "SourceRef", {"targetGUID": make_guid("source", transcript["name"])})

@@ -16,17 +16,19 @@ from qcode.readers import ReadError
 from qcode.refi import codebook, export, load, xml
 
 if TYPE_CHECKING:
+    from qcode.anonymise import Pseudonymiser
     from qcode.project import Project
 
 
 # -- export --------------------------------------------------------------------------------------
-def export_qdpx(project: Project, target: Path, coders: list[str] | None = None) -> export.ExportSummary:
+def export_qdpx(project: Project, target: Path, coders: list[str] | None = None,
+                pseudonymiser: Pseudonymiser | None = None) -> export.ExportSummary:
     known = {row[0] for row in project.conn.execute("SELECT DISTINCT coder FROM codings")}
     unknown = [c for c in coders or [] if c not in known]
     if unknown:
         raise UsageError(f"no codings by {', '.join(unknown)}", hint=f"coders with codings: {', '.join(sorted(known)) or 'none'}")
     with writing(target, project.output_guard()) as temporary:
-        return export.write(project.conn, temporary, project.root.name or "qcode", coders)
+        return export.write(project.conn, temporary, project.root.name or "qcode", coders, pseudonymiser)
 
 
 def export_qdc(project: Project, target: Path) -> int:

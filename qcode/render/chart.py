@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
+from qcode import pseudonymised
 from qcode.aggregate import CodeCount
 from qcode.display import visible_line
 from qcode.outputs import Guard, writing
@@ -27,17 +29,18 @@ def lighter(colour: str, share: float = 0.55) -> str:
 
 
 def theme_chart(counts: list[CodeCount], path: Path, total: int, lang: str = "nl", guard: Guard | None = None,
-                colours: dict[str, str] | None = None) -> Path:
-    """Write the chart; the most mentioned theme on top, each bar in its theme's codebook colour."""
+                colours: dict[str, str] | None = None, pseudonymiser: Any = None) -> Path:
+    """Write the chart; the most mentioned theme on top, each bar in its theme's codebook colour.
+    `pseudonymiser` (a qcode.anonymise.Pseudonymiser) replaces any identifier in a label; None: as they are."""
     import warnings
 
     with warnings.catch_warnings():  # a glyph missing from the font is drawn as a box, not told on the terminal
         warnings.simplefilter("ignore")
-        return _draw(counts, path, total, lang, guard, colours or {})
+        return _draw(counts, path, total, lang, guard, colours or {}, pseudonymiser)
 
 
 def _draw(counts: list[CodeCount], path: Path, total: int, lang: str, guard: Guard | None,
-          colours: dict[str, str]) -> Path:
+          colours: dict[str, str], pseudonymiser: Any = None) -> Path:
     import matplotlib
     matplotlib.use("Agg")  # no display, no network: a file only
     import matplotlib.pyplot as plt
@@ -45,7 +48,7 @@ def _draw(counts: list[CodeCount], path: Path, total: int, lang: str, guard: Gua
     if path.suffix.lower() not in FORMATS:
         raise ValueError(path.suffix)
     ordered = list(reversed(counts))
-    labels = [visible_line(c.label).replace("$", r"\$") for c in ordered]  # '$' would start mathtext
+    labels = [visible_line(pseudonymised.text(pseudonymiser, c.label)).replace("$", r"\$") for c in ordered]  # '$' would start mathtext
     main = [c.main for c in ordered]
     other = [c.participants - c.main for c in ordered]
     words = {"nl": ("belangrijkste reden om te vertrekken", "genoemd, niet de belangrijkste reden",

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from qcode import aggregate
+from qcode import aggregate, pseudonymised
 from qcode.render import attribution as attribution_mod
 from qcode.render import dutch, english
 from qcode.render.chapter import Filled, Placeholder, PlaceholderError, parse
@@ -58,6 +58,7 @@ class ChapterData:
     method: Callable[[], str]
     codes: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # id → (label, parent)
     attributor: attribution_mod.Attributor | None = None  # None: coarsened where an attribution could identify
+    pseudonymiser: Any = None  # a qcode.anonymise.Pseudonymiser, or None for the raw text (--no-anonymise)
 
     def __post_init__(self) -> None:
         self.codes = {code: (label, parent) for code, label, parent in
@@ -231,8 +232,8 @@ class Filler:
         self.quotes.append(quote)
 
     def _print(self, quote: ChapterQuote) -> str:
-        who = self.data.attribute(quote)
-        return f"> *“{escape(quote.text)}”*\n>\n> – {escape(who)}"
+        who = self.data.attribute(quote)  # pseudonymised by the attributor, when the export is
+        return f"> *“{escape(pseudonymised.text(self.data.pseudonymiser, quote.text))}”*\n>\n> – {escape(who)}"
 
     def _require_code(self, code: str) -> None:
         if code not in self.data.codes:
@@ -257,7 +258,7 @@ class Filler:
         if sentence is None:
             raise PlaceholderError(f"no participant has the attribute {placeholder.args[0]!r}",
                                    f"onbekend kenmerk ‘{placeholder.args[0]}’")
-        return Filled(escape(sentence), sentence)
+        return Filled(escape(pseudonymised.text(self.data.pseudonymiser, sentence)), sentence)
 
     def _rangorde(self, placeholder: Placeholder) -> Filled:
         ranked = ranking(self.data.themes)

@@ -7,8 +7,12 @@ Besides what was coded, each row says how the report prints it — `opnemen` (ja
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from qcode import pseudonymised
 from qcode.aggregate import Quote
 from qcode.quote_choice import SheetColumns
 from qcode.errors import UsageError
@@ -16,6 +20,9 @@ from qcode.outputs import Guard, writing, xlsx_row, xml_text
 from qcode.records import seconds_as_clock
 from qcode.render.attribution import Attributor
 from qcode.tables import write_csv
+
+if TYPE_CHECKING:
+    from qcode.anonymise import Pseudonymiser
 
 FORMATS = ("xlsx", "csv", "docx")
 BASE_COLUMNS = ("theme", "code", "code_label", "participant")
@@ -35,23 +42,33 @@ def attribute_column(attribute: str) -> str:
 
 
 def rows(quotes: list[Quote], labels: dict[str, str], attributor: Attributor,
-         decisions: list[SheetColumns]) -> list[dict]:
-    """The attribute columns and the attribution as `attributor` prints them (coarsened alike)."""
-    return [{"theme": labels.get(q.theme, q.theme), "code": q.code, "code_label": labels.get(q.code, q.code),
-             "participant": q.participant,
-             **{attribute_column(a): value for a, value in attributor.columns(q.attributes).items()},
-             ATTRIBUTION: attributor(q.attributes, q.participant),
-             "opnemen": d.opnemen, "volgorde": d.volgorde, "citaat": d.citaat,
-             "transcript": q.transcript, "turn": q.turn, "timestamp": seconds_as_clock(q.timestamp),
-             "text": q.text, "main": int(q.main), "star": int(q.star), "memo": q.memo or "", "coder": q.coder,
-             "coding": d.coding, "export_check": d.export_check, "vraag": q.question or ""}
-            for q, d in zip(quotes, decisions, strict=True)]
+         decisions: list[SheetColumns], pseudonymiser: Pseudonymiser | None = None) -> list[dict]:
+    """The attribute columns and the attribution as `attributor` prints them (coarsened alike, and pseudonymised
+    when it was given the export's pseudonymiser); `pseudonymiser` replaces identifiers in everything else a
+    participant said or is known by (and in memos). `export_check` is of the citaat as written, so an untouched
+    row reads back unchanged."""
+    shown = partial(pseudonymised.text, pseudonymiser)
+    table = []
+    for q, d in zip(quotes, decisions, strict=True):
+        d = replace(d, citaat=shown(d.citaat))
+        table.append({"theme": labels.get(q.theme, q.theme), "code": q.code, "code_label": labels.get(q.code, q.code),
+                      "participant": shown(q.participant),
+                      **{attribute_column(a): value for a, value in attributor.columns(q.attributes).items()},
+                      ATTRIBUTION: attributor(q.attributes, q.participant),
+                      "opnemen": d.opnemen, "volgorde": d.volgorde, "citaat": d.citaat,
+                      "transcript": shown(q.transcript), "turn": q.turn, "timestamp": seconds_as_clock(q.timestamp),
+                      "text": shown(q.text), "main": int(q.main), "star": int(q.star), "memo": shown(q.memo or ""),
+                      "coder": q.coder, "coding": d.coding, "export_check": d.export_check,
+                      "vraag": q.question or ""})
+    return table
 
 
 def write(quotes: list[Quote], labels: dict[str, str], attributor: Attributor, path: Path, fmt: str,
-          guard: Guard | None = None, decisions: list[SheetColumns] | None = None) -> int:
+          guard: Guard | None = None, decisions: list[SheetColumns] | None = None,
+          pseudonymiser: Pseudonymiser | None = None) -> int:
     """`decisions`: each quote's `opnemen`, `volgorde`, `citaat` and coding (`quote_choice.sheet_columns`);
-    `attributor`: who said each quote, coarsened or not, over the attributes it was made for."""
+    `attributor`: who said each quote, coarsened or not, over the attributes it was made for;
+    `pseudonymiser`: identifiers replaced (None: the raw text)."""
     if fmt not in FORMATS:
         raise UsageError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if not quotes:
@@ -61,7 +78,7 @@ def write(quotes: list[Quote], labels: dict[str, str], attributor: Attributor, p
     if any(q.question for q in quotes):  # a survey: each answer's question, and no main reasons to mark
         columns = ["vraag", *(c for c in columns if c != "main")]
     table = rows(quotes, labels, attributor, decisions if decisions is not None else
-                 [SheetColumns(0, "", None, q.text) for q in quotes])
+                 [SheetColumns(0, "", None, q.text) for q in quotes], pseudonymiser)
     with writing(path, guard) as temporary:
         if fmt == "csv":
             write_csv(table, columns, temporary)

@@ -9,8 +9,10 @@ import os
 import re
 import traceback
 from dataclasses import dataclass, field
+from functools import partial
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 import jinja2.compiler
@@ -19,11 +21,14 @@ import jinja2.nodes
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 import markupsafe
 
-from qcode import aggregate
+from qcode import aggregate, pseudonymised
 from qcode.errors import Problem, UsageError
 from qcode.outputs import Guard, check_target, check_targets, create_text, format_for, writing, xml_text
 from qcode.render import attribution, chapter, dutch, placeholders
 from qcode.render.markdown_text import Markdown, escape, link
+
+if TYPE_CHECKING:
+    from qcode.anonymise import Pseudonymiser
 
 LANGUAGES = ("nl", "en")
 COUNTS = ("soft", "exact")
@@ -86,14 +91,16 @@ class Report:
     opening: Markdown = Markdown()
     conclusion: Markdown = Markdown()
     draft_note: str | None = None  # coding is not complete: the document says so at the top
+    attribution_note: str | None = None  # for the CLI: how many attributions were coarsened (Attributor.note)
     missing_texts: dict[Path, str] = field(default_factory=dict)  # own-text files to make, with their draft
     uses: list[chapter.Use] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     attribution_note: str | None = None  # English: how many attributions were coarsened (`Attributor.note`)
 
 
-def build(conn, options: ReportOptions, text_dir: Path) -> Report:
-    """Count, fill every own-text file's placeholders, and note the files still to be made."""
+def build(conn, options: ReportOptions, text_dir: Path, pseudonymiser: Pseudonymiser | None = None) -> Report:
+    """Count, fill every own-text file's placeholders, and note the files still to be made. `pseudonymiser`
+    replaces identifiers in every quote, attribution and spread it fills in (None: the raw text)."""
     from qcode import quote_choice
     from qcode.render import coverage, methods
 
@@ -101,7 +108,7 @@ def build(conn, options: ReportOptions, text_dir: Path) -> Report:
         raise UsageError(f"counts must be soft or exact, not {options.counts!r}", hint="--counts exact")
     if aggregate.is_survey(conn) and conn.execute("SELECT 1 FROM questions LIMIT 1").fetchone():
         from qcode.render import survey_chapter
-        return survey_chapter.build(conn, options, text_dir)
+        return survey_chapter.build(conn, options, text_dir, pseudonymiser)
     coder = aggregate.require_codings(conn, options.coder)
     attributes = attribution.check_attributes(conn, options.attributes)
     total = aggregate.participant_total(conn)
@@ -110,7 +117,8 @@ def build(conn, options: ReportOptions, text_dir: Path) -> Report:
     data = placeholders.ChapterData(conn, coder, total, survey, options.lang, attributes, options.max_quotes,
                                     options.counts, themes, options.start + 1,
                                     lambda: methods.method_paragraph(conn, coder, options.lang),
-                                    attributor=attributor(conn, attributes, options))
+                                    attributor=attributor(conn, attributes, options, pseudonymiser),
+                                    pseudonymiser=pseudonymiser)
     report = Report(options.start, coder, total, survey, [], aggregate.ranked(themes), None,
                     Markdown(options.start + 1), link(str(options.chart)) if options.chart else None)
     for theme in themes:
@@ -138,9 +146,12 @@ def build(conn, options: ReportOptions, text_dir: Path) -> Report:
     return report
 
 
-def attributor(conn, attributes: tuple[str, ...], options: ReportOptions) -> attribution.Attributor:
-    """Who said each quote, for one report: coarsened unless `options.coarsen_attributions` is off."""
-    return attribution.Attributor(conn, attributes, lang=options.lang, coarsen=options.coarsen_attributions)
+def attributor(conn, attributes: tuple[str, ...], options: ReportOptions,
+               pseudonymiser: Pseudonymiser | None = None) -> attribution.Attributor:
+    """Who said each quote, for one report: coarsened unless `options.coarsen_attributions` is off, then
+    pseudonymised when the report is."""
+    return attribution.Attributor(conn, attributes, lang=options.lang, coarsen=options.coarsen_attributions,
+                                  pseudonymiser=pseudonymiser)
 
 
 def _section(theme: aggregate.Theme, number: str, data: placeholders.ChapterData, text_dir: Path, report: Report,
@@ -164,7 +175,8 @@ def _section(theme: aggregate.Theme, number: str, data: placeholders.ChapterData
     sentence = placeholders.count_sentence(theme.count.participants, theme.count.main, data.total,
                                            kind=placeholders.kind_of(theme), survey=data.survey, lang=data.lang,
                                            counts=data.counts)
-    quotes = [QuoteItem(escape(q.text), data.attribute(q), q.star, q.main) for q in filler.quotes]
+    shown = partial(pseudonymised.text, data.pseudonymiser)
+    quotes = [QuoteItem(escape(shown(q.text)), data.attribute(q), q.star, q.main) for q in filler.quotes]
     return Section(number, theme.id, theme.chapter or theme.label, expanded.text, Markdown(sentence), theme.count,
                    quotes)
 
@@ -363,8 +375,10 @@ def check(conn, root: Path, options: ReportOptions) -> Report:
 
 
 def write(conn, root: Path, options: ReportOptions, fmt: str | None, output: Path | None,
-          guard: Guard | None = None) -> Written:
+          guard: Guard | None = None, pseudonymiser: Pseudonymiser | None = None) -> Written:
     """Build the report and write it as .md, .docx or .html; return the file written and what it said.
+    `pseudonymiser` replaces every identifier the project knows, in the data and in the researcher's own
+    text (None: the raw text, as `--no-anonymise` asks).
 
     Nothing is written until the template has rendered: then the missing own-text files, the chart
     and the report, each whole or not at all."""
@@ -386,16 +400,16 @@ def write(conn, root: Path, options: ReportOptions, fmt: str | None, output: Pat
         reference_doc = documents.check_reference_doc(options.reference_doc)
     if options.chart is not None:
         check_target(options.chart, guard.protect([output], "the report itself"))
-    report = build(conn, options, text_dir)
+    report = build(conn, options, text_dir, pseudonymiser)
     if options.chart is not None:
         report.chart = link(os.path.relpath(options.chart.resolve(), output.resolve().parent))
-    markdown = render_markdown(report, root / "templates", options.lang)
+    markdown = pseudonymised.markdown(pseudonymiser, render_markdown(report, root / "templates", options.lang))
     beside = guard.protect([output], "the report itself")
     check_targets([*report.missing_texts, *([options.chart] if options.chart is not None else [])], beside)
     _make_own_texts(report.missing_texts, beside)
     if options.chart is not None:
         chart.theme_chart(report.ranking, options.chart, report.participants, options.lang, beside,
-                          chart.codebook_colours(conn))
+                          chart.codebook_colours(conn), pseudonymiser)
     with writing(output, guard) as temporary:
         markdown = xml_text(markdown)  # a control character in an own text or template: shown, not passed on
         if fmt == "md":

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qcode import aggregate, survey_counts
+from qcode import aggregate, pseudonymised, survey_counts
 from qcode.render import chapter, dutch, placeholders
 from qcode.render.chapter import Filled, Placeholder, PlaceholderError
 from qcode.render.markdown_text import Markdown, escape
@@ -209,7 +209,7 @@ class SurveyFiller(placeholders.Filler):
         label = self.data.codes[code][0]
         rows = [f"| {escape(attribute)} | n | {'Noemen dit' if nl else 'Mention it'} | {'Procent' if nl else 'Percent'} |",
                 "| --- | ---: | ---: | ---: |"]
-        rows += [f"| {escape(s.group)} | {s.answered} | {s.respondents} | {_percent(s.respondents, s.answered)} |"
+        rows += [f"| {escape(pseudonymised.text(self.data.pseudonymiser, s.group))} | {s.answered} | {s.respondents} | {_percent(s.respondents, s.answered)} |"
                  for s in shares]
         caption = (f"Tabel {self.tables.next()} {escape(label)}, naar {escape(attribute)} (n per groep: wie de vraag "
                    "beantwoordde)" if nl else f"Table {self.tables.next()} {escape(label)}, by {escape(attribute)} "
@@ -221,7 +221,8 @@ class SurveyFiller(placeholders.Filler):
 
         question = self._need_question("woorden")
         top = int(placeholder.args[0]) if placeholder.args and placeholder.args[0].isdigit() else 15
-        words = word_counts.frequencies(self.data.conn, question=question.id, top=top)
+        words = word_counts.frequencies(self.data.conn, question=question.id, top=top,
+                                        keep=lambda word: pseudonymised.keeps_word(self.data.pseudonymiser, word))
         nl = self.data.lang == "nl"
         rows = ["| Woord | Aantal keer | Respondenten |" if nl else "| Word | Times | Respondents |", "| --- | ---: | ---: |"]
         rows += [f"| {escape(w.word)} | {w.count} | {w.respondents} |" for w in words]
@@ -299,8 +300,9 @@ def _percent(part: int, whole: int) -> int:
 
 
 # -- the report --------------------------------------------------------------------------------------
-def build(conn, options, text_dir: Path):  # type: ignore[no-untyped-def]
-    """The survey's Report: a section per open question, from its own file."""
+def build(conn, options, text_dir: Path, pseudonymiser=None):  # type: ignore[no-untyped-def]
+    """The survey's Report: a section per open question, from its own file; `pseudonymiser` (None: the raw
+    text) replaces identifiers in what it quotes and counts."""
     from qcode.render import attribution
     from qcode.render.report import Report, Section, attributor
 
@@ -311,7 +313,8 @@ def build(conn, options, text_dir: Path):  # type: ignore[no-untyped-def]
     themes = aggregate.themes(conn, coder)
     data = placeholders.ChapterData(conn, coder, everyone, True, options.lang, attributes, options.max_quotes,
                                     "exact", themes, options.start + 1, lambda: "",
-                                    attributor=attributor(conn, attributes, options))
+                                    attributor=attributor(conn, attributes, options, pseudonymiser),
+                                    pseudonymiser=pseudonymiser)
     report = Report(options.start, coder, everyone, True, [], [], None, Markdown(options.start + 1),
                     None)
     tables = Tables(options.start)
@@ -345,6 +348,7 @@ def build(conn, options, text_dir: Path):  # type: ignore[no-untyped-def]
     from qcode.render import coverage
 
     seen = coverage.coverage(conn, coder)
+    report.attribution_note = data.attributor.note() if data.attributor else None
     report.draft_note = None if seen.complete else seen.note(options.lang)
     if not seen.complete:
         report.warnings.insert(0, Problem(seen.message(), hint="code the rest, or pass another --coder"))
