@@ -424,10 +424,10 @@ class Project:
         options = options or report_render.ReportOptions()
         if options.reference_doc is None:
             options = replace(options, reference_doc=self.reference_doc)
-        if pseudonymiser == pseudonymised.AUTO:
-            pseudonymiser = self.pseudonymiser(fragment_ids=self.report_fragments(options.coder))
+        choice = pseudonymiser
         return report_render.write(self.conn, self.root, options, fmt, Path(output) if output else None,
-                                   self.output_guard(), pseudonymiser)
+                                   self.output_guard(),
+                                   lambda: self._chosen(choice, lambda: self.report_fragments(options.coder)))
 
     # -- pseudonymised exports (docs/anonymise.md) ------------------------------------------------
     def pseudonymiser(self, *, fragment_ids: Iterable[int] | None = None,
@@ -452,9 +452,12 @@ class Project:
 
     def _chosen(self, pseudonymiser: pseudonymised.Choice, fragments: Callable[[], Iterable[int] | None]
                 ) -> Pseudonymiser | None:
-        if pseudonymiser == pseudonymised.AUTO:
+        """The export's replacer: built for its fragments ("auto", or by a function given them), given, or None."""
+        if isinstance(pseudonymiser, str) and pseudonymiser == pseudonymised.AUTO:
             return self.pseudonymiser(fragment_ids=fragments())
-        return pseudonymiser  # type: ignore[return-value]
+        if callable(pseudonymiser):
+            return pseudonymiser(fragments())
+        return pseudonymiser
 
     @property
     def reference_doc(self) -> Path | None:
@@ -602,6 +605,8 @@ class Project:
         no identifier among them unless `pseudonymiser=None` (the answers counted are scanned first)."""
         from qcode import word_counts
 
+        if top < 1:
+            raise UsageError(f"--top must be 1 or more, not {top}")
         chosen = self._chosen(pseudonymiser, lambda: word_counts.counted_fragments(
             self.conn, question=question, code=code, coder=coder))
         found = word_counts.frequencies(self.conn, question=question, code=code, coder=coder, top=top,

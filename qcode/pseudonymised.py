@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, Literal, Union
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Optional, Union
 
 if TYPE_CHECKING:
     from qcode.anonymise import Pseudonymiser
 
 AUTO: Literal["auto"] = "auto"
-# What an export method of `Project` takes: "auto" builds one for the fragments it prints, None writes raw text.
-Choice = Union["Pseudonymiser", None, Literal["auto"]]
+# What an export method of `Project` takes: "auto" builds one for the fragments it prints (a function given those
+# fragments may build it instead, once the export has checked its arguments); None writes the raw text.
+Choice = Union["Pseudonymiser", None, Literal["auto"], Callable[[Optional[Iterable[int]]], "Pseudonymiser"]]
 
 
 def text(pseudonymiser: Pseudonymiser | None, value: Any) -> Any:

@@ -14,6 +14,10 @@ Allowed, and nothing else:
 Everything else outside brackets must be the participant's own words, whole and in their order.
 A refused edit is described by the position and word *of the edit* (the researcher's typing), never
 by the transcript's text.
+
+A quote sheet written pseudonymised holds labels such as "[naam 1]" and "[organisatie]" for the
+identifiers it replaced: `restore_replacements` puts the participant's words back where a label
+stands for them, so the sheet reads back as the participant's words.
 """
 from __future__ import annotations
 
@@ -71,8 +75,12 @@ def word_count(text: str) -> int:
     return len(_WORD.findall(normalise(text)))
 
 
-def verify_edit(original: str, edited: str) -> EditProblem | None:
-    """None when `edited` is `original` changed only as this module allows; else the first difference."""
+def verify_edit(original: str, edited: str, replacements: Replacements | None = None) -> EditProblem | None:
+    """None when `edited` is `original` changed only as this module allows; else the first difference.
+    With `replacements` (an export's `Pseudonymiser`), its labels standing for an identifier ("[naam 1]'s
+    collega" for "Petra's collega") are allowed too: they are put back first (`restore_replacements`)."""
+    if replacements is not None:
+        edited = restore_replacements(original, edited, replacements)
     edited = normalise(edited)
     runs, problem = _runs(edited)
     if problem:

@@ -102,3 +102,48 @@ def test_the_participants_own_ellipsis_and_brackets_are_theirs():
 def test_word_count_counts_words_not_marks():
     assert word_count("Er was geen functie […] boven mij [in het team] …") == 9
     assert word_count("zo’n e-mail om 11.30 uur") == 5
+
+
+# -- quotes from a pseudonymised quote sheet --------------------------------------------------------
+NAMED = ("Petra's aanpak was anders. Ik werkte zes jaar bij Stichting Welzijn Oost en Petra de Vries belde "
+         "me 's avonds op 06-12345678, ook in het weekend.")
+
+
+@pytest.fixture
+def replacer():
+    from qcode.anonymise.pseudonymise import Pseudonymiser, Replaced
+
+    return Pseudonymiser({"Petra de Vries": Replaced("persoon", None, True), "Petra": Replaced("persoon", None, True),
+                          "Stichting Welzijn Oost": Replaced("organisatie", None, True),
+                          "06-12345678": Replaced("telefoon", None, False)})
+
+
+def test_a_pseudonymised_quote_reads_back_as_the_participants_words(replacer):
+    from qcode.anonymise.pseudonymise import Pseudonymiser
+    from qcode.quote_edits import restore_replacements
+
+    printed = replacer.apply(NAMED)
+    assert "[organisatie]" in printed and "[naam 1]'s aanpak" in printed and "Petra" not in printed
+    fresh = Pseudonymiser(replacer.targets)  # another export's replacer: its numbers may differ
+    assert restore_replacements(NAMED, printed, fresh) == NAMED
+    assert verify_edit(NAMED, printed, fresh) is None
+
+
+def test_an_edit_of_a_pseudonymised_quote_keeps_the_edit_and_gets_the_words_back(replacer):
+    from qcode.quote_edits import restore_replacements
+
+    edited = "Ik werkte zes jaar bij [organisatie] […] [naam 7] belde me 's avonds op [telefoonnummer]"
+    assert restore_replacements(NAMED, edited, replacer) == (
+        "Ik werkte zes jaar bij Stichting Welzijn Oost […] Petra de Vries belde me 's avonds op 06-12345678")
+    assert verify_edit(NAMED, "[naam 1]'s aanpak was anders [volgens haar collega's].", replacer) is None
+
+
+def test_a_bracket_the_researcher_typed_is_not_put_back(replacer):
+    from qcode.quote_edits import restore_replacements
+
+    own = "Ik werkte zes jaar bij [een stichting] en [naam 2] belde me"
+    assert restore_replacements(NAMED, own, replacer) == "Ik werkte zes jaar bij [een stichting] en Petra de Vries belde me"
+    # a label that stands where no identifier is, stays a label (and an allowed insertion)
+    assert restore_replacements(NAMED, "Ik werkte [organisatie] zes jaar", replacer) == "Ik werkte [organisatie] zes jaar"
+    assert verify_edit(NAMED, "Ik werkte zes jaar bij [organisatie] en [naam 1] belde me", replacer) is None
+    assert verify_edit(NAMED, "Ik werkte zes jaar bij [organisatie] en [naam 1] belde haar", replacer) is not None

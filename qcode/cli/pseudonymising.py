@@ -47,6 +47,18 @@ def pseudonymiser(project: Project, fragment_ids: Iterable[int] | None) -> Pseud
         return project.pseudonymiser(fragment_ids=fragment_ids, progress=_Progress())
 
 
+class Deferred:
+    """The export's replacer, built when the export asks for it (after it checked its arguments): `built`."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.built: Pseudonymiser | None = None
+
+    def __call__(self, fragment_ids: Iterable[int] | None) -> Pseudonymiser:
+        self.built = pseudonymiser(self.project, fragment_ids)
+        return self.built
+
+
 def say(found: Pseudonymiser | None, *, exchange: bool = False, stderr: bool = False) -> None:
     """One line: what was replaced, or that the file holds the original text (on stderr beside JSON on stdout)."""
     where = err_console if stderr else console

@@ -102,13 +102,13 @@ def report(ctx: typer.Context, coder: CoderOption = None,
     if check:
         _show_check(project.check_report(options), project.root, as_json)
         return
-    chosen = _report_pseudonymiser(project, coder, fmt, output, no_anonymise, yes)
-    written = project.write_report(options, fmt, output, pseudonymiser=chosen)  # a contradicting --format: refused
+    replacer = _report_pseudonymiser(project, coder, fmt, output, no_anonymise, yes)
+    written = project.write_report(options, fmt, output, pseudonymiser=replacer)  # a contradicting --format: refused
     _show_warnings(written.report.warnings, project.root)
     if written.report.attribution_note:
         console.print(f"[dim]{escape(written.report.attribution_note)}[/]")
     console.print(f"[green]✓[/] Wrote {escape(str(written.path))}")
-    pseudonymising.say(chosen)
+    pseudonymising.say(replacer and replacer.built)
     if keep_style:
         project.set_reference_doc(chosen)
         console.print(f"[green]✓[/] Word reports now use {escape(str(chosen)) if chosen else 'qcode’s own styles'}")
@@ -118,7 +118,7 @@ def _report_pseudonymiser(project, coder: str | None, fmt: str | None, output: P
                           raw: bool, yes: bool):
     """The report's replacer; None (the raw text) only when asked, and for Word or HTML only when confirmed."""
     if not raw:
-        return pseudonymising.pseudonymiser(project, project.report_fragments(coder))
+        return pseudonymising.Deferred(project)
     from qcode.outputs import format_for
     from qcode.render.report import FORMATS
 
@@ -199,11 +199,11 @@ def quotes(ctx: typer.Context, coder: CoderOption = None,
     """
     project = open_project(ctx)
     output = output or project.root / "exports" / f"citaten.{(fmt or 'xlsx').lower()}"
-    chosen = None if no_anonymise else pseudonymising.pseudonymiser(project, project.quote_fragments(coder))
+    replacer = None if no_anonymise else pseudonymising.Deferred(project)
     count = project.export_quotes(output, coder=coder, codes=code or (), attributes=_attributes(attribute),
-                                  fmt=fmt, question=question, pseudonymiser=chosen)
+                                  fmt=fmt, question=question, pseudonymiser=replacer)
     console.print(f"[green]✓[/] Wrote {count} quotes to {escape(str(output))}")
-    pseudonymising.say(chosen)
+    pseudonymising.say(replacer and replacer.built)
 
 
 def matrix(ctx: typer.Context, coder: CoderOption = None,
@@ -230,9 +230,10 @@ def matrix(ctx: typer.Context, coder: CoderOption = None,
         fmt = format_for(output, fmt, ("csv", "xlsx", "json"), "xlsx")
     fmt = fmt or "table"
     project = open_project(ctx)
-    chosen = None if no_anonymise else pseudonymising.pseudonymiser(project, None)
+    replacer = None if no_anonymise else pseudonymising.Deferred(project)
     matrices = project.matrices(coder=coder, by=by, cooccurrence=cooccurrence, level=level, question=question,
-                                pseudonymiser=chosen)
+                                pseudonymiser=replacer)
+    chosen = replacer and replacer.built
     if fmt == "table":
         for found in matrices:
             parts, key = matrix_view.tables(found, console.width)
@@ -271,7 +272,7 @@ def chart(ctx: typer.Context, coder: CoderOption = None,
     Example:  qcode chart --coder anna -o exports/themas.svg
     """
     project = open_project(ctx)
-    chosen = None if no_anonymise else pseudonymising.pseudonymiser(project, None)
-    written = project.chart(output, coder=coder, lang=lang, pseudonymiser=chosen)
+    replacer = None if no_anonymise else pseudonymising.Deferred(project)
+    written = project.chart(output, coder=coder, lang=lang, pseudonymiser=replacer)
     console.print(f"[green]✓[/] Wrote {escape(str(written))}")
-    pseudonymising.say(chosen)
+    pseudonymising.say(replacer and replacer.built)

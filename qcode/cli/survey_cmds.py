@@ -101,12 +101,10 @@ def words(ctx: typer.Context, question: Question = None,
       qcode words --question V12 --code werkdruk --cloud exports/woorden-v12.png
     """
     project = open_project(ctx)
-    from qcode import word_counts
-
-    chosen = None if no_anonymise else pseudonymising.pseudonymiser(project, word_counts.counted_fragments(
-        project.conn, question=question, code=code, coder=coder))
+    replacer = None if no_anonymise else pseudonymising.Deferred(project)
     found = project.word_frequencies(question=question, code=code, coder=coder, top=top, cloud=cloud,
-                                     pseudonymiser=chosen)
+                                     pseudonymiser=replacer)
+    chosen = replacer and replacer.built
     if as_json:
         print_json([dataclasses.asdict(w) for w in found])
         return

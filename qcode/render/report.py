@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from importlib import resources
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import jinja2
@@ -375,10 +376,12 @@ def check(conn, root: Path, options: ReportOptions) -> Report:
 
 
 def write(conn, root: Path, options: ReportOptions, fmt: str | None, output: Path | None,
-          guard: Guard | None = None, pseudonymiser: Pseudonymiser | None = None) -> Written:
+          guard: Guard | None = None,
+          pseudonymiser: Pseudonymiser | None | Callable[[], Pseudonymiser | None] = None) -> Written:
     """Build the report and write it as .md, .docx or .html; return the file written and what it said.
     `pseudonymiser` replaces every identifier the project knows, in the data and in the researcher's own
-    text (None: the raw text, as `--no-anonymise` asks).
+    text (None: the raw text, as `--no-anonymise` asks; a function making one is called once the arguments are
+    checked, so a wrong one is told before any scan).
 
     Nothing is written until the template has rendered: then the missing own-text files, the chart
     and the report, each whole or not at all."""
@@ -400,6 +403,8 @@ def write(conn, root: Path, options: ReportOptions, fmt: str | None, output: Pat
         reference_doc = documents.check_reference_doc(options.reference_doc)
     if options.chart is not None:
         check_target(options.chart, guard.protect([output], "the report itself"))
+    if callable(pseudonymiser):
+        pseudonymiser = pseudonymiser()
     report = build(conn, options, text_dir, pseudonymiser)
     if options.chart is not None:
         report.chart = link(os.path.relpath(options.chart.resolve(), output.resolve().parent))
