@@ -425,9 +425,10 @@ class Project:
         if options.reference_doc is None:
             options = replace(options, reference_doc=self.reference_doc)
         choice = pseudonymiser
+        given = pseudonymiser if pseudonymiser is None or hasattr(pseudonymiser, "apply") else (
+            lambda: self._chosen(choice, lambda: self.report_fragments(options.coder)))
         return report_render.write(self.conn, self.root, options, fmt, Path(output) if output else None,
-                                   self.output_guard(),
-                                   lambda: self._chosen(choice, lambda: self.report_fragments(options.coder)))
+                                   self.output_guard(), given)
 
     # -- pseudonymised exports (docs/anonymise.md) ------------------------------------------------
     def pseudonymiser(self, *, fragment_ids: Iterable[int] | None = None,

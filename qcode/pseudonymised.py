@@ -21,6 +21,29 @@ AUTO: Literal["auto"] = "auto"
 Choice = Union["Pseudonymiser", None, Literal["auto"], Callable[[Optional[Iterable[int]]], "Pseudonymiser"]]
 
 
+class Lazy:
+    """A replacer made on first use, so an export that fails before it writes a word scans (and stores) nothing."""
+
+    def __init__(self, make: Callable[[], Pseudonymiser]) -> None:
+        self._make = make
+        self._made: Pseudonymiser | None = None
+
+    @property
+    def made(self) -> Pseudonymiser:
+        if self._made is None:
+            self._made = self._make()
+        return self._made
+
+    def apply(self, value: str) -> str:
+        return self.made.apply(value)
+
+    def is_replacement(self, value: str) -> bool:
+        return self.made.is_replacement(value)
+
+    def note(self) -> str:
+        return self.made.note()
+
+
 def text(pseudonymiser: Pseudonymiser | None, value: Any) -> Any:
     """A string with every identifier replaced; anything else (a number, None) as it is."""
     if pseudonymiser is None or not isinstance(value, str) or not value:

@@ -316,3 +316,38 @@ def test_exports_leave_the_database_text_as_it_was(study):
                  ("export", "qdpx", "--anonymise", "-o", str(study / "p.qdpx"))):
         assert qcode(study, *args).exit_code == 0
     assert stored_text(study) == before
+
+
+# -- the survey report ------------------------------------------------------------------------------
+SURVEY = ("respondent;rol;V1\n"
+          "A1;wijkwerker;Bij Stichting Welzijn Oost in de gemeente Lelystad was de werkdruk te hoog.\n"
+          "A2;wijkwerker;In Lelystad is de werkdruk hoog en het salaris laag.\n"
+          "A3;jongerenwerker;Lelystad betaalt slecht, bel maar 06-12345678.\n")
+SURVEY_CODEBOOK = """name: Consultatie
+version: "1"
+codes:
+  - {id: werkdruk, label: Werkdruk}
+  - {id: salaris, label: Salaris}
+"""
+
+
+def test_the_survey_report_quotes_and_counts_words_without_identifiers(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "enquete.csv").write_text(SURVEY, encoding="utf-8")
+    (tmp_path / "codeboek.yaml").write_text(SURVEY_CODEBOOK, encoding="utf-8")
+    with Project.init(tmp_path / "enquete") as project:
+        project.load_codebook(tmp_path / "codeboek.yaml")
+        project.import_paths([tmp_path / "data" / "enquete.csv"], id_column="respondent", text_column=["V1"])
+        for found in project.fragments(role="participant"):
+            project.assign(found.id, ["werkdruk" if "werkdruk" in found.text else "salaris"], "anna")
+        tekst = project.root / "exports" / "tekst"
+        tekst.mkdir(parents=True)
+        (tekst / "vraag-v1.md").write_text("[[telling]]\n\n[[citaten werkdruk alle]]\n\n[[citaten salaris alle]]\n\n"
+                                           "[[woorden 30]]\n", encoding="utf-8")
+        target = project.root / "exports" / "rapport.md"
+        project.report(ReportOptions(coder="anna"), "md", target)
+        text = target.read_text(encoding="utf-8")
+        assert planted_in(text) == [] and "lelystad" not in text.lower()
+        assert "\\[organisatie\\]" in text and "| werkdruk |" in text
+        project.report(ReportOptions(coder="anna"), "md", target, pseudonymiser=None)
+        assert "| lelystad | 3 | 3 |" in target.read_text(encoding="utf-8")

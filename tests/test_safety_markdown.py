@@ -76,7 +76,7 @@ def hostile(tmp_path_factory) -> Path:
     run("report", "--coder", "anna", "-o", str(root / "first.md"))  # makes the own-text files, with the label
     for fmt in ("md", "docx", "html"):
         run("report", "--coder", "anna", "--attribute", "functie", "--max-quotes", "20", "--format", fmt,
-            "-o", str(root / f"r.{fmt}"))
+            "-o", str(root / f"r.{fmt}"), "--no-anonymise", "--yes")  # the data as it is: escaping is the test
     return root
 
 
@@ -169,7 +169,7 @@ def test_quote_sheet_docx_keeps_quotes_and_memos_as_text(hostile, tmp_path):
 
     target = tmp_path / "citaten.docx"
     result = CliRunner().invoke(app, ["--project", str(hostile / "studie"), "export", "quotes", "--coder", "anna",
-                                      "--format", "docx", "-o", str(target)], catch_exceptions=False)
+                                      "--format", "docx", "-o", str(target), "--no-anonymise"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     texts = [p.text for p in Document(str(target)).paragraphs]
     for number, quote in enumerate(QUOTES):  # each quote, attributed as the report would (no --attribute: the id)
@@ -216,7 +216,8 @@ def test_edited_template_cannot_let_data_through(hostile, tmp_path):
     try:
         target = tmp_path / "eigen.md"
         result = CliRunner().invoke(app, ["--project", str(studie), "report", "--coder", "anna", "--attribute",
-                                          "functie", "--max-quotes", "20", "-o", str(target)], catch_exceptions=False)
+                                          "functie", "--max-quotes", "20", "-o", str(target), "--no-anonymise"],
+                                    catch_exceptions=False)
         assert result.exit_code == 0, result.output
         tokens = MarkdownIt("commonmark").parse(target.read_text(encoding="utf-8"))
         flat = [t for token in tokens for t in [token, *(token.children or [])]]

@@ -61,8 +61,6 @@ def fragments(
         pseudonymising.say(chosen, exchange=True)
     elif as_json:
         print_json(records)
-        if chosen is not None:
-            pseudonymising.say(chosen, stderr=True)
     else:
         table = Table("id", "transcript", "participant", "role", "turn", "#", "text")
         for r in records:

@@ -134,7 +134,6 @@ def export(ctx: typer.Context,
     rows = project.export_codings(coder=coder, pseudonymiser=chosen)
     if output is None:
         print_json(rows)
-        pseudonymising.say(chosen, exchange=True, stderr=True)
         return
     from qcode.codings_io import EXPORT_COLUMNS
 

@@ -59,16 +59,15 @@ class Deferred:
         return self.built
 
 
-def say(found: Pseudonymiser | None, *, exchange: bool = False, stderr: bool = False) -> None:
-    """One line: what was replaced, or that the file holds the original text (on stderr beside JSON on stdout)."""
-    where = err_console if stderr else console
+def say(found: Pseudonymiser | None, *, exchange: bool = False) -> None:
+    """One line: what was replaced, or that the file holds the original text."""
     if found is not None:
-        where.print(f"[dim]{escape(found.note())}[/]")
+        console.print(f"[dim]{escape(found.note())}[/]")
     elif exchange:
-        where.print("[dim]original text, not pseudonymised (--anonymise replaces names, places and "
-                    "organisations)[/]")
+        console.print("[dim]original text, not pseudonymised (--anonymise replaces names, places and "
+                      "organisations)[/]")
     else:
-        where.print(RAW_WARNING)
+        console.print(RAW_WARNING)
 
 
 def refuse_raw_document(fmt: str, yes: bool) -> None:

@@ -40,7 +40,6 @@ def export_qdpx(ctx: typer.Context,
     summary = project.export_qdpx(output, coders, pseudonymiser=chosen)
     if as_json:
         print_json({"file": str(output), "pseudonymised": chosen is not None, **dataclasses.asdict(summary)})
-        pseudonymising.say(chosen, exchange=True, stderr=True)
         return
     console.print(f"[green]✓[/] Wrote {escape(str(output))}: {summary.sources} transcripts, {summary.codes} codes, "
                   f"{summary.selections} coded selections by {summary.users} coders, {summary.notes} memos, "

@@ -127,9 +127,11 @@ def disagreements(ctx: typer.Context, coders: Coders,
     if fmt == "xlsx":
         from functools import partial
 
+        from qcode.outputs import check_target
         from qcode.pseudonymised import text as replaced
 
         target = output or project.root / "exports" / "verschillen.xlsx"
+        check_target(target, project.output_guard())  # refused before a scan stores anything
         chosen = None if no_anonymise else pseudonymising.pseudonymiser(project, [d.fragment for d in found])
         shown = partial(replaced, chosen)
         rows = [{"code": d.code, "label": d.label, "fragment": d.fragment, "transcript": shown(d.transcript),
@@ -227,7 +229,6 @@ def merge(ctx: typer.Context,
         result.conflicts = texts(chosen, result.conflicts)
     if as_json:
         print_json({**vars(result), "pseudonymised": chosen is not None})
-        pseudonymising.say(chosen, exchange=True, stderr=True)
         return
     console.print(f"[green]✓[/] from {escape(str(other))}: {result.codings_added} codings added, "
                   f"{result.codings_same} already here, {result.seen_added} seen-marks and "

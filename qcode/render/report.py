@@ -380,8 +380,8 @@ def write(conn, root: Path, options: ReportOptions, fmt: str | None, output: Pat
           pseudonymiser: Pseudonymiser | None | Callable[[], Pseudonymiser | None] = None) -> Written:
     """Build the report and write it as .md, .docx or .html; return the file written and what it said.
     `pseudonymiser` replaces every identifier the project knows, in the data and in the researcher's own
-    text (None: the raw text, as `--no-anonymise` asks; a function making one is called once the arguments are
-    checked, so a wrong one is told before any scan).
+    text (None: the raw text, as `--no-anonymise` asks; a function making one is called on first use, so a
+    report that fails before it writes a word scans and stores nothing).
 
     Nothing is written until the template has rendered: then the missing own-text files, the chart
     and the report, each whole or not at all."""
@@ -403,8 +403,10 @@ def write(conn, root: Path, options: ReportOptions, fmt: str | None, output: Pat
         reference_doc = documents.check_reference_doc(options.reference_doc)
     if options.chart is not None:
         check_target(options.chart, guard.protect([output], "the report itself"))
-    if callable(pseudonymiser):
-        pseudonymiser = pseudonymiser()
+    if text_dir.exists() and not text_dir.is_dir():  # known now, before a scan stores what it found
+        check_target(text_dir / f"{chapter.INTRO}.md", guard)
+    if callable(pseudonymiser) and not hasattr(pseudonymiser, "apply"):
+        pseudonymiser = pseudonymised.Lazy(pseudonymiser)  # type: ignore[assignment]
     report = build(conn, options, text_dir, pseudonymiser)
     if options.chart is not None:
         report.chart = link(os.path.relpath(options.chart.resolve(), output.resolve().parent))
