@@ -98,7 +98,8 @@ def report(ctx: typer.Context, coder: CoderOption = None,
 
     options = ReportOptions(coder=coder, start=start, max_quotes=max_quotes, attributes=_attributes(attribute),
                             lang=lang, chart=chart_path, text_dir=text_dir, counts=counts,
-                            reference_doc=chosen or (documents.default_reference_doc() if reference_doc else None))
+                            reference_doc=chosen or (documents.default_reference_doc() if reference_doc else None),
+                            coarsen_attributions=not no_anonymise)
     if check:
         _show_check(project.check_report(options), project.root, as_json)
         return
@@ -109,6 +110,8 @@ def report(ctx: typer.Context, coder: CoderOption = None,
         console.print(f"[dim]{escape(written.report.attribution_note)}[/]")
     console.print(f"[green]✓[/] Wrote {escape(str(written.path))}")
     pseudonymising.say(replacer and replacer.built)
+    if written.report.attribution_note:
+        console.print(f"[dim]{escape(written.report.attribution_note)}[/]")
     if keep_style:
         project.set_reference_doc(chosen)
         console.print(f"[green]✓[/] Word reports now use {escape(str(chosen)) if chosen else 'qcode’s own styles'}")
@@ -201,7 +204,8 @@ def quotes(ctx: typer.Context, coder: CoderOption = None,
     output = output or project.root / "exports" / f"citaten.{(fmt or 'xlsx').lower()}"
     replacer = None if no_anonymise else pseudonymising.Deferred(project)
     count = project.export_quotes(output, coder=coder, codes=code or (), attributes=_attributes(attribute),
-                                  fmt=fmt, question=question, pseudonymiser=replacer)
+                                  fmt=fmt, question=question, pseudonymiser=replacer,
+                                  coarsen_attributions=not no_anonymise)
     console.print(f"[green]✓[/] Wrote {count} quotes to {escape(str(output))}")
     pseudonymising.say(replacer and replacer.built)
 
