@@ -246,6 +246,7 @@ def test_the_cli_reports_the_risks_and_accepts_one(study):
     assert re.search(r"attributions coarsened so that each fits at least 3 participants: \d+ printed otherwise "
                      r"\(rol values of fewer than 6 participants grouped, ages in bands of 20\)",
                      " ".join(made.output.split()))  # as many as the quotes the report prints
+    assert made.output.count("attributions coarsened") == 1
     accepted = run("--accept-attribution", "jongerenwerker, 29 jaar", "--coder", "sanne")
     assert accepted.exit_code == 0, accepted.output
     data = json.loads(run("--report", "--attribute", "rol,leeftijd", "--json").output)["attribution_risk"]

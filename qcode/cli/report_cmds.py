@@ -106,8 +106,6 @@ def report(ctx: typer.Context, coder: CoderOption = None,
     replacer = _report_pseudonymiser(project, coder, fmt, output, no_anonymise, yes)
     written = project.write_report(options, fmt, output, pseudonymiser=replacer)  # a contradicting --format: refused
     _show_warnings(written.report.warnings, project.root)
-    if written.report.attribution_note:
-        console.print(f"[dim]{escape(written.report.attribution_note)}[/]")
     console.print(f"[green]✓[/] Wrote {escape(str(written.path))}")
     pseudonymising.say(replacer and replacer.built)
     if written.report.attribution_note:

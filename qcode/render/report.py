@@ -96,7 +96,6 @@ class Report:
     missing_texts: dict[Path, str] = field(default_factory=dict)  # own-text files to make, with their draft
     uses: list[chapter.Use] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-    attribution_note: str | None = None  # English: how many attributions were coarsened (`Attributor.note`)
 
 
 def build(conn, options: ReportOptions, text_dir: Path, pseudonymiser: Pseudonymiser | None = None) -> Report:

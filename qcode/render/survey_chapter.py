@@ -348,7 +348,6 @@ def build(conn, options, text_dir: Path, pseudonymiser=None):  # type: ignore[no
     from qcode.render import coverage
 
     seen = coverage.coverage(conn, coder)
-    report.attribution_note = data.attributor.note() if data.attributor else None
     report.draft_note = None if seen.complete else seen.note(options.lang)
     if not seen.complete:
         report.warnings.insert(0, Problem(seen.message(), hint="code the rest, or pass another --coder"))
