@@ -518,10 +518,12 @@ class Project:
 
     def export_quotes(self, path: Path | str, *, coder: str | None = None, codes: Sequence[str] = (),
                       attributes: Sequence[str] = (), fmt: str | None = None, question: str | None = None,
-                      coarsen_attributions: bool = True, pseudonymiser: pseudonymised.Choice = "auto") -> int:
+                      coarsen_attributions: bool = True, pseudonymiser: pseudonymised.Choice = "auto",
+                      notes: list[str] | None = None) -> int:
         """Write the quote sheet (.xlsx/.csv/.docx); returns the number of quotes. Names, places and organisations
         are replaced unless `pseudonymiser=None`; an attribution (and its attribute columns) that fits fewer than
-        three participants is coarsened unless `coarsen_attributions` is off (both: `--no-anonymise`)."""
+        three participants is coarsened unless `coarsen_attributions` is off (both: `--no-anonymise`); what was
+        coarsened is said in `notes`, when given."""
         path, guard = Path(path), self.output_guard()
         outputs.check_target(path, guard)  # a protected file is refused as such, whatever its extension
         fmt = outputs.format_for(path, fmt, quote_sheets.FORMATS, path.suffix.lstrip(".").lower() or "xlsx")
@@ -536,8 +538,11 @@ class Project:
             quotes = [q for q in quotes if q.question == wanted]
         chosen = self._chosen(pseudonymiser, lambda: pseudonymised.coded_fragments(self.conn, who))
         attributor = attribution.Attributor(self.conn, attributes, coarsen=coarsen_attributions, pseudonymiser=chosen)
-        return quote_sheets.write(quotes, labels, attributor, path, fmt, guard,
-                                  quote_choice.sheet_columns(self.conn, who, quotes), chosen)
+        count = quote_sheets.write(quotes, labels, attributor, path, fmt, guard,
+                                   quote_choice.sheet_columns(self.conn, who, quotes), chosen)
+        if notes is not None and attributor.note():
+            notes.append(attributor.note())
+        return count
 
     def import_quotes(self, path: Path | str, *, by: str | None = None) -> quote_import.QuotesImport:
         """Read the researcher's choices (opnemen, volgorde, citaat) back from a quote sheet, all or nothing;

@@ -178,7 +178,7 @@ def test_the_python_api_pseudonymises_by_default_and_takes_none(study):
 def test_quote_sheets_have_no_identifier(study, fmt):
     target = study / "exports" / f"citaten.{fmt}"
     result = qcode(study, "export", "quotes", "--coder", "anna", "--attribute", "woonplaats", "-o", str(target))
-    assert result.exit_code == 0 and "pseudonymised:" in result.output
+    assert result.exit_code == 0 and "pseudonymised:" in result.output and "attributions coarsened" in result.output
     text = {"xlsx": workbook_text, "docx": word_text}.get(fmt, lambda p: p.read_text(encoding="utf-8-sig"))(target)
     assert planted_in(text) == []
     assert "[organisatie]" in text and "[gemeente]" in text

@@ -201,11 +201,14 @@ def quotes(ctx: typer.Context, coder: CoderOption = None,
     project = open_project(ctx)
     output = output or project.root / "exports" / f"citaten.{(fmt or 'xlsx').lower()}"
     replacer = None if no_anonymise else pseudonymising.Deferred(project)
+    notes: list[str] = []
     count = project.export_quotes(output, coder=coder, codes=code or (), attributes=_attributes(attribute),
                                   fmt=fmt, question=question, pseudonymiser=replacer,
-                                  coarsen_attributions=not no_anonymise)
+                                  coarsen_attributions=not no_anonymise, notes=notes)
     console.print(f"[green]✓[/] Wrote {count} quotes to {escape(str(output))}")
     pseudonymising.say(replacer and replacer.built)
+    for note in notes:
+        console.print(f"[dim]{escape(note)}[/]")
 
 
 def matrix(ctx: typer.Context, coder: CoderOption = None,
