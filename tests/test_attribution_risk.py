@@ -273,3 +273,18 @@ def test_english_reports_and_numbers_that_are_not_ages(study):
     assert [years.printed({"jaren": n})[0] for n in ("2", "8", "13", "24", "35")] == [
         "0–4", "5–9", "10–14", "20 of meer", "20 of meer"]
     assert coarsening(study, ["jaren"], lang="en").printed({"jaren": "24"}) == ("20 or more",)
+
+
+def test_the_pseudonymiser_changes_the_participants_words_not_the_bands(study):
+    """An age the detectors know ('25') is a whole word in '25–44 jaar' too: the band is qcode's own label."""
+    from qcode.anonymise import pseudonymiser
+
+    (study.root / "anonimiseren.yaml").write_text('altijd:\n  "25": "[leeftijd]"\n'
+                                                  '  maatschappelijk werker: "[functie]"\n', encoding="utf-8")
+    attribute = Attributor(study.conn, ATTRIBUTES, pseudonymiser=pseudonymiser(study))
+    assert attribute({"rol": "maatschappelijk werker", "leeftijd": "29"}, "P05") == "[functie], 25–44 jaar"
+    assert attribute({"rol": "jongerenwerker", "leeftijd": "25"}, "P99") == "andere functie, 25–44 jaar"
+    assert attribute.columns({"rol": "maatschappelijk werker", "leeftijd": "29"}) == {
+        "rol": "[functie]", "leeftijd": "25–44 jaar"}
+    as_they_are = Attributor(study.conn, ATTRIBUTES, coarsen=False, pseudonymiser=pseudonymiser(study))
+    assert as_they_are({"rol": "maatschappelijk werker", "leeftijd": "25"}, "P05") == "[functie], 25 jaar"

@@ -106,13 +106,14 @@ class Attributor:
 
     def __call__(self, attributes: Mapping[str, Any], participant: str) -> str:
         """Who said it, as this export prints it."""
-        raw = attribution(attributes, self.chosen, participant, self.lang)
-        text = raw
-        if self.coarsening is not None:
-            text = ", ".join(self.coarsening.printed(attributes)) or participant
-            if text != raw:
-                self.changed.add(raw)
-        return self.pseudonymiser.apply(text) if self.pseudonymiser is not None else text
+        raw = printed_values(attributes, self.chosen, self.lang)
+        parts = raw if self.coarsening is None else self.coarsening.printed(attributes)
+        if parts != raw:
+            self.changed.add(", ".join(raw) or participant)
+        if not parts:
+            return self._pseudonymised(participant)
+        words = self._words(attributes)
+        return ", ".join(self._pseudonymised(part) if part in words else part for part in parts)
 
     def columns(self, attributes: Mapping[str, Any]) -> dict[str, str]:
         """Each chosen attribute's own value, as a sheet's attribute column shows it: coarsened alike
@@ -121,9 +122,22 @@ class Attributor:
             shown = {key: raw_value(attributes, key) or "" for key in self.chosen}
         else:
             shown = self.coarsening.columns(attributes)
-        if self.pseudonymiser is not None:
-            shown = {key: self.pseudonymiser.apply(value) if value else value for key, value in shown.items()}
-        return shown
+        words = self._words(attributes)
+        return {key: self._pseudonymised(value) if value in words else value for key, value in shown.items()}
+
+    def _words(self, attributes: Mapping[str, Any]) -> set[str]:
+        """The participant's own values that are words, as printed: what the pseudonymiser may change. A number
+        (an age) and qcode's own labels ('25–34 jaar', 'andere functie') are the coarsening's to widen: a
+        pseudonymiser that knows '25' as an age would turn '25–34 jaar' into '[leeftijd]–34 jaar'."""
+        words = set()
+        for key in self.chosen:
+            value = raw_value(attributes, key)
+            if value is not None and not value.isdigit():
+                words.update((value, shown_value(key, value, self.lang)))
+        return words
+
+    def _pseudonymised(self, text: str) -> str:
+        return self.pseudonymiser.apply(text) if self.pseudonymiser is not None and text else text
 
     def note(self) -> str | None:
         """English, for the CLI: how many attributions this export coarsened, None when none."""
