@@ -172,3 +172,10 @@ def test_an_attribution_no_participant_has_is_not_accepted(anon_study):
     assert result.exit_code == 1 and "no participant has that attribution" in result.output
     empty = run(anon_study, "--accept-attribution", "  ")
     assert empty.exit_code == 1 and "needs the attribution as --report prints it" in empty.output
+
+
+def test_the_review_without_a_terminal_says_so_instead_of_waiting(anon_study):
+    result = run(anon_study, "--review", "--coder", "lies")  # the runner's input is no terminal
+    assert result.exit_code == 1
+    assert "the review needs a terminal to run in (4 identifiers to review)" in result.output
+    assert "qcode anonymise --report --json" in result.output

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
@@ -172,6 +173,9 @@ def _review(project: Project, everything: bool, by: str) -> None:
                                               f"({_plural(decided, 'identifier')}); --all to go through them again."
                                               if decided else "no identifiers were found in the participants' words."))
         return
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError(f"the review needs a terminal to run in ({_plural(len(review), 'identifier')} to review)",
+                         hint="run qcode anonymise --review in a terminal; for a script: qcode anonymise --report --json")
     from qcode.tui.anonymise_review import ReviewApp  # Textual loads only when the review opens
 
     app = ReviewApp(review)
