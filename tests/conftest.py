@@ -16,6 +16,16 @@ DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parent.parent
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Build deduce's lookup tables (~150 s, once per machine) in the controller, before any xdist
+    worker starts, so no two workers build them and no test pays for it."""
+    if hasattr(config, "workerinput"):
+        return
+    from qcode.anonymise.deduce_detector import ensure_cache
+
+    ensure_cache(progress_message=lambda message: print(f"\n{message}", flush=True))
+
+
 @pytest.fixture
 def data() -> Path:
     return DATA

@@ -67,7 +67,7 @@ def texts(findings) -> list[tuple[str, str]]:
 # -- the patterns ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("sentence, expected", [
     ("Ik werkte bij Stichting Welzijn Noordwest.", [("Stichting Welzijn Noordwest", "organisatie")]),
-    ("Daarna zat ik in het buurtteam Zeeheldenkwartier.", [("buurtteam Zeeheldenkwartier", "organisatie")]),
+    ("Daarna zat ik in het buurtteam Zeeheldenkwartier.", [("buurtteam Zeeheldenkwartier", "organisatie"), ("Zeeheldenkwartier", "wijk")]),
     ("De gemeente Zoetermeer betaalde het.", [("gemeente Zoetermeer", "gemeente"), ("Zoetermeer", "gemeente")]),
     ("Ik gaf les op basisschool Het Kompas.", [("basisschool Het Kompas", "school")]),
     ("Zij studeerde aan het Friesland College.", [("Friesland College", "school")]),
@@ -157,7 +157,8 @@ def test_scan_stores_findings_once_and_again_after_the_text_changes(study, tmp_p
     assert seen[0] == (0, total) and seen[-1] == (total, total)
     assert scan(study) == 0
     found = {i.text: i for i in identifiers(study)}
-    assert found["Yvonne"].count == 2 and found["Yvonne"].category == "persoon"
+    assert found["Yvonne"].count == 3 and found["Yvonne"].category == "persoon"  # also "Yvonne's" (deduce)
+    assert len(found["Yvonne"].fragment_ids) == 2
     assert found["Stichting Welzijn Noordwest"].category == "organisatie"
     assert found["Hanneke"].sources == ("bekend",) and found["Hanneke"].decision == "always"
     assert found["Stichting Welzijn Noordwest"].decision is None

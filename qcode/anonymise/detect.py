@@ -79,6 +79,7 @@ _ACRONYM_HEADS = {"ggd": "GGD", "ggz": "GGZ", "roc": "ROC"}
 _SCHOOL_TAILS = ("College", "Lyceum", "Gymnasium", "Universiteit", "Hogeschool", "Academie", "Scholengemeenschap")
 _ORGANISATION_TAILS = ("Ziekenhuis", "Zorggroep", "Stichting", "Welzijn", "Jeugdzorg", "Thuiszorg")
 # One capitalised word ending in a school or organisation word: "Noorderpoortcollege", "Regenboogschool".
+_COMPOUND_AREA = re.compile(rf"(?<![\w])[{_UPPER}][a-zà-ÿ]{{2,}}(?:wijk|buurt|kwartier)(?![\w])")
 _COMPOUND_SCHOOL = re.compile(rf"(?<![\w])[{_UPPER}][a-zà-ÿ]{{2,}}(?:college|lyceum|school|academie)(?![\w])")
 
 _PLACE_HEADS = {"gemeente": "gemeente", "provincie": "plaats", "stad": "plaats", "dorp": "plaats",
@@ -144,6 +145,8 @@ def organisations(text: str) -> list[Finding]:
         found.append(Finding(match.start(), match.end(), match.group(), category, "patroon"))
     for match in _COMPOUND_SCHOOL.finditer(text):
         found.append(Finding(match.start(), match.end(), match.group(), "school", "patroon"))
+    for match in _COMPOUND_AREA.finditer(text):
+        found.append(Finding(match.start(), match.end(), match.group(), "wijk", "patroon"))
     for match in _TITLED.finditer(text):
         span = _trimmed_name(match)
         if span is not None:

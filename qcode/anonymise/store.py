@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int], None]
 DECISIONS = ("replace", "keep", "always", "never")
 SOURCE_ORDER = ("bekend", "altijd", "patroon", "deduce")
-BATCH = 2000  # fragments detected between two progress calls
+BATCH = 500  # fragments detected between two progress calls
 
 
 @dataclass(frozen=True)
