@@ -12,6 +12,7 @@ from qcode import Project
 from qcode.anonymise import (CATEGORIES, AnonymiseSettings, Identifier, Pseudonymiser, decide, identifiers,
                              load_settings, pseudonymiser, scan)
 from qcode.anonymise.detect import detect
+from qcode.anonymise.pseudonymise import Replaced
 from qcode.anonymise.store import known_names
 from qcode.errors import AnonymiseSettingsError, UsageError
 
@@ -278,6 +279,15 @@ def test_keep_never_always_and_own_replacements_are_applied(study):
         "[teamleider] en [kennisinstituut], de GGD Flevoland, het [mbo-school], negenentwintig."
     assert replacer.is_replacement("[teamleider]") and replacer.is_replacement("[naam 12]")
     assert replacer.is_replacement("[organisatie]") and not replacer.is_replacement("[sic]")
+
+
+def test_identifiers_starting_with_a_sign_or_a_digit_are_replaced_whole():
+    replacer = Pseudonymiser({"+31 6 98765432": Replaced("telefoon", None, True),
+                              "06-23456789": Replaced("telefoon", None, False),
+                              "'s-Hertogenbosch": Replaced("plaats", None, True)})
+    assert replacer.apply("Bel +31 6 98765432 of 06-23456789, niet 106-23456789, in 's-Hertogenbosch.") == \
+        "Bel [telefoonnummer] of [telefoonnummer], niet 106-23456789, in [plaats]."
+    assert replacer.unreviewed == 1
 
 
 def test_the_note_counts_what_nobody_reviewed(study):

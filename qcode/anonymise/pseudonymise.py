@@ -45,7 +45,15 @@ class Pseudonymiser:
                 self._forms.setdefault(form, text)
         for text in targets:  # a text as written wins over another's capitalised form
             self._forms[text] = text
-        self._pattern = compile_words(targets) if targets else None
+        # The pattern finds only the first words of the texts; each hit is then checked against the
+        # texts starting with that word, longest first. Thousands of "Stichting …" and "Petra …" share
+        # a few hundred first words, so the pattern compiles in milliseconds, not seconds.
+        self._starting: dict[str, list[str]] = {}
+        for form in self._forms:
+            self._starting.setdefault(_first_word(form), []).append(form)
+        for forms in self._starting.values():
+            forms.sort(key=len, reverse=True)
+        self._pattern = _first_words_pattern(self._starting) if targets else None
         self._labels = set(CATEGORIES.values()) | {t.replacement for t in targets.values() if t.replacement}
 
     @property
@@ -56,12 +64,30 @@ class Pseudonymiser:
     def apply(self, text: str) -> str:
         if self._pattern is None or not text:
             return text
-        return self._pattern.sub(self._replacement, text)
+        parts, done = [], 0
+        for match in self._pattern.finditer(text):
+            start = match.start()
+            if start < done:
+                continue
+            form = self._longest_form_at(text, start, match.group())
+            if form is None:
+                continue
+            parts += [text[done:start], self._replacement(form)]
+            done = start + len(form)
+        if not parts:
+            return text
+        parts.append(text[done:])
+        return "".join(parts)
 
-    def _replacement(self, match: re.Match[str]) -> str:
-        text = self._forms.get(match.group())
-        if text is None:  # cannot happen: the pattern holds only these forms
-            return match.group()
+    def _longest_form_at(self, text: str, start: int, first: str) -> str | None:
+        for form in self._starting.get(first, ()):
+            end = start + len(form)
+            if text.startswith(form, start) and not (end < len(text) and _is_word(text[end])):
+                return form
+        return None
+
+    def _replacement(self, form: str) -> str:
+        text = self._forms[form]
         self.replaced[text] = self.replaced.get(text, 0) + 1
         target = self.targets[text]
         if target.replacement:
@@ -94,6 +120,28 @@ class Pseudonymiser:
 
     def __repr__(self) -> str:
         return f"<Pseudonymiser of {len(self.targets)} identifiers>"
+
+
+_FIRST_WORD = re.compile(r"\w+|[\s\S]")
+
+
+def _first_word(form: str) -> str:
+    """'Stichting Welzijn Oost' → 'Stichting', '06-12345678' → '06', '+31 6 …' → '+'."""
+    return _FIRST_WORD.match(form).group()  # type: ignore[union-attr]
+
+
+def _first_words_pattern(words: Iterable[str]) -> re.Pattern[str]:
+    """Whole first words ('Petra', '06'), and first characters that are no letter ('+' of '+31 6 …')."""
+    letters = [w for w in words if _is_word(w[0])]
+    others = sorted(w for w in words if not _is_word(w[0]))
+    parts = [compile_words(letters, with_variants=False).pattern] if letters else []
+    if others:
+        parts.append(rf"(?<![\w])[{''.join(re.escape(c) for c in others)}]")
+    return re.compile("|".join(parts))
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def pseudonymiser(project: Project, *, fragment_ids: Iterable[int] | None = None,
