@@ -110,6 +110,8 @@ def rank(conn, suggester, fragment: int) -> dict:  # type: ignore[no-untyped-def
 
 
 def main(database: str, coder: str) -> None:
+    if hasattr(os, "nice"):
+        os.nice(10)  # background work: on a busy machine the coder's own process goes first
     lock = threading.Lock()
 
     def send(answer: dict) -> None:
