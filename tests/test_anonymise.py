@@ -312,3 +312,25 @@ def test_categories_have_dutch_labels():
     assert CATEGORIES["gemeente"] == "[gemeente]" and CATEGORIES["telefoon"] == "[telefoonnummer]"
     assert set(CATEGORIES) == {"persoon", "plaats", "gemeente", "wijk", "organisatie", "school", "adres",
                                "telefoon", "email", "datum", "leeftijd", "website"}
+
+
+def test_a_bare_age_is_replaced_only_where_the_words_around_it_make_it_an_age():
+    """'25' found as an age in one sentence must not take '25 gezinnen' or a change of hours elsewhere."""
+    from qcode.anonymise.pseudonymise import Pseudonymiser, Replaced
+
+    anon = Pseudonymiser({"25": Replaced("leeftijd", None, False), "zesendertig": Replaced("leeftijd", None, False),
+                          "29 jaar oud": Replaced("leeftijd", None, False)})
+    assert anon.apply("Ik ben 25 en had 25 gezinnen.") == "Ik ben [leeftijd] en had 25 gezinnen."
+    assert anon.apply("Van zesendertig naar tweeëndertig uur, en ik was toen zesendertig.") == \
+        "Van zesendertig naar tweeëndertig uur, en ik was toen [leeftijd]."
+    assert anon.apply("Ze is 29 jaar oud.") == "Ze is [leeftijd]."
+    assert anon.apply("Ik was 23 uur per week bezig, 30 jaar bij de jeugdzorg.") == \
+        "Ik was 23 uur per week bezig, 30 jaar bij de jeugdzorg."
+    assert anon.replaced == {"25": 1, "zesendertig": 1, "29 jaar oud": 1} and anon.unreviewed == 3
+
+
+def test_an_age_decided_keep_stays_also_where_found_in_context():
+    from qcode.anonymise.pseudonymise import Pseudonymiser
+
+    anon = Pseudonymiser({}, kept={"23"})
+    assert anon.apply("Toen ik 23 was, begon ik. Nu ben ik 40.") == "Toen ik 23 was, begon ik. Nu ben ik [leeftijd]."

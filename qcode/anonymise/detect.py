@@ -196,7 +196,8 @@ _AGE = re.compile(
     rf"(?<=,)[ \t]*(?P<attribute>{_AGE_NUMBER}[ \t]+jaar)(?=[ \t]*[,.;)])|"
     rf"(?<![\w])(?i:{_PERSON_WORDS})[ \t]+van[ \t]+(?P<person>{_AGE_NUMBER}(?:[ \t]+jaar(?:[ \t]+oud)?)?)"
     rf"(?![\w])(?![ \t]*(?:kilo|euro|procent|uur|minuten|cm|meter|m2|m²|%))|"
-    rf"(?i:ik ben|ben ik|hij is|is hij|zij is|ze is|is ze|was ik|werd ik|ik werd|ik word|word ik|toen ik|"
+    rf"(?i:ik ben|ben ik|hij is|is hij|zij is|ze is|is ze|was ik(?: toen)?|ik was(?: toen| pas| net)?|"
+    rf"(?:hij|zij|ze) was(?: toen| pas| net)?|werd ik|ik werd|ik word|word ik|toen ik|"
     rf"leeftijd(?: van)?:?)"
     rf"[ \t]+(?P<age>{_AGE_NUMBER}(?:[ \t]+jaar(?:[ \t]+oud)?)?)"
     rf"(?=[ \t]*(?:[,.;:!?)]|$|oud\b|geworden\b|was\b|en\b|nu\b|toen\b|ofzo\b|of zo\b)))")
@@ -212,6 +213,14 @@ def contacts(text: str) -> list[Finding]:
     found += [Finding(m.start(), m.end(), m.group(), "adres", "patroon") for m in _ADDRESS.finditer(text)]
     found += [Finding(m.start(), m.end(), m.group(), "datum", "patroon") for m in _DATE.finditer(text)]
     return found
+
+
+_BARE_AGE = re.compile(rf"{_AGE_NUMBER}(?:e|ste|de)?(?:[ \t]+jaar)?")
+
+
+def is_bare_age(text: str) -> bool:
+    """'25', 'zesendertig', '25e', '29 jaar': a number that is an age only by the words around it."""
+    return _BARE_AGE.fullmatch(text.strip()) is not None
 
 
 def ages(text: str) -> list[Finding]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from qcode.anonymise import settings as settings_mod
-from qcode.anonymise.detect import CATEGORIES, compile_words, variants
+from qcode.anonymise.detect import CATEGORIES, ages, compile_words, is_bare_age, variants
 from qcode.anonymise.store import Progress, finding_groups, known_names, scan, stored_decisions
 
 if TYPE_CHECKING:
@@ -31,19 +31,28 @@ class Replaced:
     replacement: str | None
     reviewed: bool
 
+    @property
+    def in_context_only(self) -> bool:
+        """A bare age ('25', 'zesendertig', '29 jaar') is replaced only where the words around it make
+        it an age: replaced everywhere, '25 gezinnen' and 'van zesendertig naar tweeëndertig uur' lost
+        their numbers."""
+        return self.category == "leeftijd"
+
 
 class Pseudonymiser:
     """Replaces every identifier in a text, whole words, the longest first, in one pass."""
 
-    def __init__(self, targets: dict[str, Replaced]) -> None:
+    def __init__(self, targets: dict[str, Replaced], kept: Iterable[str] = ()) -> None:
         self.targets = targets
         self.replaced: dict[str, int] = {}
+        self._kept = set(kept)  # decided keep/never, or on the nooit list: never replaced
         self._numbers: dict[str, int] = {}
         self._forms: dict[str, str] = {}
-        for text in sorted(targets, key=len, reverse=True):
+        everywhere = [text for text, target in targets.items() if not (target.in_context_only and is_bare_age(text))]
+        for text in sorted(everywhere, key=len, reverse=True):
             for form in sorted(variants(text)):
                 self._forms.setdefault(form, text)
-        for text in targets:  # a text as written wins over another's capitalised form
+        for text in everywhere:  # a text as written wins over another's capitalised form
             self._forms[text] = text
         # The pattern finds only the first words of the texts; each hit is then checked against the
         # texts starting with that word, longest first. Thousands of "Stichting …" and "Petra …" share
@@ -53,7 +62,7 @@ class Pseudonymiser:
             self._starting.setdefault(_first_word(form), []).append(form)
         for forms in self._starting.values():
             forms.sort(key=len, reverse=True)
-        self._pattern = _first_words_pattern(self._starting) if targets else None
+        self._pattern = _first_words_pattern(self._starting) if self._starting else None
         self._labels = set(CATEGORIES.values()) | {t.replacement for t in targets.values() if t.replacement}
 
     @property
@@ -62,22 +71,39 @@ class Pseudonymiser:
         return sum(1 for text in self.replaced if not self.targets[text].reviewed)
 
     def apply(self, text: str) -> str:
-        if self._pattern is None or not text:
+        if not text:
             return text
+        in_context = {finding.start: finding for finding in ages(text) if finding.text not in self._kept}
         parts, done = [], 0
-        for match in self._pattern.finditer(text):
-            start = match.start()
+        for start, end, label in self._hits(text, in_context):
             if start < done:
                 continue
-            form = self._longest_form_at(text, start, match.group())
-            if form is None:
-                continue
-            parts += [text[done:start], self._replacement(form)]
-            done = start + len(form)
+            parts += [text[done:start], label]
+            done = end
         if not parts:
             return text
         parts.append(text[done:])
         return "".join(parts)
+
+    def _hits(self, text: str, in_context: dict) -> list[tuple[int, int, str]]:
+        """(start, end, label) of every identifier in `text`, in order; the caller skips overlaps."""
+        hits = []
+        for match in self._pattern.finditer(text) if self._pattern is not None else ():
+            form = self._longest_form_at(text, match.start(), match.group())
+            if form is not None:
+                hits.append((match.start(), match.start() + len(form), form))
+        for finding in in_context.values():
+            if not any(start <= finding.start < end for start, end, _ in hits):
+                self.targets.setdefault(finding.text, Replaced("leeftijd", None, False))
+                self._forms.setdefault(finding.text, finding.text)
+                hits.append((finding.start, finding.end, finding.text))
+        hits.sort()
+        chosen, done = [], 0
+        for start, end, form in hits:
+            if start >= done:
+                chosen.append((start, end, self._replacement(form)))
+                done = end
+        return chosen
 
     def _longest_form_at(self, text: str, start: int, first: str) -> str | None:
         for form in self._starting.get(first, ()):
@@ -151,7 +177,13 @@ def pseudonymiser(project: Project, *, fragment_ids: Iterable[int] | None = None
     names, minus `nooit`."""
     if fragment_ids is not None:
         scan(project, fragment_ids=fragment_ids, progress=progress)
-    return Pseudonymiser(targets(project))
+    return Pseudonymiser(targets(project), kept_texts(project))
+
+
+def kept_texts(project: Project) -> set[str]:
+    """Texts decided keep or never, and the nooit list: never replaced, also where found in context."""
+    decided = {text for text, (decision, _) in stored_decisions(project.conn).items() if decision in ("keep", "never")}
+    return decided | set(settings_mod.load_settings(project.root).nooit)
 
 
 def targets(project: Project) -> dict[str, Replaced]:
