@@ -17,7 +17,6 @@ from qcode.changelog import log_action, utc_now
 from qcode.errors import UsageError
 from qcode.suggest.data import participant_fragments
 from qcode.suggest.evaluation import _transcript_folds
-from qcode.suggest.learner import CoderModel
 from qcode.suggest.suggester import Suggester
 
 SETTING = "suggester_coders"
@@ -91,10 +90,9 @@ def _cross_fitted(conn: sqlite3.Connection, suggester: Suggester, fragments: lis
         held = [f for f in fragments if f.transcript in test]
         if not held or not train:
             continue
-        fold = Suggester(suggester.codebook, suggester.coder, suggester.code_texts, suggester.scorer,
-                         CoderModel.train(suggester.codebook, [data.lemma_texts[i] for i in train],
-                                          [data.labels[i] for i in train], [data.ids[i] for i in train],
-                                          suggester.code_texts), suggester.counts)
+        fold = suggester.with_model(suggester.train(
+            [data.lemma_texts[i] for i in train], [data.questions[i] for i in train],
+            [data.labels[i] for i in train], [data.ids[i] for i in train]))
         for fragment, row in zip(held, fold.suggest(held, top)):
             out[position[fragment.id]] = row
     return out

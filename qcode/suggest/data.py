@@ -1,15 +1,19 @@
-"""The rows suggestions are made from: codebook texts as lemmas, a coder's codings, fragments."""
+"""The rows suggestions are made from: codebook texts as lemmas, a coder's codings, fragments.
+
+A participant's fragment comes with the lemmas of the question it answers: the nearest fragment
+before it, in its transcript, that is not a participant's (the interviewer's question, or a survey's
+prompt), however many of the participant's paragraphs come between.
+"""
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
 
 from qcode.suggest.codebook_rules import Codebook, lemmatise
-from qcode.suggest.learner import with_context
 
-# The lemmas of the fragment before (in the transcript): the question a participant answers.
-BEFORE = ("(SELECT b.lemmas FROM fragments b WHERE b.transcript_id = f.transcript_id "
-          "AND b.idx = f.idx - 1)")
+QUESTION = ("(SELECT b.lemmas FROM fragments b JOIN turns bt ON bt.id = b.turn_id "
+            "WHERE b.transcript_id = f.transcript_id AND b.idx < f.idx AND bt.role <> 'participant' "
+            "ORDER BY b.idx DESC LIMIT 1)")
 
 
 @dataclass
@@ -17,6 +21,7 @@ class CodedFragments:
     ids: list[int]
     transcripts: list[str]
     lemma_texts: list[str]
+    questions: list[str]
     labels: list[frozenset[str]]  # the codes (active ones) the coder gave each fragment
 
 
@@ -27,16 +32,17 @@ def code_texts_lemmas(codebook: Codebook) -> list[list[str]]:
 
 def coded_fragments(conn: sqlite3.Connection, coder: str, active: set[str]) -> CodedFragments:
     rows = conn.execute(
-        f"SELECT f.id, tr.name, f.lemmas, {BEFORE}, group_concat(c.code_id, char(31)) FROM codings c "
+        f"SELECT f.id, tr.name, f.lemmas, {QUESTION}, group_concat(c.code_id, char(31)) FROM codings c "
         "JOIN fragments f ON f.id = c.fragment_id JOIN transcripts tr ON tr.id = f.transcript_id "
         "WHERE c.coder = ? GROUP BY f.id ORDER BY f.id", (coder,)).fetchall()
-    out = CodedFragments([], [], [], [])
-    for fragment, transcript, lemmas, before, codes in rows:
+    out = CodedFragments([], [], [], [], [])
+    for fragment, transcript, lemmas, question, codes in rows:
         label = frozenset(c for c in codes.split("\x1f") if c in active)
         if label:
             out.ids.append(fragment)
             out.transcripts.append(transcript)
-            out.lemma_texts.append(with_context(lemmas or "", before or ""))
+            out.lemma_texts.append(lemmas or "")
+            out.questions.append(question or "")
             out.labels.append(label)
     return out
 
@@ -54,8 +60,12 @@ def training_key(conn: sqlite3.Connection, coder: str) -> tuple:
 class Fragment:
     id: int
     transcript: str
-    lemma_text: str  # with context
+    lemma_text: str  # the fragment's own lemmas
     text: str
+    question: str = ""  # the lemmas of the question it answers
+
+    def as_key(self) -> tuple[str, str]:
+        return self.lemma_text, self.question
 
 
 def participant_fragments(conn: sqlite3.Connection, *, transcript: str | None = None,
@@ -72,8 +82,7 @@ def participant_fragments(conn: sqlite3.Connection, *, transcript: str | None = 
         where.append("NOT EXISTS (SELECT 1 FROM codings c WHERE c.fragment_id = f.id AND c.coder = ?)")
         params.append(uncoded_by)
     rows = conn.execute(
-        f"SELECT f.id, tr.name, f.lemmas, {BEFORE}, f.text FROM fragments f JOIN turns t ON t.id = f.turn_id "
+        f"SELECT f.id, tr.name, f.lemmas, {QUESTION}, f.text FROM fragments f JOIN turns t ON t.id = f.turn_id "
         f"JOIN transcripts tr ON tr.id = f.transcript_id WHERE {' AND '.join(where)} ORDER BY tr.name, f.idx",
         params).fetchall()
-    return [Fragment(i, name, with_context(lemmas or "", before or ""), text)
-            for i, name, lemmas, before, text in rows]
+    return [Fragment(i, name, lemmas or "", text, question or "") for i, name, lemmas, question, text in rows]

@@ -8,14 +8,12 @@ among the three best suggestions. At theme level codes roll up into their theme 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from qcode.errors import UsageError
-from qcode.suggest.codebook_rules import Codebook, load_codebook
-from qcode.suggest.data import code_texts_lemmas, coded_fragments
-from qcode.suggest.learner import CoderModel, keyword_matrix
+from qcode.suggest.codebook_rules import Codebook
+from qcode.suggest.data import coded_fragments
 
 if TYPE_CHECKING:
     import numpy as np
@@ -58,7 +56,10 @@ class Evaluation:
 def evaluate(conn: sqlite3.Connection, coder: str, folds: int = 5) -> Evaluation:
     import numpy as np
 
-    codebook = load_codebook(conn)
+    from qcode.suggest.suggester import Suggester
+
+    base = Suggester.build(conn, None)  # the codebook alone: its texts are extra examples in every fold
+    codebook = base.codebook
     data = coded_fragments(conn, coder, set(codebook.ids))
     names = sorted(set(data.transcripts))
     if len(names) < 2:
@@ -66,16 +67,16 @@ def evaluate(conn: sqlite3.Connection, coder: str, folds: int = 5) -> Evaluation
                          hint="it tests on interviews left out of training; code another interview first")
     folds = max(2, min(folds, len(names)))
     split = _transcript_folds(data.transcripts, folds)
-    texts = code_texts_lemmas(codebook)
     n, m = len(data.ids), len(codebook.codes)
+    counts = base.bank.counts(data.lemma_texts, data.questions, keep=True)
     model_scores = np.zeros((n, m), dtype=np.float32)
     for test_names in split:
         test = [i for i, t in enumerate(data.transcripts) if t in test_names]
         train = [i for i, t in enumerate(data.transcripts) if t not in test_names]
-        model = CoderModel.train(codebook, [data.lemma_texts[i] for i in train], [data.labels[i] for i in train],
-                                 [data.ids[i] for i in train], texts)
-        model_scores[test] = model.scores([data.lemma_texts[i] for i in test])
-    keyword_scores = keyword_baseline(codebook, data.lemma_texts)
+        model = base.train([data.lemma_texts[i] for i in train], [data.questions[i] for i in train],
+                           [data.labels[i] for i in train], [data.ids[i] for i in train])
+        model_scores[test] = model.scores(counts.rows(test))
+    keyword_scores = keyword_baseline(codebook, base.scorer.weighting.keyword_hits(counts).toarray())
     results = []
     for level in LEVELS:
         for method, scores in (("model", model_scores), ("keywords", keyword_scores)):
@@ -83,12 +84,12 @@ def evaluate(conn: sqlite3.Connection, coder: str, folds: int = 5) -> Evaluation
     return Evaluation(coder, len(split), n, len(names), results, split)
 
 
-def keyword_baseline(codebook: Codebook, lemma_texts: Sequence[str]) -> np.ndarray:
+def keyword_baseline(codebook: Codebook, hits: np.ndarray) -> np.ndarray:
     """Keyword hits per code; ties (and fragments without hits) in codebook order."""
     import numpy as np
 
     order = np.linspace(0.001, 0, len(codebook.codes), dtype=np.float32)
-    return keyword_matrix(codebook, lemma_texts) + order
+    return hits + order
 
 
 def _transcript_folds(transcripts: list[str], folds: int) -> list[list[str]]:

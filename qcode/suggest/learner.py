@@ -1,7 +1,11 @@
-"""Scores per code for fragments: the codebook alone, or a linear model trained on a coder's codings.
+"""Scores per code for fragments: the codebook alone, or linear models trained on a coder's codings.
 
-Both work on the lemmas the importer stores per fragment, so `werkdruk`, `werkdrukte` and
-`werkdrukken` count alike. sklearn and numpy are imported here only, when a suggestion is asked for.
+Both work on the lemmas the importer stores per fragment (`features.py`), so `werkdruk`,
+`werkdrukte` and `werkdrukken` count alike. The coder's model first decides the theme (one linear
+SVM per theme, one-vs-rest), then the code within it (a small model per theme, trained on the
+fragments of that theme only): a theme is learned from every fragment coded in it, which is far more
+than a code has, and the code's score is the theme's, scaled down for the less likely codes within
+it. sklearn is imported here only, when a model is trained.
 """
 from __future__ import annotations
 
@@ -10,173 +14,166 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from qcode.suggest.codebook_rules import Codebook
+from qcode.suggest.features import Counts, Weighting
 
 if TYPE_CHECKING:
     import numpy as np
 
-CONTEXT_MARK = " | "  # a fragment's text: its own lemmas, then the lemmas before it, each marked "q_"
-KEYWORD_WEIGHT = 0.5  # one keyword hit as a feature, beside TF-IDF rows of unit length
+KEYWORD_WEIGHT = 0.25  # one keyword hit as a feature, beside word and character rows of unit length
 SVM_C = 1.0
-
-
-def keyword_matrix(codebook: Codebook, lemma_texts: Sequence[str]) -> np.ndarray:
-    """Fragments × codes: how many of each code's keywords occur in the fragment's lemmas."""
-    import numpy as np
-
-    out = np.zeros((len(lemma_texts), len(codebook.codes)), dtype=np.float32)
-    for i, text in enumerate(lemma_texts):
-        for j, _ in codebook.hits(own_lemmas(text).split()):
-            out[i, j] += 1
-    return out
-
-
-def with_context(own: str, before: str) -> str:
-    """A fragment's lemmas with those of the fragment before it (usually the interviewer's question)."""
-    return own + CONTEXT_MARK + " ".join("q_" + w for w in before.split())
-
-
-def own_lemmas(text: str) -> str:
-    return text.split(CONTEXT_MARK, 1)[0]
-
-
-def _vectorisers(texts: int) -> list[Any]:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    min_df = 2 if texts >= 50 else 1  # a character n-gram seen once in a large set is noise
-    return [TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1, token_pattern=r"\S+"),
-            TfidfVectorizer(analyzer="char_wb", preprocessor=own_lemmas, ngram_range=(3, 5), sublinear_tf=True, min_df=min_df,
-                            max_features=60000)]
+WITHIN_THEME = 3.0  # how steeply a code's score falls below the theme's best code (margins on a 0–1 curve)
 
 
 @dataclass
-class TextSpace:
-    """TF-IDF of lemma strings (words and bigrams, and character n-grams for compounds)."""
-    vectorisers: list[Any]
+class LinearLayer:
+    """One-vs-rest linear SVMs as one matrix: margins = rows @ coef + intercept."""
+    coef: np.ndarray  # features × outputs
+    intercept: np.ndarray
+    outputs: np.ndarray  # the column (of the caller's classes) of each output
 
     @classmethod
-    def fit(cls, lemma_texts: Sequence[str]) -> TextSpace:
-        vectorisers = _vectorisers(len(lemma_texts))
-        for v in vectorisers:
-            try:
-                v.fit(lemma_texts)
-            except ValueError:  # no words at all (empty codebook texts): a space of one placeholder
-                v.fit(["_"])
-        return cls(vectorisers)
+    def train(cls, x: Any, y: np.ndarray) -> LinearLayer | None:
+        """`y`: rows × classes (bool); a class nobody or everybody has gets no output."""
+        import numpy as np
+        from sklearn.svm import LinearSVC
 
-    def words(self, lemma_texts: Sequence[str]) -> Any:
-        return self.vectorisers[0].transform(lemma_texts)
+        outputs = np.array([j for j in range(y.shape[1]) if 0 < y[:, j].sum() < y.shape[0]], dtype=np.int64)
+        if not len(outputs):
+            return None
+        coef = np.zeros((x.shape[1], len(outputs)), dtype=np.float32)
+        intercept = np.zeros(len(outputs), dtype=np.float32)
+        for k, j in enumerate(outputs):
+            svm = LinearSVC(C=SVM_C, class_weight="balanced").fit(x, y[:, j])
+            coef[:, k] = svm.coef_[0]
+            intercept[k] = svm.intercept_[0]
+        return cls(coef, intercept, outputs)
 
-    def transform(self, lemma_texts: Sequence[str]) -> Any:
-        from scipy.sparse import hstack
+    def scores(self, x: Any, width: int) -> np.ndarray:
+        """Rows × `width`, in (0, 1): the margin through a logistic curve; classes without an output 0."""
+        import numpy as np
 
-        return hstack([v.transform(lemma_texts) for v in self.vectorisers]).tocsr()
+        out = np.zeros((x.shape[0], width), dtype=np.float32)
+        margins = np.asarray(x @ self.coef) + self.intercept
+        out[:, self.outputs] = 1.0 / (1.0 + np.exp(-2.0 * margins))
+        return out
 
 
 @dataclass
 class CodebookScorer:
     """Before any coding: keyword hits plus the best cosine similarity to one of the code's texts."""
     codebook: Codebook
-    space: TextSpace
-    text_matrix: Any  # codebook texts × word features
+    weighting: Weighting
+    text_rows: Any  # codebook texts × word features
     text_codes: list[int]  # the code (column) of each codebook text
     text_is_example: list[bool]
 
     @classmethod
-    def build(cls, codebook: Codebook, code_texts_lemmas: list[list[str]]) -> CodebookScorer:
-        texts, owners, examples = [], [], []
-        for j, lemma_texts in enumerate(code_texts_lemmas):
-            for k, text in enumerate(lemma_texts):
-                texts.append(text)
-                owners.append(j)
-                examples.append(k > 0)
-        space = TextSpace.fit(texts or [""])
-        return cls(codebook, space, space.words(texts) if texts else None, owners, examples)
+    def build(cls, codebook: Codebook, texts: Counts, owners: list[int], examples: list[bool],
+              keyword_codes: Sequence[int]) -> CodebookScorer:
+        weighting = Weighting.fit(texts, keyword_codes, len(codebook.codes), KEYWORD_WEIGHT)
+        return cls(codebook, weighting, weighting.word_rows(texts), owners, examples)
 
-    def similarity(self, lemma_texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    def similarity(self, counts: Counts) -> tuple[np.ndarray, np.ndarray]:
         """Fragments × codes: best similarity to a text of the code, and whether that text is an example."""
         import numpy as np
 
-        n, m = len(lemma_texts), len(self.codebook.codes)
+        n, m = len(counts), len(self.codebook.codes)
         best = np.zeros((n, m), dtype=np.float32)
         from_example = np.zeros((n, m), dtype=bool)
-        if self.text_matrix is None or not n:
+        if not self.text_codes or not n:
             return best, from_example
-        sims = (self.space.words(lemma_texts) @ self.text_matrix.T).toarray()
+        sims = (self.weighting.word_rows(counts) @ self.text_rows.T).toarray()
         for t, (owner, is_example) in enumerate(zip(self.text_codes, self.text_is_example)):
             better = sims[:, t] > best[:, owner]
             best[better, owner] = sims[better, t]
             from_example[better, owner] = is_example
         return best, from_example
 
-    def scores(self, lemma_texts: Sequence[str], hits: np.ndarray | None = None) -> np.ndarray:
+    def scores(self, counts: Counts, hits: np.ndarray) -> np.ndarray:
         import numpy as np
 
-        hits = keyword_matrix(self.codebook, lemma_texts) if hits is None else hits
-        similarity, _ = self.similarity(lemma_texts)
+        similarity, _ = self.similarity(counts)
         return np.minimum(1.0, 0.25 * hits + similarity)
 
 
 @dataclass
 class CoderModel:
-    """One-vs-rest linear SVMs over lemma TF-IDF and keyword hits, trained on a coder's codings."""
+    """A theme layer and, per theme, a code layer, over TF-IDF of lemmas and keyword hits."""
     codebook: Codebook
-    space: TextSpace
-    classifier: Any
-    columns: list[int]  # codebook column of each classifier output
+    weighting: Weighting
+    themes: list[str]
+    theme_of_column: np.ndarray  # per codebook column: its theme's index
+    theme_layer: LinearLayer | None
+    code_layers: list[LinearLayer | None]  # per theme: over its codes (theme_codes)
+    theme_codes: list[np.ndarray]  # per theme: its codebook columns
     train_words: Any  # the coded fragments in word space, for the "like N fragments" reason
     train_ids: list[int]
     train_labels: list[frozenset[str]]
 
     @classmethod
-    def train(cls, codebook: Codebook, lemma_texts: Sequence[str], labels: Sequence[frozenset[str]],
-              ids: Sequence[int], code_texts_lemmas: list[list[str]]) -> CoderModel:
-        import numpy as np
-        from sklearn.multiclass import OneVsRestClassifier
-        from sklearn.preprocessing import MultiLabelBinarizer
-        from sklearn.svm import LinearSVC
-
-        extra_texts, extra_labels = [], []
-        for code, texts in zip(codebook.codes, code_texts_lemmas):
-            for text in texts:
-                extra_texts.append(text)
-                extra_labels.append(frozenset({code.id}))
-        texts = [*lemma_texts, *extra_texts]
-        space = TextSpace.fit(texts)
-        x = _features(codebook, space, texts)
-        binarizer = MultiLabelBinarizer(classes=codebook.ids)
-        y = binarizer.fit_transform([*labels, *extra_labels])
-        used = [j for j in range(y.shape[1]) if 0 < y[:, j].sum() < y.shape[0]]
-        classifier = OneVsRestClassifier(LinearSVC(C=SVM_C, class_weight="balanced"))
-        classifier.fit(x, y[:, used])
-        return cls(codebook, space, classifier, used, space.words(list(lemma_texts)), list(ids),
-                   [frozenset(label) for label in labels])
-
-    def scores(self, lemma_texts: Sequence[str]) -> np.ndarray:
-        """Fragments × codes, in (0, 1): the SVM margin through a logistic curve; unseen codes 0."""
+    def train(cls, codebook: Codebook, counts: Counts, labels: Sequence[frozenset[str]], ids: Sequence[int],
+              texts: Counts, text_labels: Sequence[frozenset[str]], keyword_codes: Sequence[int]) -> CoderModel:
+        """Train on the coder's fragments (`counts`, `labels`) plus the codebook's texts as examples."""
         import numpy as np
 
-        margins = self.classifier.decision_function(_features(self.codebook, self.space, lemma_texts))
-        margins = np.asarray(margins).reshape(len(lemma_texts), -1)
-        out = np.zeros((len(lemma_texts), len(self.codebook.codes)), dtype=np.float32)
-        out[:, self.columns] = 1.0 / (1.0 + np.exp(-2.0 * margins))
+        everything = Counts.stack([counts, texts])
+        weighting = Weighting.fit(everything, keyword_codes, len(codebook.codes), KEYWORD_WEIGHT)
+        x = weighting.transform(everything)
+        all_labels = [*labels, *text_labels]
+        themes = list(dict.fromkeys(codebook.theme_of(c) for c in codebook.ids))
+        theme_of_column = np.array([themes.index(codebook.theme_of(c)) for c in codebook.ids], dtype=np.int64)
+        column = {c: j for j, c in enumerate(codebook.ids)}
+        y = np.zeros((len(all_labels), len(codebook.ids)), dtype=bool)
+        for i, label in enumerate(all_labels):
+            y[i, [column[c] for c in label if c in column]] = True
+        y_theme = np.zeros((len(all_labels), len(themes)), dtype=bool)
+        for k in range(len(themes)):
+            y_theme[:, k] = y[:, theme_of_column == k].any(axis=1)
+        theme_codes = [np.nonzero(theme_of_column == k)[0] for k in range(len(themes))]
+        code_layers = []
+        for k, columns in enumerate(theme_codes):
+            rows = np.nonzero(y_theme[:, k])[0]
+            code_layers.append(LinearLayer.train(x[rows], y[np.ix_(rows, columns)])
+                               if len(columns) > 1 and len(rows) else None)
+        return cls(codebook, weighting, themes, theme_of_column, LinearLayer.train(x, y_theme), code_layers,
+                   theme_codes, weighting.word_rows(counts), list(ids), [frozenset(label) for label in labels])
+
+    def theme_scores(self, counts: Counts) -> np.ndarray:
+        import numpy as np
+
+        if self.theme_layer is None:
+            return np.zeros((len(counts), len(self.themes)), dtype=np.float32)
+        return self.theme_layer.scores(self.weighting.transform(counts), len(self.themes))
+
+    def scores(self, counts: Counts) -> np.ndarray:
+        """Fragments × codes, in (0, 1): the theme's score, times how the code ranks within its theme."""
+        import numpy as np
+
+        x = self.weighting.transform(counts)
+        themes = (self.theme_layer.scores(x, len(self.themes)) if self.theme_layer is not None
+                  else np.zeros((len(counts), len(self.themes)), dtype=np.float32))
+        out = np.zeros((len(counts), len(self.codebook.codes)), dtype=np.float32)
+        for k, columns in enumerate(self.theme_codes):
+            layer = self.code_layers[k]
+            if layer is None:  # one code, or nothing coded in the theme yet: the theme's score
+                out[:, columns] = themes[:, [k]]
+                continue
+            within = layer.scores(x, len(columns))
+            relative = np.exp(WITHIN_THEME * (within - within.max(axis=1, keepdims=True)))
+            out[:, columns] = themes[:, [k]] * relative
         return out
 
-    def neighbours(self, lemma_texts: Sequence[str], k: int = 10) -> list[list[tuple[int, frozenset[str]]]]:
-        """The `k` coded fragments most like each text (id and codes), most similar first."""
+    def neighbours(self, counts: Counts, k: int = 10) -> list[list[tuple[int, frozenset[str]]]]:
+        """The `k` coded fragments most like each fragment (id and codes), most similar first."""
         import numpy as np
 
-        if not self.train_ids:
-            return [[] for _ in lemma_texts]
-        sims = (self.space.words(lemma_texts) @ self.train_words.T).toarray()
+        if not self.train_ids or not len(counts):
+            return [[] for _ in range(len(counts))]
+        sims = (self.weighting.word_rows(counts) @ self.train_words.T).toarray()
+        k = min(k, sims.shape[1])
+        best = np.argpartition(-sims, k - 1, axis=1)[:, :k]
         found = []
-        for row in sims:
-            order = np.argsort(-row)[:k]
+        for row, candidates in zip(sims, best):
+            order = candidates[np.argsort(-row[candidates], kind="stable")]
             found.append([(self.train_ids[i], self.train_labels[i]) for i in order if row[i] > 0.05])
         return found
-
-
-def _features(codebook: Codebook, space: TextSpace, lemma_texts: Sequence[str]) -> Any:
-    from scipy.sparse import csr_matrix, hstack
-
-    hits = keyword_matrix(codebook, lemma_texts) * KEYWORD_WEIGHT
-    return hstack([space.transform(lemma_texts), csr_matrix(hits)]).tocsr()

@@ -1,7 +1,10 @@
 """Suggestions with true reasons: from the codebook until a coder has coded enough, then from them.
 
-A trained model is kept per (project, coder) in memory and rebuilt only when the coder's codings or
-the codebook change (`data.training_key`); it is rebuilt from the codings, never stored elsewhere.
+`Suggester.for_coder(conn, coder)` is cheap to call again after every coding: the trained suggester
+is kept per (project, coder) in memory and rebuilt only when the coder's codings or the codebook
+change (`data.training_key`), and a rebuild counts only fragments it has not met before (the
+project's `FeatureBank`) and retrains the linear layers: about 0.1–0.3 s for 2,000 codings. Models
+are rebuilt from the codings in the project, never stored elsewhere.
 """
 from __future__ import annotations
 
@@ -10,13 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from qcode.suggest.codebook_rules import Codebook, keyword_hits, load_codebook
+from qcode.suggest.codebook_rules import Codebook, load_codebook
 from qcode.suggest.data import Fragment, code_texts_lemmas, coded_fragments, participant_fragments, training_key
-from qcode.suggest.learner import CodebookScorer, CoderModel, keyword_matrix, own_lemmas
+from qcode.suggest.features import Counts, FeatureBank
+from qcode.suggest.learner import CodebookScorer, CoderModel
 
 MIN_CODED_FRAGMENTS = 30  # from this many coded fragments (and two codes) on, the coder's model takes over
 NEIGHBOURS = 10
-BATCH = 20000
+BATCH = 5000  # fragments ranked at once: bounds the memory of the similarity to coded fragments
 
 
 @dataclass(frozen=True)
@@ -37,20 +41,23 @@ class Suggestion:
 
 
 _CACHE: dict[tuple, Suggester] = {}
+_BANKS: dict[str, tuple[tuple, FeatureBank]] = {}  # per database: the codebook it counts keywords of, the bank
 
 
 @dataclass
 class Suggester:
     codebook: Codebook
     coder: str | None
-    code_texts: list[list[str]]
+    bank: FeatureBank
+    texts: Counts  # the codebook's texts (label + description + include, examples) as counts
+    text_labels: list[frozenset[str]]
     scorer: CodebookScorer
     model: CoderModel | None = None
     counts: dict[str, int] = field(default_factory=dict)  # fragments the coder coded with each code
 
     @classmethod
     def for_coder(cls, conn: sqlite3.Connection, coder: str | None) -> Suggester:
-        """The suggester for a coder (None: codebook only), cached until their codings change."""
+        """The suggester for a coder (None: codebook only), cached until their codings or the codebook change."""
         key = (_database_name(conn), coder, training_key(conn, coder or ""))
         cached = _CACHE.get(key)
         if cached is None:
@@ -62,16 +69,36 @@ class Suggester:
     @classmethod
     def build(cls, conn: sqlite3.Connection, coder: str | None) -> Suggester:
         codebook = load_codebook(conn)
-        texts = code_texts_lemmas(codebook)
-        suggester = cls(codebook, coder, texts, CodebookScorer.build(codebook, texts))
+        bank = _bank(_database_name(conn), codebook)
+        own, owners, examples, text_labels = [], [], [], []
+        for j, texts in enumerate(code_texts_lemmas(codebook)):
+            for k, text in enumerate(texts):
+                own.append(text)
+                owners.append(j)
+                examples.append(k > 0)
+                text_labels.append(frozenset({codebook.ids[j]}))
+        texts = bank.counts(own, [""] * len(own), keep=True)
+        scorer = CodebookScorer.build(codebook, texts, owners, examples, bank.vocabulary.keyword_codes)
+        suggester = cls(codebook, coder, bank, texts, text_labels, scorer)
         if coder:
             data = coded_fragments(conn, coder, set(codebook.ids))
             for label in data.labels:
                 for code in label:
                     suggester.counts[code] = suggester.counts.get(code, 0) + 1
             if len(data.ids) >= MIN_CODED_FRAGMENTS and len(suggester.counts) >= 2:
-                suggester.model = CoderModel.train(codebook, data.lemma_texts, data.labels, data.ids, texts)
+                suggester.model = suggester.train(data.lemma_texts, data.questions, data.labels, data.ids)
         return suggester
+
+    def train(self, lemma_texts: Sequence[str], questions: Sequence[str], labels: Sequence[frozenset[str]],
+              ids: Sequence[int]) -> CoderModel:
+        """A model of these coded fragments (with the codebook's texts as examples)."""
+        counts = self.bank.counts(lemma_texts, questions, keep=True)
+        return CoderModel.train(self.codebook, counts, labels, ids, self.texts, self.text_labels,
+                                self.bank.vocabulary.keyword_codes)
+
+    def with_model(self, model: CoderModel) -> Suggester:
+        return Suggester(self.codebook, self.coder, self.bank, self.texts, self.text_labels, self.scorer, model,
+                         self.counts)
 
     @property
     def source(self) -> str:
@@ -86,37 +113,43 @@ class Suggester:
     def _batch(self, fragments: Sequence[Fragment], top: int) -> list[list[Suggestion]]:
         import numpy as np
 
-        texts = [f.lemma_text for f in fragments]
-        if not texts or not self.codebook.codes:
+        if not fragments or not self.codebook.codes:
             return [[] for _ in fragments]
-        hits = keyword_matrix(self.codebook, texts)
-        similarity, from_example = self.scorer.similarity(texts)
-        if self.model is not None:
-            scores = self.model.scores(texts)
-        else:
-            scores = np.minimum(1.0, 0.25 * hits + similarity)
+        counts = self.bank.counts([f.lemma_text for f in fragments], [f.question for f in fragments])
+        hits = self.scorer.weighting.keyword_hits(counts).toarray()
+        similarity, from_example = self.scorer.similarity(counts)
+        scores = self.model.scores(counts) if self.model is not None else np.minimum(1.0, 0.25 * hits + similarity)
+        top = min(top, scores.shape[1])
         ranked = np.argsort(-scores, axis=1, kind="stable")[:, :top]
-        needed = self.model is not None
-        neighbours = self._neighbours(texts, ranked, scores) if needed else [None] * len(texts)
+        neighbours = self.model.neighbours(counts, NEIGHBOURS) if self.model is not None else None
+        keywords = counts.keywords.tocsr()
         out = []
         for i, fragment in enumerate(fragments):
+            found = keywords.indices[keywords.indptr[i]:keywords.indptr[i + 1]]
             row = []
             for j in ranked[i]:
                 if scores[i, j] <= 0:
                     break
-                row.append(self._suggestion(fragment, int(j), len(row) + 1, float(scores[i, j]), hits[i, j] > 0,
-                                            bool(from_example[i, j]) and similarity[i, j] >= 0.2, neighbours[i]))
+                row.append(self._suggestion(fragment, int(j), len(row) + 1, float(scores[i, j]),
+                                            self._keywords(found, int(j)) if hits[i, j] > 0 else (),
+                                            bool(from_example[i, j]) and similarity[i, j] >= 0.2,
+                                            neighbours[i] if neighbours is not None else None))
             out.append(row)
         return out
 
-    def _neighbours(self, texts: list[str], ranked: Any, scores: Any) -> list[Any]:
-        assert self.model is not None
-        return self.model.neighbours(texts, NEIGHBOURS)
+    def _keywords(self, found: Any, column: int) -> tuple[str, ...]:
+        """The keywords of a code (as written in the codebook) among a fragment's keyword hits."""
+        every = self.bank.vocabulary.every_keyword
+        written = []
+        for f in found:
+            j, k = every[f]
+            if j == column:
+                written.append(self.codebook.codes[j].keywords[k][0])
+        return tuple(written)
 
-    def _suggestion(self, fragment: Fragment, column: int, rank: int, score: float, has_keyword: bool,
+    def _suggestion(self, fragment: Fragment, column: int, rank: int, score: float, found: tuple[str, ...],
                     like_example: bool, neighbours: list[tuple[int, frozenset[str]]] | None) -> Suggestion:
         code = self.codebook.codes[column]
-        found = tuple(keyword_hits(code, own_lemmas(fragment.lemma_text).split())) if has_keyword else ()
         similar = tuple(i for i, codes in (neighbours or []) if code.id in codes and i != fragment.id)
         parts = []
         if found:
@@ -147,3 +180,12 @@ def suggestions_for(conn: sqlite3.Connection, coder: str | None, *, transcript: 
 
 def _database_name(conn: sqlite3.Connection) -> str:
     return conn.execute("PRAGMA database_list").fetchone()[2]
+
+
+def _bank(database: str, codebook: Codebook) -> FeatureBank:
+    """The project's feature bank, kept while the codebook (its keywords) stays the same."""
+    signature = tuple(codebook.codes)
+    known = _BANKS.get(database)
+    if known is None or known[0] != signature:
+        known = _BANKS[database] = (signature, FeatureBank(codebook))
+    return known[1]
