@@ -5,7 +5,8 @@ Both work on the lemmas the importer stores per fragment (`features.py`), so `we
 SVM per theme, one-vs-rest), then the code within it (a small model per theme, trained on the
 fragments of that theme only): a theme is learned from every fragment coded in it, which is far more
 than a code has, and the code's score is the theme's, scaled down for the less likely codes within
-it. sklearn is imported here only, when a model is trained.
+it. The ten coded fragments most like the fragment (the ones a reason names) vote for their themes
+too, weighted by their similarity. sklearn is imported here only, when a model is trained.
 """
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
 KEYWORD_WEIGHT = 0.25  # one keyword hit as a feature, beside word and character rows of unit length
 SVM_C = 1.0
 WITHIN_THEME = 3.0  # how steeply a code's score falls below the theme's best code (margins on a 0–1 curve)
+NEIGHBOUR_VOTE = 0.3  # weight of the themes of the ten most similar coded fragments beside the theme layer's
+NEIGHBOURS = 10
 
 
 @dataclass
@@ -109,6 +112,7 @@ class CoderModel:
     train_words: Any  # the coded fragments in word space, for the "like N fragments" reason
     train_ids: list[int]
     train_labels: list[frozenset[str]]
+    _themes_of_training: np.ndarray | None = None
 
     @classmethod
     def train(cls, codebook: Codebook, counts: Counts, labels: Sequence[frozenset[str]], ids: Sequence[int],
@@ -138,42 +142,56 @@ class CoderModel:
         return cls(codebook, weighting, themes, theme_of_column, LinearLayer.train(x, y_theme), code_layers,
                    theme_codes, weighting.word_rows(counts), list(ids), [frozenset(label) for label in labels])
 
-    def theme_scores(self, counts: Counts) -> np.ndarray:
-        import numpy as np
-
-        if self.theme_layer is None:
-            return np.zeros((len(counts), len(self.themes)), dtype=np.float32)
-        return self.theme_layer.scores(self.weighting.transform(counts), len(self.themes))
-
     def scores(self, counts: Counts) -> np.ndarray:
-        """Fragments × codes, in (0, 1): the theme's score, times how the code ranks within its theme."""
+        return self.rank(counts)[0]
+
+    def rank(self, counts: Counts, k: int = NEIGHBOURS) -> tuple[np.ndarray, list[list[tuple[int, frozenset[str]]]]]:
+        """Fragments × codes, in (0, 1): the theme's score, times how the code ranks within its theme;
+        and the `k` coded fragments most like each fragment (id and codes), most similar first."""
         import numpy as np
 
         x = self.weighting.transform(counts)
         themes = (self.theme_layer.scores(x, len(self.themes)) if self.theme_layer is not None
                   else np.zeros((len(counts), len(self.themes)), dtype=np.float32))
+        nearest, weights = self._nearest(counts, k)
+        if nearest.size:
+            votes = np.einsum("ik,ikt->it", weights, self._train_themes()[nearest])
+            votes /= np.maximum(weights.sum(axis=1, keepdims=True), 1e-9)
+            themes = (themes + NEIGHBOUR_VOTE * votes) / (1 + NEIGHBOUR_VOTE)
         out = np.zeros((len(counts), len(self.codebook.codes)), dtype=np.float32)
-        for k, columns in enumerate(self.theme_codes):
-            layer = self.code_layers[k]
+        for t, columns in enumerate(self.theme_codes):
+            layer = self.code_layers[t]
             if layer is None:  # one code, or nothing coded in the theme yet: the theme's score
-                out[:, columns] = themes[:, [k]]
+                out[:, columns] = themes[:, [t]]
                 continue
             within = layer.scores(x, len(columns))
             relative = np.exp(WITHIN_THEME * (within - within.max(axis=1, keepdims=True)))
-            out[:, columns] = themes[:, [k]] * relative
-        return out
+            out[:, columns] = themes[:, [t]] * relative
+        neighbours = [[(self.train_ids[i], self.train_labels[i]) for i, w in zip(row, ws) if w > 0.05]
+                      for row, ws in zip(nearest.tolist(), weights.tolist())]
+        return out, neighbours
 
-    def neighbours(self, counts: Counts, k: int = 10) -> list[list[tuple[int, frozenset[str]]]]:
-        """The `k` coded fragments most like each fragment (id and codes), most similar first."""
+    def _nearest(self, counts: Counts, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per fragment: the `k` most similar coded fragments (rows of the training set) and the similarities."""
         import numpy as np
 
-        if not self.train_ids or not len(counts):
-            return [[] for _ in range(len(counts))]
+        k = min(k, len(self.train_ids))
+        if not k or not len(counts):
+            return np.zeros((len(counts), 0), dtype=np.int64), np.zeros((len(counts), 0), dtype=np.float32)
         sims = (self.weighting.word_rows(counts) @ self.train_words.T).toarray()
-        k = min(k, sims.shape[1])
         best = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        found = []
-        for row, candidates in zip(sims, best):
-            order = candidates[np.argsort(-row[candidates], kind="stable")]
-            found.append([(self.train_ids[i], self.train_labels[i]) for i in order if row[i] > 0.05])
-        return found
+        chosen = np.take_along_axis(sims, best, axis=1)
+        order = np.argsort(-chosen, axis=1, kind="stable")
+        return np.take_along_axis(best, order, axis=1), np.maximum(np.take_along_axis(chosen, order, axis=1), 0)
+
+    def _train_themes(self) -> np.ndarray:
+        """Coded fragments × themes (0/1), computed once."""
+        import numpy as np
+
+        if self._themes_of_training is None:
+            index = {c: self.theme_of_column[j] for j, c in enumerate(self.codebook.ids)}
+            y = np.zeros((len(self.train_labels), len(self.themes)), dtype=np.float32)
+            for i, label in enumerate(self.train_labels):
+                y[i, [index[c] for c in label if c in index]] = 1
+            self._themes_of_training = y
+        return self._themes_of_training

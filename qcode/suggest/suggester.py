@@ -16,10 +16,9 @@ from typing import Any
 from qcode.suggest.codebook_rules import Codebook, load_codebook
 from qcode.suggest.data import Fragment, code_texts_lemmas, coded_fragments, participant_fragments, training_key
 from qcode.suggest.features import Counts, FeatureBank
-from qcode.suggest.learner import CodebookScorer, CoderModel
+from qcode.suggest.learner import NEIGHBOURS, CodebookScorer, CoderModel
 
 MIN_CODED_FRAGMENTS = 30  # from this many coded fragments (and two codes) on, the coder's model takes over
-NEIGHBOURS = 10
 BATCH = 5000  # fragments ranked at once: bounds the memory of the similarity to coded fragments
 
 
@@ -118,10 +117,13 @@ class Suggester:
         counts = self.bank.counts([f.lemma_text for f in fragments], [f.question for f in fragments])
         hits = self.scorer.weighting.keyword_hits(counts).toarray()
         similarity, from_example = self.scorer.similarity(counts)
-        scores = self.model.scores(counts) if self.model is not None else np.minimum(1.0, 0.25 * hits + similarity)
+        neighbours = None
+        if self.model is not None:
+            scores, neighbours = self.model.rank(counts, NEIGHBOURS)
+        else:
+            scores = np.minimum(1.0, 0.25 * hits + similarity)
         top = min(top, scores.shape[1])
         ranked = np.argsort(-scores, axis=1, kind="stable")[:, :top]
-        neighbours = self.model.neighbours(counts, NEIGHBOURS) if self.model is not None else None
         keywords = counts.keywords.tocsr()
         out = []
         for i, fragment in enumerate(fragments):
