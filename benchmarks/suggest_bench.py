@@ -22,9 +22,7 @@ from synthetic_project import build  # noqa: E402
 
 from qcode import coding  # noqa: E402
 from qcode.db import transaction  # noqa: E402
-from qcode.suggest.codebook_rules import load_codebook  # noqa: E402
 from qcode.suggest.data import coded_fragments, participant_fragments  # noqa: E402
-from qcode.suggest.learner import keyword_matrix  # noqa: E402
 from qcode.suggest.suggester import Suggester, suggestions_for  # noqa: E402
 
 
@@ -48,12 +46,15 @@ def main() -> None:
         project = build(Path(scratch) / "project", max(10, args.fragments // 300), args.fragments * 3 // 2)
         conn = project.conn
         with transaction(project.db) as c:
-            c.execute("UPDATE fragments SET lemmas = lower(text)")
+            c.execute("UPDATE fragments SET lemmas = lower(replace(replace(replace(text, '.', ''), ',', ''), '?', ''))")
         fragments = participant_fragments(conn)
         print(f"{len(fragments):,} participant fragments, {args.codings:,} codings by one coder")
-        codebook = load_codebook(conn)
-        sample = rng.sample(fragments, args.codings)
-        hits = keyword_matrix(codebook, [f.lemma_text for f in sample])
+        books = Suggester.for_coder(conn, None)
+        codebook = books.codebook
+        sample = rng.sample(fragments, args.codings + 1)
+        last, sample = sample[-1], sample[:-1]
+        hits = books.scorer.weighting.keyword_hits(
+            books.bank.counts([f.lemma_text for f in sample], [f.question for f in sample])).toarray()
         rows = []
         for fragment, row in zip(sample, hits):
             found = [j for j, n in enumerate(row) if n]
@@ -62,9 +63,15 @@ def main() -> None:
         with transaction(project.db) as c:
             coding.apply_checked(c, rows)
 
-        retrain, suggester = timed(lambda: Suggester.for_coder(conn, "anna"))
+        first, suggester = timed(lambda: Suggester.for_coder(conn, "anna"))
         floor, _ = timed(lambda: coded_fragments(conn, "anna", set(codebook.ids)))
-        line(f"retrain on {args.codings:,} codings", retrain, floor, "< 500 ms")
+        line(f"first training on {args.codings:,} codings", first, floor, "(once per coder)")
+        with transaction(project.db) as c:
+            coding.apply_checked(c, [(last.id, codebook.ids[0], "anna", False, False, None)])
+        retrain, suggester = timed(lambda: Suggester.for_coder(conn, "anna"))
+        assert suggester.model is not None and last.id in suggester.model.train_ids
+        floor, _ = timed(lambda: coded_fragments(conn, "anna", set(codebook.ids)))
+        line(f"retrain after a coding ({args.codings + 1:,} codings)", retrain, floor, "< 500 ms")
 
         picks = rng.sample(fragments, 200)
         ours, _ = timed(lambda: [suggester.suggest(participant_fragments(conn, ids=[f.id]), 3) for f in picks])

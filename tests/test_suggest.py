@@ -12,7 +12,6 @@ from qcode import Project
 from qcode.cli import app
 from qcode.suggest.codebook_rules import keyword_forms, lemma_matches
 from qcode.suggest.evaluation import _transcript_folds
-from qcode.suggest.learner import own_lemmas
 from qcode.suggest.suggester import Suggester
 
 from conftest import REPO
@@ -131,7 +130,7 @@ def test_reasons_are_true_for_the_coders_model(example):
         suggestions = project.suggestions(coder="anna", transcript="U03", top=3)
         suggestions += project.suggestions(coder="bram", transcript="U05", top=3)
         assert Suggester.for_coder(project.conn, "anna").source == "model"
-        lemmas = {f: own_lemmas(l).split() for f, l in project.conn.execute("SELECT id, lemmas FROM fragments")}
+        lemmas = {f: l.split() for f, l in project.conn.execute("SELECT id, lemmas FROM fragments")}
         coded = {(c.fragment, c.code, c.coder) for c in project.codings()}
     assert suggestions
     coder_of = {}

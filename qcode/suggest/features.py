@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     import numpy as np
 
 WORD_BITS = 24  # words and word pairs hashed into 2**24 columns: collisions are rare and harmless
-CHAR_NGRAMS = (3, 4, 5)
+CHAR_NGRAMS = (4, 5)
+CHAR_MIN_LEMMA = 5  # shorter lemmas get no character pieces (their word column says it all)
 CHAR_MIN_DF = 2  # a character piece seen in one training text only is noise (from 50 texts on)
 _GOLDEN = 0x9E3779B97F4A7C15  # Fibonacci hashing of 64-bit keys
 
@@ -114,7 +115,7 @@ class Vocabulary:
             return
         lemmas = list(self.lemma_ids)
         for lemma in lemmas[len(self._lemma_pieces):]:
-            padded = f" {lemma} "
+            padded = f" {lemma} " if len(lemma) >= CHAR_MIN_LEMMA else ""
             self._lemma_pieces.append([self.piece_ids.setdefault(padded[i:i + n], len(self.piece_ids))
                                        for n in CHAR_NGRAMS for i in range(len(padded) - n + 1)])
             self._lemma_keywords.append(self._keywords_of(lemma))

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 
 KEYWORD_WEIGHT = 0.25  # one keyword hit as a feature, beside word and character rows of unit length
 SVM_C = 1.0
-WITHIN_THEME = 3.0  # how steeply a code's score falls below the theme's best code (margins on a 0–1 curve)
+SVM_TOL = 0.01  # the ranking settles long before liblinear's default 1e-4 (same figures on the example)
+SVM_MAX_ITER = 20  # passes over the data: on coded interviews it has converged by then (same figures)
+WITHIN_THEME = 5.0  # how steeply a code's score falls below the theme's best code (by cosine to its centroid)
 NEIGHBOUR_VOTE = 0.3  # weight of the themes of the ten most similar coded fragments beside the theme layer's
 NEIGHBOURS = 10
 
@@ -37,16 +39,23 @@ class LinearLayer:
     @classmethod
     def train(cls, x: Any, y: np.ndarray) -> LinearLayer | None:
         """`y`: rows × classes (bool); a class nobody or everybody has gets no output."""
+        import warnings
+
         import numpy as np
+        from sklearn.exceptions import ConvergenceWarning
         from sklearn.svm import LinearSVC
 
         outputs = np.array([j for j in range(y.shape[1]) if 0 < y[:, j].sum() < y.shape[0]], dtype=np.int64)
         if not len(outputs):
             return None
+        x = x.astype(np.float64)  # what liblinear takes: converted once, not once per class
+        x.sort_indices()
         coef = np.zeros((x.shape[1], len(outputs)), dtype=np.float32)
         intercept = np.zeros(len(outputs), dtype=np.float32)
         for k, j in enumerate(outputs):
-            svm = LinearSVC(C=SVM_C, class_weight="balanced").fit(x, y[:, j])
+            with warnings.catch_warnings():  # stopping after SVM_MAX_ITER passes is the intent
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                svm = LinearSVC(C=SVM_C, class_weight="balanced", tol=SVM_TOL, max_iter=SVM_MAX_ITER).fit(x, y[:, j])
             coef[:, k] = svm.coef_[0]
             intercept[k] = svm.intercept_[0]
         return cls(coef, intercept, outputs)
@@ -58,6 +67,33 @@ class LinearLayer:
         out = np.zeros((x.shape[0], width), dtype=np.float32)
         margins = np.asarray(x @ self.coef) + self.intercept
         out[:, self.outputs] = 1.0 / (1.0 + np.exp(-2.0 * margins))
+        return out
+
+
+@dataclass
+class CentroidLayer:
+    """A code within its theme: the cosine of a fragment to the mean row of the fragments coded with it."""
+    centroids: Any  # outputs × features (csr, unit rows)
+    outputs: np.ndarray
+
+    @classmethod
+    def train(cls, x: Any, y: np.ndarray) -> CentroidLayer | None:
+        import numpy as np
+        from scipy.sparse import csr_matrix
+
+        outputs = np.nonzero(y.any(axis=0))[0]
+        if len(outputs) < 2:
+            return None
+        sums = csr_matrix(y[:, outputs].T.astype(np.float32)) @ x
+        norms = np.sqrt(np.asarray(sums.multiply(sums).sum(axis=1)).ravel())
+        norms[norms == 0] = 1
+        return cls(csr_matrix(sums.multiply(1 / norms[:, None])), outputs)
+
+    def scores(self, x: Any, width: int) -> np.ndarray:
+        import numpy as np
+
+        out = np.zeros((x.shape[0], width), dtype=np.float32)
+        out[:, self.outputs] = (x @ self.centroids.T).toarray()
         return out
 
 
@@ -107,7 +143,7 @@ class CoderModel:
     themes: list[str]
     theme_of_column: np.ndarray  # per codebook column: its theme's index
     theme_layer: LinearLayer | None
-    code_layers: list[LinearLayer | None]  # per theme: over its codes (theme_codes)
+    code_layers: list[Any]  # per theme: over its codes (theme_codes)
     theme_codes: list[np.ndarray]  # per theme: its codebook columns
     train_words: Any  # the coded fragments in word space, for the "like N fragments" reason
     train_ids: list[int]
@@ -137,7 +173,7 @@ class CoderModel:
         code_layers = []
         for k, columns in enumerate(theme_codes):
             rows = np.nonzero(y_theme[:, k])[0]
-            code_layers.append(LinearLayer.train(x[rows], y[np.ix_(rows, columns)])
+            code_layers.append(CentroidLayer.train(x[rows], y[np.ix_(rows, columns)])
                                if len(columns) > 1 and len(rows) else None)
         return cls(codebook, weighting, themes, theme_of_column, LinearLayer.train(x, y_theme), code_layers,
                    theme_codes, weighting.word_rows(counts), list(ids), [frozenset(label) for label in labels])
