@@ -73,7 +73,7 @@ class LinearLayer:
 @dataclass
 class CentroidLayer:
     """A code within its theme: the cosine of a fragment to the mean row of the fragments coded with it."""
-    centroids: Any  # outputs × features (csr, unit rows)
+    centroids: Any  # features × outputs (csr, unit columns)
     outputs: np.ndarray
 
     @classmethod
@@ -87,13 +87,13 @@ class CentroidLayer:
         sums = csr_matrix(y[:, outputs].T.astype(np.float32)) @ x
         norms = np.sqrt(np.asarray(sums.multiply(sums).sum(axis=1)).ravel())
         norms[norms == 0] = 1
-        return cls(csr_matrix(sums.multiply(1 / norms[:, None])), outputs)
+        return cls(csr_matrix(sums.multiply(1 / norms[:, None])).T.tocsr(), outputs)
 
     def scores(self, x: Any, width: int) -> np.ndarray:
         import numpy as np
 
         out = np.zeros((x.shape[0], width), dtype=np.float32)
-        out[:, self.outputs] = (x @ self.centroids.T).toarray()
+        out[:, self.outputs] = (x @ self.centroids).toarray()
         return out
 
 
@@ -102,15 +102,20 @@ class CodebookScorer:
     """Before any coding: keyword hits plus the best cosine similarity to one of the code's texts."""
     codebook: Codebook
     weighting: Weighting
-    text_rows: Any  # codebook texts × word features
+    text_columns: Any  # word features × codebook texts (csr)
     text_codes: list[int]  # the code (column) of each codebook text
     text_is_example: list[bool]
+
+    def __post_init__(self) -> None:
+        self.text_starts = [t for t, example in enumerate(self.text_is_example) if not example]
+        self.text_owners = [self.text_codes[t] for t in self.text_starts]
 
     @classmethod
     def build(cls, codebook: Codebook, texts: Counts, owners: list[int], examples: list[bool],
               keyword_codes: Sequence[int]) -> CodebookScorer:
+        """`texts`: per code its label + description + include, then its examples (`examples` True)."""
         weighting = Weighting.fit(texts, keyword_codes, len(codebook.codes), KEYWORD_WEIGHT)
-        return cls(codebook, weighting, weighting.word_rows(texts), owners, examples)
+        return cls(codebook, weighting, weighting.word_rows(texts).T.tocsr(), owners, examples)
 
     def similarity(self, counts: Counts) -> tuple[np.ndarray, np.ndarray]:
         """Fragments × codes: best similarity to a text of the code, and whether that text is an example."""
@@ -121,11 +126,10 @@ class CodebookScorer:
         from_example = np.zeros((n, m), dtype=bool)
         if not self.text_codes or not n:
             return best, from_example
-        sims = (self.weighting.word_rows(counts) @ self.text_rows.T).toarray()
-        for t, (owner, is_example) in enumerate(zip(self.text_codes, self.text_is_example)):
-            better = sims[:, t] > best[:, owner]
-            best[better, owner] = sims[better, t]
-            from_example[better, owner] = is_example
+        sims = (self.weighting.word_rows(counts) @ self.text_columns).toarray()
+        starts = self.text_starts  # a code's texts are together, its label + description first
+        best[:, self.text_owners] = np.maximum(np.maximum.reduceat(sims, starts, axis=1), 0)
+        from_example[:, self.text_owners] = best[:, self.text_owners] > np.maximum(sims[:, starts], 0)
         return best, from_example
 
     def scores(self, counts: Counts, hits: np.ndarray) -> np.ndarray:
@@ -145,7 +149,7 @@ class CoderModel:
     theme_layer: LinearLayer | None
     code_layers: list[Any]  # per theme: over its codes (theme_codes)
     theme_codes: list[np.ndarray]  # per theme: its codebook columns
-    train_words: Any  # the coded fragments in word space, for the "like N fragments" reason
+    train_words: Any  # word features × coded fragments (csr), for the "like N fragments" reason
     train_ids: list[int]
     train_labels: list[frozenset[str]]
     _themes_of_training: np.ndarray | None = None
@@ -176,7 +180,7 @@ class CoderModel:
             code_layers.append(CentroidLayer.train(x[rows], y[np.ix_(rows, columns)])
                                if len(columns) > 1 and len(rows) else None)
         return cls(codebook, weighting, themes, theme_of_column, LinearLayer.train(x, y_theme), code_layers,
-                   theme_codes, weighting.word_rows(counts), list(ids), [frozenset(label) for label in labels])
+                   theme_codes, weighting.word_rows(counts).T.tocsr(), list(ids), [frozenset(label) for label in labels])
 
     def scores(self, counts: Counts) -> np.ndarray:
         return self.rank(counts)[0]
@@ -214,7 +218,7 @@ class CoderModel:
         k = min(k, len(self.train_ids))
         if not k or not len(counts):
             return np.zeros((len(counts), 0), dtype=np.int64), np.zeros((len(counts), 0), dtype=np.float32)
-        sims = (self.weighting.word_rows(counts) @ self.train_words.T).toarray()
+        sims = (self.weighting.word_rows(counts) @ self.train_words).toarray()
         best = np.argpartition(-sims, k - 1, axis=1)[:, :k]
         chosen = np.take_along_axis(sims, best, axis=1)
         order = np.argsort(-chosen, axis=1, kind="stable")
