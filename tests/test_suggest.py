@@ -11,7 +11,9 @@ from typer.testing import CliRunner
 from qcode import Project
 from qcode.cli import app
 from qcode.suggest.codebook_rules import keyword_forms, lemma_matches
+from qcode.suggest.data import participant_fragments
 from qcode.suggest.evaluation import _transcript_folds
+from qcode.suggest.features import Weighting
 from qcode.suggest.suggester import Suggester
 
 from conftest import REPO
@@ -218,3 +220,69 @@ def test_a_project_without_codings_suggests_from_the_codebook(tmp_path):
     assert result.exit_code == 0 and "From the codebook" in result.output
     evaluation = run("--project", str(root), "suggest", "--evaluate", "--coder", "anna")
     assert evaluation.exit_code == 1 and "needs at least two" in evaluation.output
+
+
+TWO_PARAGRAPHS = """\
+Interviewer: Wat gaf je energie in het werk?
+
+Sanne: Het contact met de gezinnen, daar deed ik het voor.
+
+Sanne: En de collega's in het wijkteam waren fijn.
+Interviewer: Waarom ben je dan toch gestopt?
+Sanne: Er kwam steeds meer registratie bij.
+"""
+
+
+def test_each_fragment_answers_the_nearest_question_before_it(tmp_path):
+    root = small(tmp_path)
+    (root / "N02.txt").write_text(TWO_PARAGRAPHS, encoding="utf-8")
+    with Project.open(root) as project:
+        project.import_paths([root / "N02.txt"])
+        fragments = participant_fragments(project.conn, transcript="N02.txt")
+        questions = {text: lemmas for text, lemmas in project.conn.execute(
+            "SELECT f.text, f.lemmas FROM fragments f JOIN turns t ON t.id = f.turn_id "
+            "WHERE t.role = 'interviewer'")}
+    energy = questions["Wat gaf je energie in het werk?"]
+    stopped = questions["Waarom ben je dan toch gestopt?"]
+    assert [f.question for f in fragments] == [energy, energy, stopped]
+    assert "energie" in energy.split() and "stoppen" in stopped.split()
+
+
+def test_retraining_after_a_coding_learns_it_and_counts_only_that_fragment(copy):
+    with Project.open(copy) as project:
+        first = Suggester.for_coder(project.conn, "anna")
+        assert Suggester.for_coder(project.conn, "anna") is first  # nothing changed: the same model
+        rows_before = len(first.bank._rows)
+        uncoded = participant_fragments(project.conn, uncoded_by="anna")[0]
+        project.assign(uncoded.id, ["werkdruk"], "anna")
+        second = Suggester.for_coder(project.conn, "anna")
+        assert second is not first and second.bank is first.bank
+        assert first.model is not None and second.model is not None
+        assert uncoded.id in second.model.train_ids and uncoded.id not in first.model.train_ids
+        assert len(second.bank._rows) == rows_before + 1  # only the newly coded fragment was counted
+
+
+def test_word_features_are_scikit_learns_tfidf(tmp_path):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = ["de wachtlijst worden steeds lang", "ik maken elk week overuur en de wachtlijst groeien",
+             "geen doorgroeimogelijkheid in de wijk", "ik zitten na vijf jaar nog op de zelfde plek"]
+    root = small(tmp_path)
+    with Project.open(root) as project:
+        bank = Suggester.for_coder(project.conn, None).bank
+    counts = bank.counts(texts, [""] * len(texts))
+    ours = Weighting.fit(counts, [], 0, 0).word_rows(counts)
+    theirs = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"\S+").fit_transform(texts)
+    assert ours.shape[1] == theirs.shape[1]
+    assert abs((ours @ ours.T).toarray() - (theirs @ theirs.T).toarray()).max() < 1e-5
+
+
+def test_evaluation_reports_both_levels_beside_the_keywords(example):
+    with Project.open(example) as project:
+        result = project.evaluate_suggestions("bram", folds=3)
+    assert sorted((r.method, r.level) for r in result.results) == [
+        ("keywords", "code"), ("keywords", "theme"), ("model", "code"), ("model", "theme")]
+    themes = {c.code for c in result.figures("model", "theme").per_code}
+    codes = {c.code for c in result.figures("model", "code").per_code}
+    assert themes < codes | themes and "werkdruk-burn-out" not in themes and "werkdruk-burn-out" in codes
+    assert all(c.support > 0 for c in result.figures("model", "code").per_code)
