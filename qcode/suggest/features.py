@@ -27,7 +27,8 @@ WORD_BITS = 24  # words and word pairs hashed into 2**24 columns: collisions are
 CHAR_NGRAMS = (4, 5)
 CHAR_MIN_LEMMA = 5  # shorter lemmas get no character pieces (their word column says it all)
 CHAR_MIN_DF = 2  # a character piece seen in one training text only is noise (from 50 texts on)
-_GOLDEN = 0x9E3779B97F4A7C15  # Fibonacci hashing of 64-bit keys
+_GOLDEN = 0x9E3779B97F4A7C15
+LOOKUP_LIMIT = 1 << 22  # kept columns below this are found by a table, the rest by binary search  # Fibonacci hashing of 64-bit keys
 
 
 @dataclass
@@ -193,13 +194,15 @@ class Block:
     """One block's TF-IDF: the columns kept (seen in at least `min_df` training rows) and their idf."""
     columns: np.ndarray  # sorted raw columns
     idf: np.ndarray
+    _lookup: np.ndarray | None = None
 
     @classmethod
-    def fit(cls, counts: Any, min_df: int) -> Block:
+    def fit(cls, counts: Any, min_df: int, max_share: float = 1.0) -> Block:
+        """Columns seen in at least `min_df` rows and in at most `max_share` of them."""
         import numpy as np
 
         columns, df_kept = np.unique(counts.tocsr().indices, return_counts=True)  # indices are unique per row
-        keep = df_kept >= min_df
+        keep = (df_kept >= min_df) & (df_kept <= max_share * counts.shape[0])
         columns, df_kept = columns[keep], df_kept[keep]
         n = counts.shape[0]
         return cls(columns, (np.log((1 + n) / (1 + df_kept)) + 1).astype(np.float32))
@@ -210,19 +213,35 @@ class Block:
         from scipy.sparse import csr_matrix
 
         counts = counts.tocsr()
+        n = counts.shape[0]
         if not len(self.columns):
-            return csr_matrix((counts.shape[0], 1), dtype=np.float32)
-        position = np.searchsorted(self.columns, counts.indices)
-        position[position == len(self.columns)] = 0
-        kept = self.columns[position] == counts.indices
-        rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))[kept]
-        values = (1 + np.log(counts.data[kept])) * self.idf[position[kept]]
-        out = csr_matrix((values.astype(np.float32), (rows, position[kept])),
-                         shape=(counts.shape[0], len(self.columns)))
-        norms = np.sqrt(np.asarray(out.multiply(out).sum(axis=1)).ravel())
+            return csr_matrix((n, 1), dtype=np.float32)
+        position = self._positions(counts.indices)
+        kept = position >= 0
+        rows = np.repeat(np.arange(n), np.diff(counts.indptr))[kept]
+        position = position[kept]
+        values = ((1 + np.log(counts.data[kept])) * self.idf[position]).astype(np.float32)
+        norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=n)).astype(np.float32)
         norms[norms == 0] = 1
-        out.data /= np.repeat(norms, np.diff(out.indptr)).astype(np.float32)
-        return out
+        values /= norms[rows]
+        indptr = np.concatenate([[0], np.cumsum(kept)])[counts.indptr]  # rows stay in order, so do columns
+        return csr_matrix((values, position, indptr), shape=(n, len(self.columns)))
+
+    def _positions(self, raw: Any) -> Any:
+        """Each raw column's position among the kept ones, -1 if not kept."""
+        import numpy as np
+
+        if self.columns[-1] < LOOKUP_LIMIT:  # compact columns (character pieces): one table lookup
+            if self._lookup is None:
+                self._lookup = np.full(int(self.columns[-1]) + 1, -1, dtype=np.int64)
+                self._lookup[self.columns] = np.arange(len(self.columns))
+            inside = raw < len(self._lookup)
+            position = np.full(len(raw), -1, dtype=np.int64)
+            position[inside] = self._lookup[raw[inside]]
+            return position
+        position = np.searchsorted(self.columns, raw)
+        position[position == len(self.columns)] = 0
+        return np.where(self.columns[position] == raw, position, -1)
 
 
 @dataclass

@@ -2,11 +2,11 @@
 
 Both work on the lemmas the importer stores per fragment (`features.py`), so `werkdruk`,
 `werkdrukte` and `werkdrukken` count alike. The coder's model first decides the theme (one linear
-SVM per theme, one-vs-rest), then the code within it (a small model per theme, trained on the
-fragments of that theme only): a theme is learned from every fragment coded in it, which is far more
-than a code has, and the code's score is the theme's, scaled down for the less likely codes within
-it. The ten coded fragments most like the fragment (the ones a reason names) vote for their themes
-too, weighted by their similarity. sklearn is imported here only, when a model is trained.
+SVM per theme, one-vs-rest): a theme is learned from every fragment coded in it, far more than any
+code has. The ten coded fragments most like the fragment (the ones a reason names) vote for their
+themes too, weighted by their similarity. The code within a theme is the one whose coded fragments
+(their centroid) the fragment is most like; its score is the theme's, lowered for the less likely
+codes. sklearn is imported here only, when a model is trained.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from qcode.suggest.codebook_rules import Codebook
-from qcode.suggest.features import Counts, Weighting
+from qcode.suggest.features import Block, Counts, Weighting
 
 if TYPE_CHECKING:
     import numpy as np
@@ -27,6 +27,7 @@ SVM_MAX_ITER = 20  # passes over the data: on coded interviews it has converged 
 WITHIN_THEME = 5.0  # how steeply a code's score falls below the theme's best code (by cosine to its centroid)
 NEIGHBOUR_VOTE = 0.3  # weight of the themes of the ten most similar coded fragments beside the theme layer's
 NEIGHBOURS = 10
+COMMON = 0.1  # a word in more than this share of the coded fragments does not make two fragments alike
 
 
 @dataclass
@@ -82,7 +83,7 @@ class CentroidLayer:
         from scipy.sparse import csr_matrix
 
         outputs = np.nonzero(y.any(axis=0))[0]
-        if len(outputs) < 2:
+        if not len(outputs):
             return None
         sums = csr_matrix(y[:, outputs].T.astype(np.float32)) @ x
         norms = np.sqrt(np.asarray(sums.multiply(sums).sum(axis=1)).ravel())
@@ -147,12 +148,14 @@ class CoderModel:
     themes: list[str]
     theme_of_column: np.ndarray  # per codebook column: its theme's index
     theme_layer: LinearLayer | None
-    code_layers: list[Any]  # per theme: over its codes (theme_codes)
+    code_layer: CentroidLayer | None  # every code's centroid: how a fragment ranks the codes of a theme
     theme_codes: list[np.ndarray]  # per theme: its codebook columns
-    train_words: Any  # word features × coded fragments (csr), for the "like N fragments" reason
+    likeness: Block  # the words that make two fragments alike: all but the most common
+    train_words: Any  # likeness features × coded fragments (csr), for the "like N fragments" reason
     train_ids: list[int]
     train_labels: list[frozenset[str]]
     _themes_of_training: np.ndarray | None = None
+    _codes_of_training: np.ndarray | None = None
 
     @classmethod
     def train(cls, codebook: Codebook, counts: Counts, labels: Sequence[frozenset[str]], ids: Sequence[int],
@@ -174,20 +177,18 @@ class CoderModel:
         for k in range(len(themes)):
             y_theme[:, k] = y[:, theme_of_column == k].any(axis=1)
         theme_codes = [np.nonzero(theme_of_column == k)[0] for k in range(len(themes))]
-        code_layers = []
-        for k, columns in enumerate(theme_codes):
-            rows = np.nonzero(y_theme[:, k])[0]
-            code_layers.append(CentroidLayer.train(x[rows], y[np.ix_(rows, columns)])
-                               if len(columns) > 1 and len(rows) else None)
-        return cls(codebook, weighting, themes, theme_of_column, LinearLayer.train(x, y_theme), code_layers,
-                   theme_codes, weighting.word_rows(counts).T.tocsr(), list(ids), [frozenset(label) for label in labels])
+        likeness = Block.fit(counts.words, 1, COMMON)
+        return cls(codebook, weighting, themes, theme_of_column, LinearLayer.train(x, y_theme),
+                   CentroidLayer.train(x, y),
+                   theme_codes, likeness, likeness.transform(counts.words).T.tocsr(), list(ids),
+                   [frozenset(label) for label in labels])
 
     def scores(self, counts: Counts) -> np.ndarray:
         return self.rank(counts)[0]
 
-    def rank(self, counts: Counts, k: int = NEIGHBOURS) -> tuple[np.ndarray, list[list[tuple[int, frozenset[str]]]]]:
+    def rank(self, counts: Counts, k: int = NEIGHBOURS) -> tuple[np.ndarray, Nearest]:
         """Fragments × codes, in (0, 1): the theme's score, times how the code ranks within its theme;
-        and the `k` coded fragments most like each fragment (id and codes), most similar first."""
+        and the `k` coded fragments most like each fragment."""
         import numpy as np
 
         x = self.weighting.transform(counts)
@@ -199,17 +200,13 @@ class CoderModel:
             votes /= np.maximum(weights.sum(axis=1, keepdims=True), 1e-9)
             themes = (themes + NEIGHBOUR_VOTE * votes) / (1 + NEIGHBOUR_VOTE)
         out = np.zeros((len(counts), len(self.codebook.codes)), dtype=np.float32)
+        if self.code_layer is None:
+            return themes[:, self.theme_of_column], Nearest(self, nearest, weights)
+        within = self.code_layer.scores(x, len(self.codebook.codes))
         for t, columns in enumerate(self.theme_codes):
-            layer = self.code_layers[t]
-            if layer is None:  # one code, or nothing coded in the theme yet: the theme's score
-                out[:, columns] = themes[:, [t]]
-                continue
-            within = layer.scores(x, len(columns))
-            relative = np.exp(WITHIN_THEME * (within - within.max(axis=1, keepdims=True)))
-            out[:, columns] = themes[:, [t]] * relative
-        neighbours = [[(self.train_ids[i], self.train_labels[i]) for i, w in zip(row, ws) if w > 0.05]
-                      for row, ws in zip(nearest.tolist(), weights.tolist())]
-        return out, neighbours
+            mine = within[:, columns]
+            out[:, columns] = themes[:, [t]] * np.exp(WITHIN_THEME * (mine - mine.max(axis=1, keepdims=True)))
+        return out, Nearest(self, nearest, weights)
 
     def _nearest(self, counts: Counts, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Per fragment: the `k` most similar coded fragments (rows of the training set) and the similarities."""
@@ -218,11 +215,30 @@ class CoderModel:
         k = min(k, len(self.train_ids))
         if not k or not len(counts):
             return np.zeros((len(counts), 0), dtype=np.int64), np.zeros((len(counts), 0), dtype=np.float32)
-        sims = (self.weighting.word_rows(counts) @ self.train_words).toarray()
-        best = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        chosen = np.take_along_axis(sims, best, axis=1)
-        order = np.argsort(-chosen, axis=1, kind="stable")
-        return np.take_along_axis(best, order, axis=1), np.maximum(np.take_along_axis(chosen, order, axis=1), 0)
+        sims = (self.likeness.transform(counts.words) @ self.train_words).tocsr()
+        sims.eliminate_zeros()
+        # the k largest of each row, from the nonzero similarities only: rows sorted, best first within each
+        row_of = np.repeat(np.arange(sims.shape[0]), np.diff(sims.indptr))
+        order = np.argsort(row_of + (1 - np.clip(sims.data, 0, 1)) * 0.5, kind="stable")
+        rank = np.arange(len(order)) - sims.indptr[row_of[order]]
+        chosen = order[rank < k]
+        rows = np.zeros((sims.shape[0], k), dtype=np.int64)
+        similarity = np.zeros((sims.shape[0], k), dtype=np.float32)
+        rows[row_of[chosen], rank[rank < k]] = sims.indices[chosen]
+        similarity[row_of[chosen], rank[rank < k]] = sims.data[chosen]
+        return rows, similarity
+
+    def train_codes(self) -> np.ndarray:
+        """Coded fragments × codebook columns (bool), computed once."""
+        import numpy as np
+
+        if self._codes_of_training is None:
+            index = {c: j for j, c in enumerate(self.codebook.ids)}
+            y = np.zeros((len(self.train_labels), len(self.codebook.ids)), dtype=bool)
+            for i, label in enumerate(self.train_labels):
+                y[i, [index[c] for c in label if c in index]] = True
+            self._codes_of_training = y
+        return self._codes_of_training
 
     def _train_themes(self) -> np.ndarray:
         """Coded fragments × themes (0/1), computed once."""
@@ -235,3 +251,17 @@ class CoderModel:
                 y[i, [index[c] for c in label if c in index]] = 1
             self._themes_of_training = y
         return self._themes_of_training
+
+
+@dataclass
+class Nearest:
+    """The coded fragments most like each fragment: rows of the training set, most similar first."""
+    model: CoderModel
+    rows: np.ndarray  # fragments × k
+    similarity: np.ndarray  # fragments × k, cosine on the less common words
+
+    def similar(self, fragment: int, column: int) -> tuple[int, ...]:
+        """Ids of the coded fragments among the nearest of this one that carry the code (similarity > 0.05)."""
+        rows = self.rows[fragment]
+        carry = self.model.train_codes()[rows, column] & (self.similarity[fragment] > 0.05)
+        return tuple(self.model.train_ids[r] for r in rows[carry])

@@ -132,10 +132,11 @@ class Suggester:
             for j in ranked[i]:
                 if scores[i, j] <= 0:
                     break
+                similar = (tuple(f for f in neighbours.similar(i, int(j)) if f != fragment.id)
+                           if neighbours is not None else ())
                 row.append(self._suggestion(fragment, int(j), len(row) + 1, float(scores[i, j]),
                                             self._keywords(found, int(j)) if hits[i, j] > 0 else (),
-                                            bool(from_example[i, j]) and similarity[i, j] >= 0.2,
-                                            neighbours[i] if neighbours is not None else None))
+                                            bool(from_example[i, j]) and similarity[i, j] >= 0.2, similar))
             out.append(row)
         return out
 
@@ -150,9 +151,8 @@ class Suggester:
         return tuple(written)
 
     def _suggestion(self, fragment: Fragment, column: int, rank: int, score: float, found: tuple[str, ...],
-                    like_example: bool, neighbours: list[tuple[int, frozenset[str]]] | None) -> Suggestion:
+                    like_example: bool, similar: tuple[int, ...]) -> Suggestion:
         code = self.codebook.codes[column]
-        similar = tuple(i for i, codes in (neighbours or []) if code.id in codes and i != fragment.id)
         parts = []
         if found:
             parts.append(", ".join(f"keyword '{k}'" for k in found[:3]) + f" ({code.id})")
