@@ -328,7 +328,7 @@ class Project:
             transcript = queries.resolve_transcript(self.conn, transcript)
         return suggestions_for(self.conn, coder, transcript=transcript, fragment_ids=fragments, top=top)
 
-    def apply_suggestions(self, into: str, *, learn_from: str | None = None, min_score: float = 0.3,
+    def apply_suggestions(self, into: str, *, learn_from: str | None = None, min_score: float = 0.4,
                           top: int = 3, transcript: str | None = None):  # type: ignore[no-untyped-def]
         """Suggestions written as the codings of a coder of their own (never a person's), in one transaction."""
         from qcode.suggest import apply

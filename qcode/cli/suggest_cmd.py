@@ -29,7 +29,7 @@ def suggest(
     apply: Annotated[bool, typer.Option("--apply", help="Write the suggestions as --coder's codings.")] = False,
     learn_from: Annotated[Optional[str], typer.Option(
         help="With --apply: the coder whose codings the model learns from (default: the codebook alone).")] = None,
-    min_score: Annotated[float, typer.Option(min=0.0, max=1.0, help="With --apply: the lowest score written.")] = 0.3,
+    min_score: Annotated[float, typer.Option(min=0.0, max=1.0, help="With --apply: the lowest score written.")] = 0.4,
     evaluate: Annotated[bool, typer.Option("--evaluate", help="Cross-validate on --coder's codings.")] = False,
     folds: Annotated[int, typer.Option(min=2, max=50, help="With --evaluate: folds, split by transcript.")] = 5,
 ) -> None:

@@ -51,7 +51,7 @@ def check_target(conn: sqlite3.Connection, into: str, learn_from: str | None) ->
     return into
 
 
-def apply(conn: sqlite3.Connection, into: str, *, learn_from: str | None = None, min_score: float = 0.3,
+def apply(conn: sqlite3.Connection, into: str, *, learn_from: str | None = None, min_score: float = 0.4,
           top: int = 3, transcript: str | None = None) -> Applied:
     """Write suggestions scoring at least `min_score` (of the best `top`) as `into`'s codings; in the caller's transaction."""
     into = check_target(conn, into, learn_from)

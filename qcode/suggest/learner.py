@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 KEYWORD_WEIGHT = 0.25  # one keyword hit as a feature, beside word and character rows of unit length
 SVM_C = 1.0
 SVM_TOL = 0.01  # the ranking settles long before liblinear's default 1e-4 (same figures on the example)
-SVM_MAX_ITER = 20  # passes over the data: on coded interviews it has converged by then (same figures)
+SVM_MAX_ITER = 10  # passes over the data: on coded interviews it has converged by then (same figures)
 WITHIN_THEME = 5.0  # how steeply a code's score falls below the theme's best code (by cosine to its centroid)
 NEIGHBOUR_VOTE = 0.3  # weight of the themes of the ten most similar coded fragments beside the theme layer's
 NEIGHBOURS = 10
