@@ -5,8 +5,9 @@ Usage:  .venv/bin/python benchmarks/suggest_bench.py [--fragments 300000] [--cod
 A synthetic project (benchmarks/synthetic_project.py; lemmas stand in as the lower-cased text) with
 one coder who coded --codings participant fragments, each with a code whose keyword it contains
 (else a random one). Each figure is printed beside a floor: what the same step costs in SQLite alone
-(reading the rows it needs), and the ratio. Goals: one fragment < 20 ms, retraining < 0.5 s,
-the whole project < 60 s.
+(reading the rows it needs), and the ratio; `cpu` is the processor time, which on a shared machine
+is what an idle one's wall time would be. Goals: retraining after one more coding < 0.5 s, one
+fragment < 20 ms, the whole project < 60 s.
 """
 from __future__ import annotations
 
