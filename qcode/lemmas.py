@@ -14,10 +14,9 @@ stored in `fragments.lemmas`.
 """
 from __future__ import annotations
 
-import gzip
-import json
+from collections.abc import Mapping
 from functools import lru_cache
-from importlib import metadata, resources
+from importlib import metadata
 
 from qcode.dutch_verbs import irregular_forms
 
@@ -46,14 +45,16 @@ class DutchLemmas:
 
     def __init__(self) -> None:
         import simplemma
-        from simplemma.strategies import DictionaryLookupStrategy
-        from simplemma.strategies.dictionaries import DEFAULT_DICTIONARY_FACTORY
+        from simplemma.strategies import DefaultStrategy, DictionaryLookupStrategy
 
-        self._simplemma = simplemma.Lemmatizer()
-        self._lookup = DictionaryLookupStrategy(DEFAULT_DICTIONARY_FACTORY)  # simplemma's dictionary alone
+        from qcode import lemma_tables
+
+        dictionary = lemma_tables.DictionaryFactory()  # the dictionaries as tries in the cache folder
+        self._simplemma = simplemma.Lemmatizer(lemmatization_strategy=DefaultStrategy(dictionary_factory=dictionary))
+        self._lookup = DictionaryLookupStrategy(dictionary)  # simplemma's dictionary alone
         self._bases: dict[str, bool] = {}
-        self._spacy = _spacy_table()
-        self._spacy_lemmas = frozenset(self._spacy.values())
+        self._spacy = lemma_tables.spacy_table()
+        self._spacy_lemmas = lemma_tables.spacy_lemmas()
         self._irregular = irregular_forms()
         self._cache: dict[str, tuple[str, ...]] = {}
 
@@ -202,12 +203,11 @@ def _bases(stem: str) -> list[str]:
     return candidates
 
 
-@lru_cache(maxsize=1)
-def _spacy_table() -> dict[str, str]:
-    """spaCy's Dutch lookup table (form → lemma), read straight from spacy-lookups-data's file."""
-    data = resources.files("spacy_lookups_data") / "data" / "nl_lemma_lookup.json.gz"
-    with data.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as text:
-        return json.load(text)
+def _spacy_table() -> Mapping[str, str]:
+    """spaCy's Dutch lookup table (form → lemma)."""
+    from qcode.lemma_tables import spacy_table
+
+    return spacy_table()
 
 
 @lru_cache(maxsize=1)
