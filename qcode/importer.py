@@ -77,6 +77,25 @@ class ImportReport:
 
 
 @dataclass
+class _Deferred:
+    """Work done once at the end of an import instead of once per document: indexing the new fragments
+    for search (FTS5 builds one segment instead of one per transcript) and storing the word forms."""
+
+    first_new: int  # every fragment with a higher id is new in this import
+    forms: set[tuple[str, str]] = field(default_factory=set)
+
+    @classmethod
+    def start(cls, conn: sqlite3.Connection) -> _Deferred:
+        issued = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'fragments'").fetchone()
+        return cls(issued[0] if issued else 0)
+
+    def finish(self, conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT INTO fragments_fts (rowid, text) SELECT id, text FROM fragments WHERE id > ?",
+                     (self.first_new,))
+        conn.executemany("INSERT OR IGNORE INTO word_forms (form, lemma) VALUES (?, ?)", sorted(self.forms))
+
+
+@dataclass
 class _Planned:
     """One document that passed the first pass, with what is needed to write it."""
 
@@ -90,6 +109,7 @@ class _Planned:
     settled: str | None = "one speaker"  # how the interviewer was settled (see `settlement`); None: not yet
     unsettled: Unsettled | None = None
     words_hash: str | None = None  # the stored text's hash, to find the same interview under another name
+    participant_stored: bool = False  # a survey's respondents are stored with the sheet
 
 
 def import_paths(conn: sqlite3.Connection, paths: list[Path], unit: Unit, nlp_loader: Callable,
@@ -104,6 +124,7 @@ def import_paths(conn: sqlite3.Connection, paths: list[Path], unit: Unit, nlp_lo
     seen: dict[str, Path] = {}
     twins: dict[str, str] = {}  # words hash → the first transcript of this import with those words
     load = _freezing(nlp_loader)
+    deferred = _Deferred.start(conn)
     with _collector_spared():
         for done, (path, is_survey) in enumerate(sources):
             if progress:
@@ -139,9 +160,10 @@ def import_paths(conn: sqlite3.Connection, paths: list[Path], unit: Unit, nlp_lo
                 elif not problems or options.skip_bad:
                     if plan.settled is None and plan.name in chosen_none:  # said before: nobody interviews
                         plan.settled, plan.unsettled = "none", None
-                    _store(conn, plan, document, existing.get(plan.name), unit, load, report)
+                    _store(conn, plan, document, existing.get(plan.name), unit, load, report, deferred)
                     if plan.unsettled is not None:
                         report.unsettled.append(plan.unsettled)
+    deferred.finish(conn)
     if progress:
         progress(len(sources), len(sources), "")
     if problems and not options.skip_bad:
@@ -184,9 +206,10 @@ def _freezing(nlp_loader: Callable) -> Callable:
     return load
 
 
-def _store(conn: sqlite3.Connection, plan: _Planned, document: ParsedDocument,
-           known: tuple[int, str, str | None] | None, unit: Unit, nlp_loader: Callable, report: ImportReport) -> None:
-    _upsert_participant(conn, plan.participant, plan.attributes)
+def _store(conn: sqlite3.Connection, plan: _Planned, document: ParsedDocument, known: tuple[int, str, str | None] | None,
+           unit: Unit, nlp_loader: Callable, report: ImportReport, deferred: _Deferred) -> None:
+    if not plan.participant_stored:
+        _upsert_participant(conn, plan.participant, plan.attributes)
     if known and known[1] == plan.content_hash:
         if known[2] != plan.text_column:  # imported by a qcode that did not record the column
             conn.execute("UPDATE transcripts SET text_column = ? WHERE id = ?", (plan.text_column, known[0]))
@@ -195,7 +218,7 @@ def _store(conn: sqlite3.Connection, plan: _Planned, document: ParsedDocument,
                      (plan.settled, plan.words_hash, known[0]))
         report.unchanged += 1
         return
-    _write(conn, plan, document, known[0] if known else None, unit, nlp_loader(), report)
+    _write(conn, plan, document, known[0] if known else None, unit, nlp_loader(), report, deferred)
 
 
 def _discover(paths: list[Path], options: ImportOptions,
@@ -276,7 +299,8 @@ def _read_survey(conn: sqlite3.Connection, path: Path, options: ImportOptions) -
     _store_questions(conn, path, [(ids[q.id], q) for q in survey.questions])
     columns = ",".join(q.column for q in survey.questions)
     planned = [(_Planned(nfc(d.name), path, d.participant or "", d.attributes, set(),
-                         _content_hash(d, d.participant or "", set()), columns), d) for d in survey.documents]
+                         _content_hash(d, d.participant or "", set()), columns, participant_stored=True), d)
+               for d in survey.documents]
     for respondent, attributes in survey.respondents.items():  # answered or not, each counts among all respondents
         _upsert_participant(conn, respondent, attributes)
     conn.executemany("INSERT OR IGNORE INTO survey_respondents (sheet, participant_id) VALUES (?, ?)",
@@ -478,7 +502,7 @@ def _upsert_participant(conn: sqlite3.Connection, participant: str, attributes: 
 
 
 def _write(conn: sqlite3.Connection, plan: _Planned, document: ParsedDocument, transcript_id: int | None,
-           unit: Unit, nlp, report: ImportReport) -> None:
+           unit: Unit, nlp, report: ImportReport, deferred: _Deferred) -> None:
     stored = render(document.turns)
     roles = assign_roles(document, plan.interviewer)
     now = utc_now()
@@ -518,9 +542,9 @@ def _write(conn: sqlite3.Connection, plan: _Planned, document: ParsedDocument, t
         to_insert = relocation.to_insert
         report.codings_moved += relocation.codings_kept
         report.codings_orphaned += relocation.codings_orphaned
-    _insert_fragments(conn, transcript_id, to_insert)
-    conn.executemany("INSERT OR IGNORE INTO word_forms (form, lemma) VALUES (?, ?)",
-                     sorted(frozenset().union(*(f.forms for f in fragments))))
+    _insert_fragments(conn, to_insert)
+    for fragment in fragments:
+        deferred.forms |= fragment.forms
     words = sum(row[-1] for row in rows)
     conn.execute("UPDATE transcripts SET words = ? WHERE id = ?", (words, transcript_id))
     report.turns += len(turn_ids)
@@ -528,16 +552,12 @@ def _write(conn: sqlite3.Connection, plan: _Planned, document: ParsedDocument, t
     report.words += words
 
 
-def _insert_fragments(conn: sqlite3.Connection, transcript_id: int, rows: list[tuple]) -> None:
-    """Insert fragments and index them: the ids are new, above every id ever issued (AUTOINCREMENT)."""
-    if not rows:
-        return
-    issued = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'fragments'").fetchone()
+def _insert_fragments(conn: sqlite3.Connection, rows: list[tuple]) -> None:
+    """Insert fragments: the ids are new, above every id ever issued (AUTOINCREMENT), so the import
+    indexes them at its end (`_Deferred`)."""
     conn.executemany(
         'INSERT INTO fragments (transcript_id, turn_id, idx, text, start, "end", sentences, lemmas, words) '
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    conn.execute("INSERT INTO fragments_fts (rowid, text) SELECT id, text FROM fragments "
-                 "WHERE transcript_id = ? AND id > ?", (transcript_id, issued[0] if issued else 0))
 
 
 def _json(value: Any) -> str:
@@ -552,12 +572,14 @@ def store_documents(conn: sqlite3.Connection, documents: list[tuple[ParsedDocume
     existing = {nfc(row[0]): (row[1], row[2], row[3]) for row in
                 conn.execute("SELECT name, id, content_hash, text_column FROM transcripts")}
     load = _freezing(nlp_loader)
+    deferred = _Deferred.start(conn)
     with _collector_spared():
         for document, participant, attributes, interviewer in documents:
             settled = settlement(document, assign_roles(document, interviewer), interviewer, False)
             plan = _Planned(document.name, document.source_path, participant, attributes, interviewer,
                             _content_hash(document, participant, interviewer), settled=settled,
                             words_hash=words_hash(document))
-            _store(conn, plan, document, existing.get(nfc(plan.name)), unit, load, report)
+            _store(conn, plan, document, existing.get(nfc(plan.name)), unit, load, report, deferred)
             report.files += 1
+    deferred.finish(conn)
     return report

@@ -90,9 +90,9 @@ def segment(paragraphs: Sequence[Paragraph], unit: Unit, nlp: Language) -> Itera
     if unit == "turn":
         yield from _turn_fragments(analysed)
         return
-    for paragraph, (lemmas, forms, sentences) in analysed:
+    for paragraph, (lemmas, forms, sentences, whole) in analysed:
         if unit == "paragraph":
-            yield _fragment(paragraph, 0, len(paragraph.text), lemmas, sentences, forms)
+            yield _fragment(paragraph, 0, len(paragraph.text), lemmas, sentences, forms, whole)
             continue
         for first, last, start, end in sentences:
             yield _fragment(paragraph, start, end, lemmas[first:last], [(first, last, start, end)], forms)
@@ -103,8 +103,8 @@ def lemmatise_texts(texts: Sequence[str], nlp: Language) -> Iterator[tuple[str, 
     `fragments.lemmas` holds them, and its (word form, lemma) pairs. Only the tokenizer runs."""
     lookup = word_lemmas_for(nlp)
     for doc in nlp.tokenizer.pipe(texts, batch_size=BATCH_SIZE):
-        lemmas, forms, _ = lookup.analyse(doc)
-        yield " ".join(lemma for lemma in lemmas if lemma is not None), forms
+        _, forms, _, (joined, _) = lookup.analyse(doc)
+        yield joined, forms
 
 
 _REPEATED: dict[tuple[int, str], Analysis] = {}  # short paragraphs seen before: a survey's questions, "Ja."
@@ -169,46 +169,57 @@ def _analysed_in_pieces(paragraphs: Sequence[Paragraph], nlp: Language,
     for (index, offset, _), doc in zip(pieces, docs):
         if index != current:
             if current >= 0:
-                yield paragraphs[current], (lemmas, frozenset(forms), sentences)
+                yield paragraphs[current], (lemmas, frozenset(forms), sentences, _joined(lemmas))
             current, lemmas, forms, sentences = index, [], set(), []
-        piece_lemmas, piece_forms, piece_sentences = lookup.analyse(doc)
+        piece_lemmas, piece_forms, piece_sentences, _ = lookup.analyse(doc)
         tokens = len(lemmas)
         sentences.extend((first + tokens, end + tokens, start + offset, stop + offset)
                          for first, end, start, stop in piece_sentences)
         lemmas.extend(piece_lemmas)
         forms.update(piece_forms)
     if current >= 0:
-        yield paragraphs[current], (lemmas, frozenset(forms), sentences)
+        yield paragraphs[current], (lemmas, frozenset(forms), sentences, _joined(lemmas))
 
 
 # Each token's lower-cased main lemma (None for punctuation), the (word form, lemma) pairs of its
-# words, every lemma of each, and the sentences as (first token, end token, start char, end char).
-Analysis = tuple[list[str | None], frozenset[tuple[str, str]], list[tuple[int, int, int, int]]]
-_SENTENCE_ATTRIBUTES = [SENT_START, IDX, LENGTH]
+# words, every lemma of each, the sentences as (first token, end token, start char, end char), and
+# the whole text's lemmas as `fragments.lemmas` holds them with their number (a paragraph's fragment).
+Analysis = tuple[list[str | None], frozenset[tuple[str, str]], list[tuple[int, int, int, int]], tuple[str, int]]
+_TOKEN_ATTRIBUTES = [ORTH, SENT_START, IDX, LENGTH]
+
+
+def _joined(lemmas: list[str | None]) -> tuple[str, int]:
+    words = [lemma for lemma in lemmas if lemma is not None]
+    return " ".join(words), len(words)
 
 
 def sentence_spans(doc: Doc) -> list[tuple[int, int, int, int]]:
     """(first token, end token, start char, end char) of each sentence, from the token arrays."""
     if not len(doc):
         return []
-    sent_start, idx, length = doc.to_array(_SENTENCE_ATTRIBUTES).T.tolist()
+    _, sent_start, idx, length = doc.to_array(_TOKEN_ATTRIBUTES).T.tolist()
+    return _spans(sent_start, idx, length)
+
+
+def _spans(sent_start: list[int], idx: list[int], length: list[int]) -> list[tuple[int, int, int, int]]:
     firsts = [0, *(i for i, flag in enumerate(sent_start) if flag == 1 and i)]
-    ends = [*firsts[1:], len(doc)]
+    ends = [*firsts[1:], len(sent_start)]
     return [(first, end, idx[first], idx[end - 1] + length[end - 1]) for first, end in zip(firsts, ends)]
 
 
 def _fragment(paragraph: Paragraph, start: int, end: int, lemmas: list[str | None],
               sentences: list[tuple[int, int, int, int]],
-              forms: frozenset[tuple[str, str]] = frozenset()) -> Fragment:
-    words = [lemma for lemma in lemmas if lemma is not None]
+              forms: frozenset[tuple[str, str]] = frozenset(), whole: tuple[str, int] | None = None) -> Fragment:
+    joined, words = whole or _joined(lemmas)
+    origin = paragraph.start
     return Fragment(
         turn=paragraph.turn,
         text=paragraph.text[start:end],
-        start=paragraph.start + start,
-        end=paragraph.start + end,
-        sentences=[(paragraph.start + s, paragraph.start + e) for _, _, s, e in sentences],
-        lemmas=" ".join(words),
-        words=len(words),
+        start=origin + start,
+        end=origin + end,
+        sentences=[(origin + s, origin + e) for _, _, s, e in sentences],
+        lemmas=joined,
+        words=words,
         forms=forms,
     )
 
@@ -216,8 +227,8 @@ def _fragment(paragraph: Paragraph, start: int, end: int, lemmas: list[str | Non
 def _turn_fragments(analysed: Iterator[tuple[Paragraph, Analysis]]) -> Iterator[Fragment]:
     """Join the paragraph fragments of each turn into one fragment spanning the turn."""
     current: list[Fragment] = []
-    for paragraph, (lemmas, forms, sentences) in analysed:
-        piece = _fragment(paragraph, 0, len(paragraph.text), lemmas, sentences, forms)
+    for paragraph, (lemmas, forms, sentences, whole) in analysed:
+        piece = _fragment(paragraph, 0, len(paragraph.text), lemmas, sentences, forms, whole)
         if current and current[-1].turn != piece.turn:
             yield _join(current)
             current = []
@@ -253,14 +264,16 @@ class WordLemmas:
         self.words: dict[int, Word] = {}  # orth → (main lemma, (form, lemma) for each of its lemmas)
 
     def analyse(self, doc: Doc) -> Analysis:
-        words, vocab = self.words, doc.vocab
-        lemmas: list[str | None] = []
-        forms: set[tuple[str, str]] = set()
-        for orth in doc.to_array(ORTH).tolist():
-            lemma, pairs = words.get(orth) or self._learn(vocab, orth)
-            lemmas.append(lemma)
-            forms.update(pairs)
-        return lemmas, frozenset(forms), sentence_spans(doc)
+        if not len(doc):
+            return [], frozenset(), [], ("", 0)
+        words = self.words
+        orths, sent_start, idx, length = doc.to_array(_TOKEN_ATTRIBUTES).T.tolist()
+        distinct = set(orths)
+        for orth in distinct.difference(words):
+            self._learn(doc.vocab, orth)
+        lemmas = [words[orth][0] for orth in orths]
+        forms = frozenset(pair for orth in distinct for pair in words[orth][1])
+        return lemmas, forms, _spans(sent_start, idx, length), _joined(lemmas)
 
     def _learn(self, vocab: Vocab, orth: int) -> Word:
         lexeme = vocab[orth]

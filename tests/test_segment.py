@@ -19,9 +19,10 @@ def test_analysis_agrees_with_spacys_sentences_and_gives_each_word_its_lemmas():
     nlp = load_pipeline()
     lemmas_of = dutch_lemmas().lemmas
     for doc in nlp.pipe(example_paragraphs()):
-        lemmas, forms, sentences = word_lemmas_for(nlp).analyse(doc)
+        lemmas, forms, sentences, (joined, count) = word_lemmas_for(nlp).analyse(doc)
         assert sentences == [(s.start, s.end, s.start_char, s.end_char) for s in doc.sents]
         words = [t for t in doc if not (t.is_punct or t.is_space)]
+        assert joined == " ".join(lemmas_of(t.lower_)[0] for t in words) and count == len(words)
         assert lemmas == [None if t.is_punct or t.is_space else lemmas_of(t.lower_)[0] for t in doc]
         assert forms == {(t.lower_, lemma) for t in words for lemma in lemmas_of(t.lower_)}
 
@@ -40,7 +41,7 @@ def test_imported_fragments_carry_qcodes_lemmas(project):
 
 
 def test_gesolliciteerd_is_a_form_of_solliciteren():
-    lemmas, forms, _ = word_lemmas_for(load_pipeline()).analyse(load_pipeline()("Ik heb gesolliciteerd op die functie."))
+    lemmas, forms, _, _ = word_lemmas_for(load_pipeline()).analyse(load_pipeline()("Ik heb gesolliciteerd op die functie."))
     assert ("gesolliciteerd", "solliciteren") in forms and "solliciteren" in lemmas
 
 
