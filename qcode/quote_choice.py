@@ -94,6 +94,17 @@ JOIN turns t ON t.id = f.turn_id
 JOIN transcripts tr ON tr.id = f.transcript_id
 LEFT JOIN participants p ON p.id = tr.participant_id
 """
+# The same, for one survey question's answers: from its turns (indexed by question), not from all codings.
+_SELECT_ANSWERS = """
+SELECT c.id, c.fragment_id, c.code_id, c.coder, tr.participant_id, p.attributes, tr.name, f.idx, f.text,
+       f.sentences, c.span_start, c.span_end, c.main, c.star
+FROM turns t
+CROSS JOIN fragments f ON f.turn_id = t.id
+CROSS JOIN codings c ON c.fragment_id = f.id
+JOIN transcripts tr ON tr.id = f.transcript_id
+LEFT JOIN participants p ON p.id = tr.participant_id
+WHERE t.question = ? AND t.role = 'participant' AND c.coder = ?
+"""
 _PARTICIPANTS = " AND t.role = 'participant'"  # only a participant's words are quoted by code
 
 
@@ -122,6 +133,43 @@ def candidates(conn: sqlite3.Connection, coder: str, code_id: str, *, limit: int
     return _arrange(quotes, limit, set(skip_fragments))
 
 
+class QuotePool:
+    """Every quotable coding of one coder among one survey question's answers, read in one query, for the
+    many `[[citaten CODE]]` of the question's section: each asks `candidates` of its code's branch, with
+    the same result as `quote_choice.candidates` restricted to the question's answers."""
+
+    def __init__(self, conn: sqlite3.Connection, coder: str, question: str) -> None:
+        self.conn, self.coder = conn, coder
+        rows = conn.execute(_SELECT_ANSWERS, (question, coder)).fetchall()
+        pieces = _pieces(conn, [row[0] for row in rows])
+        attributes: dict[str | None, dict[str, Any]] = {}
+        words: dict[str, int] = {}
+        self.quotes = [_quote(row, pieces.get(row[0]), attributes, words) for row in rows]
+        _apply_decisions(conn, self.quotes, coder)
+        self.children: dict[str | None, list[str]] = {}
+        for code, parent in conn.execute("SELECT id, parent_id FROM codes"):
+            self.children.setdefault(parent, []).append(code)
+        self.known = {code for codes in self.children.values() for code in codes}
+
+    def candidates(self, code_id: str, *, limit: int | None = DEFAULT_LIMIT,
+                   skip_fragments: Collection[int] = frozenset(), sub_codes: bool = True) -> list[ChosenQuote]:
+        if code_id not in self.known:
+            raise UsageError(f"unknown code {code_id!r}", hint="see 'qcode codebook show --ids'")
+        branch, queue = {code_id}, [code_id]
+        while sub_codes and queue:
+            for child in self.children.get(queue.pop(), []):
+                if child not in branch:
+                    branch.add(child)
+                    queue.append(child)
+        # _arrange marks every quote it is given (included, order), so each call's answer is its own
+        return _arrange([quote for quote in self.quotes if quote.code in branch], limit, set(skip_fragments))
+
+    def choose(self, code_id: str, *, limit: int | None = DEFAULT_LIMIT, skip_fragments: Collection[int] = frozenset(),
+               sub_codes: bool = True) -> list[ChosenQuote]:
+        return [q for q in self.candidates(code_id, limit=limit, skip_fragments=skip_fragments, sub_codes=sub_codes)
+                if q.included]
+
+
 def by_coding(conn: sqlite3.Connection, coding_id: int) -> ChosenQuote | None:
     """One quote by its coding id, as it would be printed (whatever the sheet says about including it, and
     also of an interviewer's words: the researcher asked for it by name); None when there is no such coding."""
@@ -146,14 +194,24 @@ def _pieces(conn: sqlite3.Connection, coding_ids: list[int]) -> dict[int, list[t
     return found
 
 
-def _quote(row: tuple, pieces: list[tuple[int, int]] | None = None) -> ChosenQuote:
+def _quote(row: tuple, pieces: list[tuple[int, int]] | None = None,
+           attributes_read: dict[str | None, dict[str, Any]] | None = None,
+           words_counted: dict[str, int] | None = None) -> ChosenQuote:
     (coding_id, fragment_id, code, coder, participant, attributes, transcript, index, text, sentences,
      span_start, span_end, main, star) = row
     original = (text if span_start is None else text[span_start:span_end]).strip()
     if pieces and len(pieces) > 1:  # several selections in one fragment: printed with a cut between them
         original = " […] ".join(text[begin:end].strip() for begin, end in pieces)
-    return ChosenQuote(coding_id, fragment_id, code, participant, json.loads(attributes or "{}"), original,
-                       original, bool(star), bool(main), word_count(original), coder=coder,
+    if attributes_read is None:
+        read = json.loads(attributes or "{}")
+    elif (read := attributes_read.get(attributes)) is None:  # a participant's attributes, read once
+        read = attributes_read[attributes] = json.loads(attributes or "{}")
+    if words_counted is None:
+        words = word_count(original)
+    elif (words := words_counted.get(original)) is None:  # a fragment coded with several codes: counted once
+        words = words_counted[original] = word_count(original)
+    return ChosenQuote(coding_id, fragment_id, code, participant, read, original,
+                       original, bool(star), bool(main), words, coder=coder,
                        transcript=transcript, index=index,
                        whole_sentences=_whole_sentences(text, sentences, span_start, span_end))
 

@@ -16,6 +16,12 @@ from qcode.errors import UsageError
 from qcode.queries import resolve_question
 
 
+# A question's codings, reached from its turns (an index on the question) rather than from all of a
+# coder's codings: CROSS JOIN keeps SQLite to that order, a few times faster on a large survey.
+ANSWER_CODINGS = ("turns t CROSS JOIN fragments f ON f.turn_id = t.id "
+                  "CROSS JOIN codings c ON c.fragment_id = f.id")
+
+
 @dataclass
 class CategoryCount:
     id: str
@@ -70,10 +76,9 @@ def counts(conn: sqlite3.Connection, coder: str | None, question: str | None = N
         everyone = max(everyone, answered)
         column = {"theme": "l.theme", "code": "l.id"}.get(level) or _auto_level(conn, coder, qid)
         rows = conn.execute(
-            LINEAGE + f"SELECT {column}, COUNT(DISTINCT tr.participant_id), COUNT(*) FROM codings c "
-            "JOIN lineage l ON l.id = c.code_id JOIN fragments f ON f.id = c.fragment_id "
-            "JOIN turns t ON t.id = f.turn_id AND t.role = 'participant' AND t.question = ? "
-            f"JOIN transcripts tr ON tr.id = f.transcript_id WHERE c.coder = ? GROUP BY {column}",
+            LINEAGE + f"SELECT {column}, COUNT(DISTINCT tr.participant_id), COUNT(*) FROM {ANSWER_CODINGS} "
+            "JOIN lineage l ON l.id = c.code_id JOIN transcripts tr ON tr.id = f.transcript_id "
+            f"WHERE t.question = ? AND t.role = 'participant' AND c.coder = ? GROUP BY {column}",
             (qid, coder)).fetchall()
         labels = dict(conn.execute("SELECT id, label FROM codes"))
         categories = [CategoryCount(code, labels.get(code, code), people, mentions,
@@ -86,9 +91,9 @@ def counts(conn: sqlite3.Connection, coder: str | None, question: str | None = N
 
 
 def _auto_level(conn: sqlite3.Connection, coder: str, qid: str) -> str:
-    themes = conn.execute(LINEAGE + "SELECT COUNT(DISTINCT l.theme) FROM codings c JOIN lineage l ON l.id = c.code_id "
-                          "JOIN fragments f ON f.id = c.fragment_id JOIN turns t ON t.id = f.turn_id "
-                          "WHERE t.question = ? AND c.coder = ?", (qid, coder)).fetchone()[0]
+    themes = conn.execute(LINEAGE + f"SELECT COUNT(DISTINCT l.theme) FROM {ANSWER_CODINGS} "
+                          "JOIN lineage l ON l.id = c.code_id WHERE t.question = ? AND c.coder = ?",
+                          (qid, coder)).fetchone()[0]
     return "l.sub" if themes == 1 else "l.theme"
 
 

@@ -106,7 +106,7 @@ def choose_quotes(conn: sqlite3.Connection, coder: str, code: str, *, limit: int
     the researcher's decisions from the quote sheet, else each participant's best first; none of `skip`."""
     from qcode import quote_choice
 
-    return [_chapter_quote(q) for q in quote_choice.choose(conn, coder, code, limit=limit, skip_fragments=skip,
+    return [chapter_quote(q) for q in quote_choice.choose(conn, coder, code, limit=limit, skip_fragments=skip,
                                                            sub_codes=not only)]
 
 
@@ -115,10 +115,10 @@ def quote_by_coding(conn: sqlite3.Connection, coding_id: int) -> ChapterQuote | 
     from qcode import quote_choice
 
     found = quote_choice.by_coding(conn, coding_id)
-    return _chapter_quote(found) if found else None
+    return chapter_quote(found) if found else None
 
 
-def _chapter_quote(quote) -> ChapterQuote:  # a quote_choice.ChosenQuote
+def chapter_quote(quote) -> ChapterQuote:  # a quote_choice.ChosenQuote
     return ChapterQuote(quote.coding_id, quote.fragment_id, quote.code, quote.participant, quote.attributes,
                         quote.text, quote.main, quote.star, quote.coder, quote.words)
 
@@ -199,8 +199,7 @@ class Filler:
             else:
                 raise PlaceholderError(f"[[citaten]] does not know {word!r} (a number, 'alle' or 'alleen')",
                                        f"onbekend woord ‘{word}’")
-        found = choose_quotes(self.data.conn, self.data.coder, code, limit=limit,
-                              skip=self.quoted | self.picked, only=only)
+        found = self._choose_quotes(code, limit, self.quoted | self.picked, only)
         for quote in found:
             self._shown(quote)
         listed = ", ".join(f"#{q.coding_id} {q.participant}" for q in found)
@@ -226,6 +225,9 @@ class Filler:
             note += " (this fragment is already quoted in this section)"
         self._shown(quote)
         return Filled(self._print(quote), f"#{coding_id} {quote.participant} {quote.code}{note}")
+
+    def _choose_quotes(self, code: str, limit: int | None, skip: set[int], only: bool) -> list[ChapterQuote]:
+        return choose_quotes(self.data.conn, self.data.coder, code, limit=limit, skip=skip, only=only)
 
     def _shown(self, quote: ChapterQuote) -> None:
         self.quoted.add(quote.fragment_id)

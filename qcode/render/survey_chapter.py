@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from qcode import aggregate, pseudonymised, survey_counts
 from qcode.render import chapter, dutch, placeholders
@@ -35,7 +36,9 @@ class Question:
     text: str
     title: str  # the section title: the chapter title of the theme its answers are coded with, else the text
     counts: survey_counts.QuestionCounts
-    fragments: set[int] = field(default_factory=set)
+    fragments: set[int] = field(default_factory=set)  # its answers' fragments
+    pool: Any = None  # its codings as quotes (quote_choice.QuotePool), read on the first [[citaten]]
+    wordings: list[tuple[int, str]] | None = None  # its answers' words, normalised, by fragment id
 
 
 @dataclass
@@ -63,10 +66,9 @@ def questions(conn, coder: str) -> list[Question]:  # type: ignore[no-untyped-de
 
 def _title(conn, coder: str, counted: survey_counts.QuestionCounts, themes: dict[str, str]) -> str:  # type: ignore[no-untyped-def]
     """The theme nearly all of the question's codings sit under, by its chapter title; else the question."""
-    rows = conn.execute(aggregate.LINEAGE + "SELECT l.theme, COUNT(*) FROM codings c JOIN lineage l ON l.id = c.code_id "
-                        "JOIN fragments f ON f.id = c.fragment_id JOIN turns t ON t.id = f.turn_id "
-                        "WHERE t.question = ? AND c.coder = ? GROUP BY l.theme ORDER BY 2 DESC",
-                        (counted.id, coder)).fetchall()
+    rows = conn.execute(aggregate.LINEAGE + f"SELECT l.theme, COUNT(*) FROM {survey_counts.ANSWER_CODINGS} "
+                        "JOIN lineage l ON l.id = c.code_id WHERE t.question = ? AND c.coder = ? "
+                        "GROUP BY l.theme ORDER BY 2 DESC", (counted.id, coder)).fetchall()
     total = sum(n for _, n in rows)
     if rows and rows[0][1] >= 0.9 * total and rows[0][0] in themes:
         return themes[rows[0][0]]
@@ -149,9 +151,9 @@ class SurveyFiller(placeholders.Filler):
         question = self._need_question("telling")
         return self.data.conn.execute(
             "WITH RECURSIVE branch(id) AS (SELECT ? UNION ALL SELECT c.id FROM codes c JOIN branch b ON "
-            "c.parent_id = b.id) SELECT COUNT(DISTINCT tr.participant_id) FROM codings c JOIN fragments f ON "
-            "f.id = c.fragment_id JOIN turns t ON t.id = f.turn_id AND t.question = ? AND t.role = 'participant' "
-            "JOIN transcripts tr ON tr.id = f.transcript_id WHERE c.coder = ? AND c.code_id IN (SELECT id FROM branch)",
+            f"c.parent_id = b.id) SELECT COUNT(DISTINCT tr.participant_id) FROM {survey_counts.ANSWER_CODINGS} "
+            "JOIN transcripts tr ON tr.id = f.transcript_id WHERE t.question = ? AND t.role = 'participant' "
+            "AND c.coder = ? AND c.code_id IN (SELECT id FROM branch)",
             (code, question.id, self.data.coder)).fetchone()[0]
 
     def _tabel(self, placeholder: Placeholder) -> Filled:
@@ -171,25 +173,34 @@ class SurveyFiller(placeholders.Filler):
 
     def _citaten(self, placeholder: Placeholder) -> Filled:
         question = self._need_question("citaten")
-        others = {f for q in self.all_questions if q is not question for f in q.fragments}
-        others |= self._same_words_as_shown(question)
-        self.quoted |= others  # quotes come from this question's answers only, and no answer twice in other words
+        aside = self._same_words_as_shown(question)
+        self.quoted |= aside  # no answer twice in other words
         try:
             return super()._citaten(placeholder)
         finally:
-            self.quoted -= others
+            self.quoted -= aside
+
+    def _choose_quotes(self, code: str, limit: int | None, skip: set[int], only: bool) -> list[placeholders.ChapterQuote]:
+        """Quotes from this question's answers only, out of the question's codings read once."""
+        from qcode import quote_choice
+
+        question = self._need_question("citaten")
+        if question.pool is None:
+            question.pool = quote_choice.QuotePool(self.data.conn, self.data.coder, question.id)
+        return [placeholders.chapter_quote(q) for q in question.pool.choose(code, limit=limit, skip_fragments=skip,
+                                                                              sub_codes=not only)]
 
     def _same_words_as_shown(self, question: Question) -> set[int]:
         """Answers worded exactly alike ('Nee.', a sentence many wrote) are quoted once: all but the first of
         each such group, and every one worded like a quote already shown, are set aside."""
         shown = {" ".join(q.text.split()).casefold() for q in self.quotes}
-        marks = ", ".join("?" * len(question.fragments))
-        rows = self.data.conn.execute(f"SELECT id, text FROM fragments WHERE id IN ({marks}) ORDER BY id",
-                                      tuple(question.fragments)).fetchall()
+        if question.wordings is None:
+            marks = ", ".join("?" * len(question.fragments))
+            question.wordings = [(fid, " ".join(text.split()).casefold()) for fid, text in self.data.conn.execute(
+                f"SELECT id, text FROM fragments WHERE id IN ({marks}) ORDER BY id", tuple(question.fragments))]
         first: set[str] = set()
         aside = set()
-        for fid, text in rows:
-            words = " ".join(text.split()).casefold()
+        for fid, words in question.wordings:
             if words in shown or words in first:
                 aside.add(fid)
             first.add(words)
