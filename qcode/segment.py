@@ -120,7 +120,7 @@ def prime(texts: Sequence[str], nlp: Language) -> None:
     fresh = [t for t in dict.fromkeys(texts) if (pipeline, t) not in _REPEATED and len(t) <= nlp.max_length]
     if len(_REPEATED) + len(fresh) > PRIMED_MOST:
         _REPEATED.clear()
-    for text, doc in zip(fresh, nlp.pipe(fresh[:PRIMED_MOST], batch_size=BATCH_SIZE)):
+    for text, doc in zip(fresh, lookup.docs(nlp, fresh[:PRIMED_MOST])):
         _REPEATED[(pipeline, text)] = lookup.analyse(doc)
 
 
@@ -130,7 +130,7 @@ def _analysed_once(paragraphs: Sequence[Paragraph], nlp: Language,
     an interviewer's "Oké." in every transcript, goes through the pipeline the first time only."""
     pipeline = id(nlp)
     fresh = list(dict.fromkeys(p.text for p in paragraphs if (pipeline, p.text) not in _REPEATED))
-    docs = nlp.pipe(fresh, batch_size=BATCH_SIZE)
+    docs = lookup.docs(nlp, fresh)
     found = {text: lookup.analyse(doc) for text, doc in zip(fresh, docs)}
     if len(_REPEATED) > REPEATED_MOST:
         _REPEATED.clear()
@@ -161,7 +161,7 @@ def _analysed_in_pieces(paragraphs: Sequence[Paragraph], nlp: Language,
     blank lines), analysed in pieces and put back together with their offsets shifted."""
     pieces = [(index, offset, piece) for index, paragraph in enumerate(paragraphs)
               for offset, piece in split_long(paragraph.text, nlp.max_length)]
-    docs = nlp.pipe((piece for _, _, piece in pieces), batch_size=BATCH_SIZE)
+    docs = lookup.docs(nlp, [piece for _, _, piece in pieces])
     current = -1
     lemmas: list[str | None] = []
     forms: set[tuple[str, str]] = set()
@@ -259,9 +259,20 @@ class WordLemmas:
     cost as much as the rest of the pipeline.
     """
 
-    def __init__(self, lemmas: word_lemmas.DutchLemmas) -> None:
+    def __init__(self, lemmas: word_lemmas.DutchLemmas, punct_chars: frozenset[str] | None = None) -> None:
         self.lemmas = lemmas
         self.words: dict[int, Word] = {}  # orth → (main lemma, (form, lemma) for each of its lemmas)
+        # The rule-based sentencizer's sentence ends, when it is the pipeline's only component: its rule is
+        # then applied here to the token arrays (`sentence_starts`), the same sentences without the
+        # Token objects it creates for every word (a third of the pipeline's time). None: a model's sentences.
+        self.punct_chars = punct_chars
+        self.kinds: dict[int, int] = {}  # orth → 1 sentence end, 2 other punctuation, 0 a word
+
+    def docs(self, nlp: Language, texts: Sequence[str]) -> Iterator[Doc]:
+        """The pipeline's docs of the texts; only tokenized where `analyse` finds the sentences itself."""
+        if self.punct_chars is not None:
+            return nlp.tokenizer.pipe(texts, batch_size=BATCH_SIZE)
+        return nlp.pipe(texts, batch_size=BATCH_SIZE)
 
     def analyse(self, doc: Doc) -> Analysis:
         if not len(doc):
@@ -273,10 +284,30 @@ class WordLemmas:
             self._learn(doc.vocab, orth)
         lemmas = [words[orth][0] for orth in orths]
         forms = frozenset(pair for orth in distinct for pair in words[orth][1])
+        if self.punct_chars is not None:
+            sent_start = self.sentence_starts(orths)
         return lemmas, forms, _spans(sent_start, idx, length), _joined(lemmas)
+
+    def sentence_starts(self, orths: list[int]) -> list[int]:
+        """spaCy's Sentencizer rule on the token arrays: a sentence starts at the first word (neither
+        punctuation nor a sentence end) after a sentence end. 1 marks a start, as SENT_START does."""
+        kinds = self.kinds
+        starts = [0] * len(orths)
+        starts[0] = 1
+        seen_end = False
+        for i, orth in enumerate(orths):
+            kind = kinds[orth]
+            if seen_end and kind == 0:
+                starts[i] = 1
+                seen_end = False
+            elif kind == 1:
+                seen_end = True
+        return starts
 
     def _learn(self, vocab: Vocab, orth: int) -> Word:
         lexeme = vocab[orth]
+        if self.punct_chars is not None:
+            self.kinds[orth] = 1 if lexeme.orth_ in self.punct_chars else 2 if lexeme.is_punct else 0
         if lexeme.is_punct or lexeme.is_space:
             word: Word = (None, ())
         else:
@@ -290,4 +321,7 @@ class WordLemmas:
 @lru_cache(maxsize=4)
 def word_lemmas_for(nlp: Language) -> WordLemmas:
     """qcode's lemma pass for a pipeline (one cache per vocab: the orth ids are the vocab's)."""
-    return WordLemmas(word_lemmas.dutch_lemmas())
+    punct_chars = None
+    if nlp.pipe_names == ["sentencizer"]:
+        punct_chars = frozenset(nlp.get_pipe("sentencizer").punct_chars)
+    return WordLemmas(word_lemmas.dutch_lemmas(), punct_chars)

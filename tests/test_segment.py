@@ -2,6 +2,8 @@
 sentences, and carry qcode's lemmas (qcode.lemmas, the same for every pipeline)."""
 from __future__ import annotations
 
+import pytest
+
 from qcode.lemmas import dutch_lemmas
 from qcode.segment import Paragraph, lemmatise_texts, load_pipeline, segment, word_lemmas_for
 
@@ -65,3 +67,21 @@ def test_a_model_with_its_own_lemmatizer_gives_the_same_fragments_and_lemmas():
     paragraphs = [Paragraph(0, text, 0) for text in example_paragraphs()[:40] if text.strip()]
     for unit in ("paragraph", "sentence", "turn"):
         assert list(segment(paragraphs, unit, other)) == list(segment(paragraphs, unit, load_pipeline()))
+
+
+def test_sentences_found_on_the_token_arrays_are_spacys_sentencizer_sentences():
+    """The fallback pipeline's sentences come from the sentencizer's rule applied to the token arrays
+    (no Token objects): the same sentences as spaCy's own component, also around awkward punctuation."""
+    nlp = load_pipeline()
+    lookup = word_lemmas_for(nlp)
+    texts = ["Echt?! Ja... 'Nee.' zei ze toen. (Tja.) Dat is 't.",
+             "Het ging om 3,5 procent. Of 4.5? Niemand wist het!!! En toen — stilte. …dat was het",
+             "Ze zei: ‘Ik stop.’ Daarna ging ze. Dr. Jansen belde niet meer.",
+             "Geen punt aan het eind",
+             "?!",
+             "Wat nu? \"Geen idee.\" Zo gaat dat.  Twee spaties ervoor. Einde."]
+    if lookup.punct_chars is None:
+        pytest.skip("a model's sentences are read from the doc")
+    for text, doc in zip(texts, lookup.docs(nlp, texts)):
+        expected = [(s.start, s.end, s.start_char, s.end_char) for s in nlp(text).sents]
+        assert lookup.analyse(doc)[2] == expected, text
