@@ -295,7 +295,8 @@ def _read_survey(conn: sqlite3.Connection, path: Path, options: ImportOptions) -
     ids = {q.id: earlier.get(q.column, q.id) for q in survey.questions}  # an id given before is kept
     for document in survey.documents:
         for turn in document.turns:
-            turn.question = ids.get(turn.question or "", turn.question)
+            if turn.question in ids and ids[turn.question] != turn.question:
+                turn.question = ids[turn.question]
     _store_questions(conn, path, [(ids[q.id], q) for q in survey.questions])
     columns = ",".join(q.column for q in survey.questions)
     planned = [(_Planned(nfc(d.name), path, d.participant or "", d.attributes, set(),

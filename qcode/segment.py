@@ -7,8 +7,8 @@ word, so an import and a search query lemmatise a word the same way.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.attrs import IDX, LENGTH, ORTH, SENT_START
@@ -23,8 +23,7 @@ BATCH_SIZE = 256
 FALLBACK_PIPES = ["sentencizer"]
 
 
-@dataclass(frozen=True)
-class Fragment:
+class Fragment(NamedTuple):  # a tuple: made once per fragment of every import, it must cost little
     """A fragment of one turn; offsets are absolute into the transcript's stored text."""
 
     turn: int  # index of the turn in the document
@@ -41,8 +40,7 @@ class Fragment:
         return "[" + ",".join(f"[{start},{end}]" for start, end in self.sentences) + "]"
 
 
-@dataclass(frozen=True)
-class Paragraph:
+class Paragraph(NamedTuple):
     """A paragraph's text, its turn index, and where it starts in the stored text."""
 
     turn: int

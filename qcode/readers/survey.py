@@ -159,5 +159,8 @@ def _respondent(value: Any, path: Path, number: int, id_column: str) -> str:
 def _paragraphs(answer: Any) -> list[str]:
     if answer is None:
         return []
-    text = str(answer).replace("\r\n", "\n").replace("\r", "\n")
+    text = str(answer)
+    if "\n" not in text and "\r" not in text:  # most answers: one paragraph
+        return [" ".join(text.split())] if text and not text.isspace() else []
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
