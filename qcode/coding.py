@@ -136,10 +136,17 @@ def apply_checked(conn: sqlite3.Connection, rows: Sequence[tuple], span: tuple[i
         " updated_at = excluded.updated_at",
         [(fragment, code, coder, int(main), int(star), memo, *(span or (None, None)), now, now)
          for fragment, code, coder, main, star, memo, span in rows])
+    details: dict[tuple, str] = {}  # most rows say the same (no memo, no span): written once
+
+    def detail(main: bool, star: bool, memo: str | None, span: tuple[int, int] | None) -> str:
+        key = (bool(main), bool(star), memo, tuple(span) if span else None)
+        if key not in details:
+            details[key] = json.dumps({"main": key[0], "star": key[1], "memo": memo,
+                                       "span": list(span) if span else None}, ensure_ascii=False)
+        return details[key]
     conn.executemany(
         "INSERT INTO coding_log (at, coder, action, fragment_id, code_id, detail) VALUES (?, ?, 'assign', ?, ?, ?)",
-        [(now, coder, fragment, code, json.dumps({"main": bool(main), "star": bool(star), "memo": memo,
-                                                  "span": list(span) if span else None}, ensure_ascii=False))
+        [(now, coder, fragment, code, detail(main, star, memo, span))
          for fragment, code, coder, main, star, memo, span in rows])
     if mark_seen:
         conn.executemany("INSERT OR IGNORE INTO seen (fragment_id, coder, at) VALUES (?, ?, ?)",

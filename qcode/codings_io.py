@@ -66,6 +66,10 @@ class _Row:
     def says(self) -> dict[str, Any]:
         return {"main": self.main, "star": self.star, "memo": self.memo, "span": self.span}
 
+    @property
+    def state(self) -> tuple[bool, bool, str | None, tuple[int, int] | None]:
+        return self.main, self.star, self.memo, self.span
+
 
 def import_codings(conn: sqlite3.Connection, path: Path, default_coder: str | None,
                    skip_bad: bool = False, read_whole: bool = False) -> CodingsImport:
@@ -78,6 +82,7 @@ def import_codings(conn: sqlite3.Connection, path: Path, default_coder: str | No
         raise InputError([Problem("the sheet needs a 'code' column and either 'fragment' or 'transcript' and "
                                   "'text'", path, 1, "see qcode codings export for the layout", unit="row")])
     resolver = _Resolver(conn)
+    resolver.read_ahead(records)
     rows, problems = [], []
     for number, record in records:
         try:
@@ -110,6 +115,8 @@ def _without_conflicts(rows: list[_Row], path: Path, problems: list[Problem]) ->
     conflicting = set()
     for row in rows:
         earlier = first.setdefault(row.key, row)
+        if earlier is row or earlier.state == row.state:
+            continue
         differ = [name for name, value in row.says.items() if value != earlier.says[name]]
         if differ:
             conflicting.add(row.key)
@@ -158,6 +165,23 @@ class _Resolver:
         self.codes = dict(conn.execute("SELECT id, active FROM codes").fetchall())
         self.fragments: dict[str, list[tuple[int, str, str]]] = {}  # transcript → (id, text, normalised)
         self.transcripts: dict[str, str] = {}  # as the sheet names it → stored name
+        self.texts: dict[int, str] = {}  # participants' fragments the sheet names by id, read ahead
+
+    def read_ahead(self, records: list[tuple[int, dict[str, Any]]]) -> None:
+        """The texts of the participants' fragments the sheet names by id, 500 to a query instead of one a row
+        (an id that is not there, or not a participant's, is left to `check_fragment`'s own message)."""
+        wanted = []
+        for _, record in records:
+            try:
+                wanted.append(fragment_id(record["fragment"]))
+            except (KeyError, UsageError):
+                continue
+        wanted = sorted({fragment for fragment in wanted if fragment <= coding.SQLITE_MAX_INTEGER})
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            self.texts.update(self.conn.execute(
+                f"SELECT f.id, f.text FROM fragments f JOIN turns t ON t.id = f.turn_id WHERE f.id IN "
+                f"({', '.join('?' * len(chunk))}) AND t.role = 'participant'", chunk).fetchall())
 
     def row(self, number: int, record: dict[str, Any], default_coder: str | None) -> _Row:
         coder = str(record.get("coder") or default_coder or "").strip()
@@ -176,7 +200,7 @@ class _Resolver:
     def _fragment(self, record: dict[str, Any]) -> tuple[int, str]:
         if record.get("fragment") is not None:
             fragment = fragment_id(record["fragment"])
-            text = coding.check_fragment(self.conn, fragment)
+            text = self.texts.get(fragment) or coding.check_fragment(self.conn, fragment)
             if record.get("transcript") is not None:
                 self._check_transcript(fragment, str(record["transcript"]))
             if record.get("text") is not None and not same_text(str(record["text"]), text):

@@ -140,16 +140,25 @@ class QuotePool:
 
     def __init__(self, conn: sqlite3.Connection, coder: str, question: str) -> None:
         self.conn, self.coder = conn, coder
-        rows = conn.execute(_SELECT_ANSWERS, (question, coder)).fetchall()
-        pieces = _pieces(conn, [row[0] for row in rows])
-        attributes: dict[str | None, dict[str, Any]] = {}
-        words: dict[str, int] = {}
-        self.quotes = [_quote(row, pieces.get(row[0]), attributes, words) for row in rows]
-        _apply_decisions(conn, self.quotes, coder)
+        self.rows: dict[str, list[tuple]] = {}  # code → its codings' rows, made into quotes when asked for
+        for row in conn.execute(_SELECT_ANSWERS, (question, coder)):
+            self.rows.setdefault(row[2], []).append(row)
+        self.quotes: dict[str, list[ChosenQuote]] = {}
+        self.attributes: dict[str | None, dict[str, Any]] = {}
+        self.words: dict[str, int] = {}
         self.children: dict[str | None, list[str]] = {}
         for code, parent in conn.execute("SELECT id, parent_id FROM codes"):
             self.children.setdefault(parent, []).append(code)
         self.known = {code for codes in self.children.values() for code in codes}
+
+    def _quotes(self, code: str) -> list[ChosenQuote]:
+        if code not in self.quotes:
+            rows = self.rows.get(code, [])
+            pieces = _pieces(self.conn, [row[0] for row in rows])
+            made = [_quote(row, pieces.get(row[0]), self.attributes, self.words) for row in rows]
+            _apply_decisions(self.conn, made, self.coder)
+            self.quotes[code] = made
+        return self.quotes[code]
 
     def candidates(self, code_id: str, *, limit: int | None = DEFAULT_LIMIT,
                    skip_fragments: Collection[int] = frozenset(), sub_codes: bool = True) -> list[ChosenQuote]:
@@ -162,7 +171,7 @@ class QuotePool:
                     branch.add(child)
                     queue.append(child)
         # _arrange marks every quote it is given (included, order), so each call's answer is its own
-        return _arrange([quote for quote in self.quotes if quote.code in branch], limit, set(skip_fragments))
+        return _arrange([quote for code in branch for quote in self._quotes(code)], limit, set(skip_fragments))
 
     def choose(self, code_id: str, *, limit: int | None = DEFAULT_LIMIT, skip_fragments: Collection[int] = frozenset(),
                sub_codes: bool = True) -> list[ChosenQuote]:

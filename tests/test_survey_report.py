@@ -100,3 +100,30 @@ def test_survey_placeholders_in_an_interview_chapter_are_marked(tmp_path):
     filler = placeholders.Filler.__new__(placeholders.Filler)
     with pytest.raises(chapter.PlaceholderError, match="belongs in a survey report"):
         filler(chapter.Placeholder("woorden", (), 1, "[[woorden]]"))
+
+
+def test_a_questions_quote_pool_chooses_as_the_general_choice_limited_to_its_answers(survey):
+    """The report reads a question's codings once (QuotePool); each code's quotes are those the general
+    choice gives when every other question's answers are set aside, in the same order."""
+    from qcode import quote_choice
+
+    conn = survey.conn
+    by_question: dict[str, set[int]] = {}
+    for fragment in survey.fragments(role="participant"):
+        by_question.setdefault(fragment.question, set()).add(fragment.id)
+    codes = [row[0] for row in conn.execute("SELECT id FROM codes")]
+    compared = 0
+    for question, fragments in by_question.items():
+        pool = quote_choice.QuotePool(conn, "anna", question)
+        others = set().union(*(f for q, f in by_question.items() if q != question))
+        for code in codes:
+            for limit, skip, sub_codes in [(None, set(), True), (1, set(), True), (None, set(list(fragments)[:1]), False)]:
+                ours = [(q.coding_id, q.order) for q in pool.choose(code, limit=limit, skip_fragments=skip,
+                                                                    sub_codes=sub_codes)]
+                general = [(q.coding_id, q.order) for q in quote_choice.choose(
+                    conn, "anna", code, limit=limit, skip_fragments=skip | others, sub_codes=sub_codes)]
+                assert ours == general, (question, code, limit)
+                compared += len(ours)
+    assert compared >= 8
+    with pytest.raises(Exception, match="unknown code"):
+        quote_choice.QuotePool(conn, "anna", "V1").choose("bestaat-niet")

@@ -54,8 +54,10 @@ def read_rows(path: Path, worksheet: int = 0) -> tuple[list[str], list[Row]]:
         raise ReadError(f"column {duplicates[0]!r} appears twice in the header", path=path, line=1,
                         unit="row", hint="give every column a unique name")
     records = []
+    named = len(header) if all(header) else header.index("")  # cells before this column all have a name
     for number, cells in rows:
-        _check_cells_have_names(header, cells, number, path)
+        if len(cells) > named:
+            _check_cells_have_names(header, cells, number, path)
         record = {name: _clean(value, unescape) for name, value in zip(header, cells) if name}
         if any(value is not None for value in record.values()):
             records.append((number, record))
