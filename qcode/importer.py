@@ -125,8 +125,11 @@ def import_paths(conn: sqlite3.Connection, paths: list[Path], unit: Unit, nlp_lo
     twins: dict[str, str] = {}  # words hash → the first transcript of this import with those words
     load = _freezing(nlp_loader)
     deferred = _Deferred.start(conn)
+    collecting = gc.isenabled()
     with _collector_spared():
         for done, (path, is_survey) in enumerate(sources):
+            if collecting:  # a survey sheet is read, analysed and stored with the collector paused
+                (gc.disable if is_survey else gc.enable)()
             if progress:
                 progress(done, len(sources), path.name)
             try:
@@ -163,6 +166,9 @@ def import_paths(conn: sqlite3.Connection, paths: list[Path], unit: Unit, nlp_lo
                     _store(conn, plan, document, existing.get(plan.name), unit, load, report, deferred)
                     if plan.unsettled is not None:
                         report.unsettled.append(plan.unsettled)
+            if is_survey:
+                from qcode.segment import forget_primed
+                forget_primed()
     deferred.finish(conn)
     if progress:
         progress(len(sources), len(sources), "")
@@ -186,12 +192,20 @@ def _collector_spared() -> Iterator[None]:
     Every full collection walks all tracked objects, the spaCy pipeline's ~110,000 among them, and
     a long import triggers many: measured in one process, 2M words took 10.6 s instead of 6.6 s,
     slowing as the import went on. Frozen objects are skipped; unfreezing at the end gives them back.
+
+    A survey sheet is imported with the collector paused (`import_paths`): its rows, documents and
+    analyses are made at once and live until the sheet is stored, and the collector went over them
+    again and again (6% of a 1,200-respondent sheet's import). A sheet leaves no cyclic garbage but
+    openpyxl's few objects, collected when the collector runs again.
     """
+    enabled = gc.isenabled()
     gc.freeze()
     try:
         yield
     finally:
         gc.unfreeze()
+        if enabled:
+            gc.enable()
 
 
 def _freezing(nlp_loader: Callable) -> Callable:
@@ -506,23 +520,25 @@ def _write(conn: sqlite3.Connection, plan: _Planned, document: ParsedDocument, t
            unit: Unit, nlp, report: ImportReport, deferred: _Deferred) -> None:
     stored = render(document.turns)
     roles = assign_roles(document, plan.interviewer)
+    fragments = list(segment(stored.paragraphs, unit, nlp))
+    words = sum(f.words for f in fragments)
     now = utc_now()
     values = (str(plan.path), document.format, plan.content_hash, plan.participant, stored.text,
-              document.preamble, now, plan.text_column, plan.settled, plan.words_hash)
+              document.preamble, now, plan.text_column, plan.settled, plan.words_hash, words)
     replacing = transcript_id is not None
     if transcript_id is None:
         transcript_id = conn.execute(
             "INSERT INTO transcripts (name, source_path, format, content_hash, participant_id, text, "
             "preamble, imported_at, text_column, interviewer_settled, words_hash, words) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0) RETURNING id",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (plan.name, *values),
         ).fetchone()[0]
         report.new += 1
     else:
         conn.execute(
             "UPDATE transcripts SET source_path = ?, format = ?, content_hash = ?, participant_id = ?, "
-            "text = ?, preamble = ?, imported_at = ?, text_column = ?, interviewer_settled = ?, words_hash = ? "
-            "WHERE id = ?", (*values, transcript_id))
+            "text = ?, preamble = ?, imported_at = ?, text_column = ?, interviewer_settled = ?, words_hash = ?, "
+            "words = ? WHERE id = ?", (*values, transcript_id))
         # The old turns step aside (negative numbers) until their surviving fragments have moved to the new.
         conn.execute("UPDATE turns SET number = -number WHERE transcript_id = ?", (transcript_id,))
         report.changed += 1
@@ -533,7 +549,6 @@ def _write(conn: sqlite3.Connection, plan: _Planned, document: ParsedDocument, t
          for n, (turn, role, span) in enumerate(zip(document.turns, roles, stored.turn_spans), start=1)])
     turn_ids = [row[0] for row in conn.execute(
         "SELECT id FROM turns WHERE transcript_id = ? AND number > 0 ORDER BY number", (transcript_id,))]
-    fragments = list(segment(stored.paragraphs, unit, nlp))
     rows = [(transcript_id, turn_ids[f.turn], index, f.text, f.start, f.end, f.sentences_json(), f.lemmas,
              f.words) for index, f in enumerate(fragments, start=1)]
     to_insert = rows
@@ -544,10 +559,8 @@ def _write(conn: sqlite3.Connection, plan: _Planned, document: ParsedDocument, t
         report.codings_moved += relocation.codings_kept
         report.codings_orphaned += relocation.codings_orphaned
     _insert_fragments(conn, to_insert)
-    for fragment in fragments:
-        deferred.forms |= fragment.forms
-    words = sum(row[-1] for row in rows)
-    conn.execute("UPDATE transcripts SET words = ? WHERE id = ?", (words, transcript_id))
+    for forms in {id(f.forms): f.forms for f in fragments}.values():  # a repeated paragraph's are one set
+        deferred.forms |= forms
     report.turns += len(turn_ids)
     report.fragments += len(rows)
     report.words += words

@@ -108,18 +108,23 @@ def lemmatise_texts(texts: Sequence[str], nlp: Language) -> Iterator[tuple[str, 
 _REPEATED: dict[tuple[int, str], Analysis] = {}  # short paragraphs seen before: a survey's questions, "Ja."
 REPEATED_LONGEST = 300
 REPEATED_MOST = 20_000
-PRIMED_MOST = 100_000
+_PRIMED: dict[tuple[int, str], Analysis] = {}  # the answers of the survey sheet being imported (`prime`)
+PRIMED_MOST = 200_000
 
 
 def prime(texts: Sequence[str], nlp: Language) -> None:
     """Analyse many short paragraphs in one pass of the pipeline (a survey sheet's answers), so that each
-    document's segmenting finds them ready instead of starting a pass of its own."""
+    document's segmenting finds them ready instead of starting a pass of its own. They are kept until
+    `forget_primed` (or the next sheet's `prime`)."""
     pipeline, lookup = id(nlp), word_lemmas_for(nlp)
+    _PRIMED.clear()
     fresh = [t for t in dict.fromkeys(texts) if (pipeline, t) not in _REPEATED and len(t) <= nlp.max_length]
-    if len(_REPEATED) + len(fresh) > PRIMED_MOST:
-        _REPEATED.clear()
     for text, doc in zip(fresh, lookup.docs(nlp, fresh[:PRIMED_MOST])):
-        _REPEATED[(pipeline, text)] = lookup.analyse(doc)
+        _PRIMED[(pipeline, text)] = lookup.analyse(doc)
+
+
+def forget_primed() -> None:
+    _PRIMED.clear()
 
 
 def _analysed_once(paragraphs: Sequence[Paragraph], nlp: Language,
@@ -127,14 +132,25 @@ def _analysed_once(paragraphs: Sequence[Paragraph], nlp: Language,
     """Each distinct paragraph text analysed once: a question repeated before 1,200 survey answers, or
     an interviewer's "Oké." in every transcript, goes through the pipeline the first time only."""
     pipeline = id(nlp)
-    fresh = list(dict.fromkeys(p.text for p in paragraphs if (pipeline, p.text) not in _REPEATED))
-    docs = lookup.docs(nlp, fresh)
-    found = {text: lookup.analyse(doc) for text, doc in zip(fresh, docs)}
-    if len(_REPEATED) > REPEATED_MOST:
-        _REPEATED.clear()
-    _REPEATED.update(((pipeline, text), analysis) for text, analysis in found.items() if len(text) <= REPEATED_LONGEST)
+    ready: dict[str, Analysis] = {}
+    fresh: dict[str, None] = {}
     for paragraph in paragraphs:
-        yield paragraph, found.get(paragraph.text) or _REPEATED[(pipeline, paragraph.text)]
+        text = paragraph.text
+        if text not in ready and text not in fresh:
+            found = _PRIMED.get((pipeline, text)) or _REPEATED.get((pipeline, text))
+            if found is None:
+                fresh[text] = None
+            else:
+                ready[text] = found
+    if fresh:
+        analysed = {text: lookup.analyse(doc) for text, doc in zip(fresh, lookup.docs(nlp, list(fresh)))}
+        if len(_REPEATED) > REPEATED_MOST:
+            _REPEATED.clear()
+        _REPEATED.update(((pipeline, text), analysis) for text, analysis in analysed.items()
+                         if len(text) <= REPEATED_LONGEST)
+        ready.update(analysed)
+    for paragraph in paragraphs:
+        yield paragraph, ready[paragraph.text]
 
 
 def split_long(text: str, limit: int) -> Iterator[tuple[int, str]]:

@@ -306,3 +306,20 @@ def test_the_coder_takes_one_question_and_shows_it_above_each_answer(consultatio
         session.next()
     assert texts == ["Samenwerking loopt stroef.", "Goed contact met de huisarts.", "Stroef, iedereen op een eiland.",
                      "Prima."]
+
+
+def test_a_sheet_with_more_answers_than_the_repeated_paragraphs_cache_holds_imports_whole(project, tmp_path, monkeypatch):
+    """A sheet's answers are analysed in one pass and kept apart from the cache of short repeated
+    paragraphs, so a sheet larger than that cache (shrunk here to four) imports every answer."""
+    from qcode import segment
+
+    monkeypatch.setattr(segment, "REPEATED_MOST", 4)
+    segment._REPEATED.clear()
+    sheet = _sheet(tmp_path / "data", CONSULTATION)
+    project.import_paths([sheet], id_column="respondent", text_column=["V1", "V2"])
+    answers = sorted(f.text for f in project.fragments(role="participant"))
+    assert answers == sorted(["De werkdruk is te hoog en het salaris te laag.", "Samenwerking loopt stroef.",
+                              "Te veel administratie.", "Goed contact met de huisarts.", "Het salaris.",
+                              "Stroef, iedereen op een eiland.", "Werkdruk, werkdruk, werkdruk.", "En de registratie.",
+                              "Prima."])
+    assert not segment._PRIMED  # forgotten once the sheet is stored
