@@ -76,6 +76,9 @@ PLANTED: tuple[Planted, ...] = tuple(Planted(c, t) for c, t in [
 ])
 NEVER_REPLACED = ("Movisie", "Jeugdwet")  # the example's 'nooit' list: national bodies and laws
 COMMITTED = {"README.md"}                  # exports/ files that come with the repository, not from qcode
+# Files exchanged within the team (fragments -o): the original text by default, so they round-trip onto the
+# transcripts (issue 15); .ci/example writes them without --anonymise.
+EXCHANGE = {"fragmenten.csv", "fragmenten.json", "enquete-antwoorden.csv"}
 
 
 @pytest.fixture(scope="module")
@@ -246,3 +249,21 @@ def test_the_report_without_anonymising_prints_what_was_said(example, tmp_path):
     said = [p for p in PLANTED if p.pattern().search(text)]
     assert {"persoon", "gemeente", "organisatie", "school", "wijk", "adres"} <= {p.category for p in said}
     assert len(said) >= 15, len(said)
+def test_no_export_of_the_main_job_contains_a_planted_identifier(example):
+    files = [p for p in exported_files(example / "exports") if p.name not in EXCHANGE]
+    names = {p.relative_to(example / "exports").as_posix() for p in files}
+    assert {"rapport.md", "rapport.docx", "rapport.html", "rapport-anna.md", "rapport-anna.docx", "citaten.xlsx",
+            "citaten-anna.xlsx", "verschillen.xlsx", "matrix-functie.xlsx", "themas.png", "enquete-rapport.docx",
+            "enquete-woorden-v12.png"} <= names
+    leaks = {}
+    for path in files:
+        found = {leak for _, text in export_texts(path) for leak in _leaks(text)}
+        if found:
+            leaks[path.relative_to(example / "exports").as_posix()] = ", ".join(sorted(found, key=_by_number))
+    assert not leaks, "planted identifiers in exports:\n" + "\n".join(f"{k}: {v}" for k, v in sorted(leaks.items()))
+
+
+def test_the_exchanged_fragments_keep_the_original_text(example):
+    """fragments -o without --anonymise: what was said, so a colleague's sheet reads back onto the transcripts."""
+    text = (example / "exports" / "fragmenten.csv").read_text(encoding="utf-8-sig")
+    assert len([p for p in PLANTED if p.pattern().search(text)]) >= 40
