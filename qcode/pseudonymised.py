@@ -40,6 +40,9 @@ class Lazy:
     def is_replacement(self, value: str) -> bool:
         return self.made.is_replacement(value)
 
+    def names_word(self, word: str) -> bool:
+        return self.made.names_word(word)
+
     def note(self) -> str:
         return self.made.note()
 
@@ -76,7 +79,7 @@ def keeps_word(pseudonymiser: Pseudonymiser | None, word: str) -> bool:
     if pseudonymiser is None:
         return True
     forms = {word, word[:1].upper() + word[1:], word.upper()}
-    return all(pseudonymiser.apply(form) == form for form in forms)
+    return not pseudonymiser.names_word(word) and all(pseudonymiser.apply(form) == form for form in forms)
 
 
 # -- which fragments an export prints (scanned first, if never scanned) -------------------------------------

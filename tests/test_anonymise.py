@@ -334,3 +334,29 @@ def test_an_age_decided_keep_stays_also_where_found_in_context():
 
     anon = Pseudonymiser({}, kept={"23"})
     assert anon.apply("Toen ik 23 was, begon ik. Nu ben ik 40.") == "Toen ik 23 was, begon ik. Nu ben ik [leeftijd]."
+
+
+def test_the_end_of_an_age_range_is_no_ones_age():
+    from qcode.anonymise.detect import ages
+
+    assert ages("De deelnemers waren 25 tot 57 jaar oud en hadden drie tot 31 jaar gewerkt.") == []
+    assert ages("Tussen twintig en vijftig jaar oud, de meesten.") == []
+    assert [f.text for f in ages("Zij was toen 57 jaar oud.")] == ["57 jaar oud"]
+
+
+def test_a_word_count_never_shows_a_part_of_a_name_on_its_own():
+    from qcode.pseudonymised import keeps_word
+
+    anon = Pseudonymiser({"Marja de Boer": Replaced("persoon", None, False),
+                          "wijkteam Kievitshoek": Replaced("organisatie", None, False)})
+    assert not keeps_word(anon, "marja") and not keeps_word(anon, "boer") and not keeps_word(anon, "kievitshoek")
+    assert keeps_word(anon, "wijkteam") and keeps_word(anon, "de") and keeps_word(anon, "werkdruk")
+
+
+def test_an_organisations_ordinary_words_stay_in_a_word_count():
+    from qcode.pseudonymised import keeps_word
+
+    anon = Pseudonymiser({"Stichting Welzijn Oost": Replaced("organisatie", None, False),
+                          "Stichting Buurtkracht": Replaced("organisatie", None, False)})
+    assert keeps_word(anon, "welzijn") and keeps_word(anon, "oost") and keeps_word(anon, "stichting")
+    assert not keeps_word(anon, "buurtkracht")

@@ -223,11 +223,17 @@ def is_bare_age(text: str) -> bool:
     return _BARE_AGE.fullmatch(text.strip()) is not None
 
 
+_RANGE_BEFORE = re.compile(rf"(?:\d+|{_AGE_NUMBER})[ \t]*(?:tot|en|t/m|-|–)[ \t]*$")
+
+
 def ages(text: str) -> list[Finding]:
+    """A person's age; not the end of a range ('25 tot 57 jaar oud' is a group of people)."""
     found = []
     for match in _AGE.finditer(text):
         group = next(g for g in ("old", "jarig", "ordinal", "attribute", "person", "age") if match.group(g))
         start, end = match.span(group)
+        if _RANGE_BEFORE.search(text[max(0, start - 30):start]):
+            continue
         found.append(Finding(start, end, text[start:end], "leeftijd", "patroon"))
     return found
 

@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from qcode.project import Project
 
 _NUMBERED_NAME = re.compile(r"\[naam \d+\]")
+_ORDINARY_IN_NAMES = frozenset(
+    "welzijn zorg jeugd jeugdzorg gezin gezinnen sociaal maatschappelijk werk wijk buurt team oost west noord zuid "
+    "centrum midden stad regio school college basisschool gemeente stichting vereniging de het van en in".split())
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ class Pseudonymiser:
         for forms in self._starting.values():
             forms.sort(key=len, reverse=True)
         self._pattern = _first_words_pattern(self._starting) if self._starting else None
+        self._name_words: set[str] | None = None
         self._labels = set(CATEGORIES.values()) | {t.replacement for t in targets.values() if t.replacement}
 
     @property
@@ -138,6 +142,19 @@ class Pseudonymiser:
         if self.unreviewed:
             line += f", {self.unreviewed} of them not yet reviewed (qcode anonymise --review)"
         return line
+
+    def names_word(self, word: str) -> bool:
+        """Whether a single word is a distinctive part of an identifier ('Marja' of 'Marja de Boer',
+        'Kievitshoek' of 'wijkteam Kievitshoek'): a word count must not show it on its own. An
+        organisation's head and its ordinary words ('Stichting', 'Welzijn', 'Oost') are not."""
+        if self._name_words is None:
+            self._name_words = set()
+            for text, target in self.targets.items():
+                parts = re.findall(r"\w+", text)
+                if target.category in ("organisatie", "school"):
+                    parts = [part for part in parts[1:] if part.casefold() not in _ORDINARY_IN_NAMES]
+                self._name_words.update(part.casefold() for part in parts if part[:1].isupper() and len(part) > 1)
+        return word.casefold() in self._name_words
 
     def is_replacement(self, text: str) -> bool:
         """Whether a bracketed text is one of this export's labels or the researcher's replacements."""
