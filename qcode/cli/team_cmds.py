@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from qcode.cli import pseudonymising
 from qcode.cli.common import confirm_new_coder, console, open_project, print_json
@@ -80,15 +81,21 @@ def _table(result: Agreement) -> Table:
                             ("kappa", "right"), ("alpha", "right")):
         table.add_column(column, justify=justify)
     for code, figures in result.codes.items():
-        table.add_row(escape(result.labels.get(code, code)), *_cells(figures))
+        table.add_row(Text(result.labels.get(code, code)), *_cells(figures))
     table.add_section()
-    table.add_row("[bold]overall[/]", *_cells(result.overall))
+    table.add_row(Text("overall", style="bold"), *_cells(result.overall))
     return table
 
 
-def _cells(f: Figures) -> list[str]:
-    return [f"{f.units:,}", f"{f.used:,}", "–" if f.percent is None else f"{f.percent:.1%}", _number(f.kappa),
-            _coloured(f.alpha)]
+def _cells(f: Figures) -> list[Text]:
+    """Text, not markup: Rich draws a long table of these without parsing every cell."""
+    alpha = Text("–", style="dim") if f.alpha is None else Text(f"{f.alpha:.3f}", style=_colour(f.alpha))
+    return [Text(f"{f.units:,}"), Text(f"{f.used:,}"), Text("–" if f.percent is None else f"{f.percent:.1%}"),
+            Text(_number(f.kappa)), alpha]
+
+
+def _colour(value: float) -> str:
+    return "red" if value < RED else "yellow" if value < AMBER else "green"
 
 
 def _number(value: float | None) -> str:
@@ -98,8 +105,7 @@ def _number(value: float | None) -> str:
 def _coloured(value: float | None) -> str:
     if value is None:
         return "[dim]–[/]"
-    colour = "red" if value < RED else "yellow" if value < AMBER else "green"
-    return f"[{colour}]{value:.3f}[/]"
+    return f"[{_colour(value)}]{value:.3f}[/]"
 
 
 def _figures_line(title: str, f: Figures) -> str:
