@@ -12,7 +12,6 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
 
 from qcode import safe_yaml
 from qcode.errors import CodebookError, Problem
@@ -107,37 +106,13 @@ def _yaml() -> YAML:
     return yaml
 
 
-# What YAML does not allow in a file: C0 controls but tab, LF and CR; DEL; C1 but NEL; surrogates; U+FFFE/F.
-_NOT_YAML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
-
-
-def _refuse_control_characters(text: str, path: Path) -> None:
-    found = _NOT_YAML.search(text)
-    if found:
-        line = text.count("\n", 0, found.start()) + 1
-        raise CodebookError([Problem(f"the codebook holds a control character (U+{ord(found.group()):04X}) "
-                                     "that YAML does not allow", path, line,
-                                     hint="remove it; an editor that shows invisible characters helps")])
-
-
 def read_codebook(path: Path) -> LoadedCodebook:
     """Parse and validate a codebook file; every problem is reported with its YAML line."""
     text = _read_text(path)
-    _refuse_control_characters(text, path)
     try:
-        safe_yaml.check(text)
-        document = _yaml().load(text)
-    except safe_yaml.YamlLimitError as error:
-        raise CodebookError([Problem(error.message, path, error.line, hint=error.hint)]) from None
-    except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        opened = ""
-        if error.context_mark and error.problem_mark and error.context_mark.line != error.problem_mark.line:
-            snippet = error.context_mark.buffer[error.context_mark.index] if error.context_mark.buffer else "?"
-            opened = f" (the '{snippet}' of line {error.context_mark.line + 1})"
-        raise CodebookError([Problem(f"invalid YAML: {error.problem or error.context}{opened}", path,
-                                     mark.line + 1 if mark else None,
-                                     hint="check the indentation and the quoting on this line")]) from None
+        document = safe_yaml.load_edited(text, path, _yaml(), what="the codebook")
+    except safe_yaml.YamlFileError as error:
+        raise CodebookError([error.problem]) from None
     if not isinstance(document, CommentedMap):
         raise CodebookError([Problem("a codebook is a mapping with name, version, language and codes",
                                      path, 1, hint="see codebooks/exitstudie.yaml for an example")])

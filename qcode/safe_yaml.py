@@ -7,12 +7,57 @@ would expand to, so a bad file is refused with its line before it can cost memor
 """
 from __future__ import annotations
 
+import re
+from pathlib import Path
+from typing import Any
+
 from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.events import (AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent,
                                 ScalarEvent)
 
 MAX_DEPTH = 40  # nested mappings and lists (a codebook theme → sub-code → sub-sub-code is 7)
 MAX_NODES = 100_000  # scalars, mappings and lists, aliases expanded
+
+
+# What YAML does not allow in a file: C0 controls but tab, LF and CR; DEL; C1 but NEL; surrogates; U+FFFE/F.
+_NOT_YAML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+class YamlFileError(ValueError):
+    """A YAML file a researcher edits could not be read: `problem` names the file and the line."""
+
+    def __init__(self, problem: Any) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def load_edited(text: str, path: Path, yaml: YAML, *, what: str) -> Any:
+    """The document of an edited YAML file (a codebook, anonimiseren.yaml), checked within bounds first;
+    a control character, a bound or a YAML error raises YamlFileError naming `what` ("the codebook"),
+    the file and the line."""
+    from qcode.errors import Problem
+
+    found = _NOT_YAML.search(text)
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        raise YamlFileError(Problem(f"{what} holds a control character (U+{ord(found.group()):04X}) that YAML "
+                                    "does not allow", path, line,
+                                    hint="remove it; an editor that shows invisible characters helps"))
+    try:
+        check(text)
+        return yaml.load(text)
+    except YamlLimitError as error:
+        raise YamlFileError(Problem(error.message, path, error.line, hint=error.hint)) from None
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        opened = ""
+        if error.context_mark and error.problem_mark and error.context_mark.line != error.problem_mark.line:
+            snippet = error.context_mark.buffer[error.context_mark.index] if error.context_mark.buffer else "?"
+            opened = f" (the '{snippet}' of line {error.context_mark.line + 1})"
+        raise YamlFileError(Problem(f"invalid YAML: {error.problem or error.context}{opened}", path,
+                                    mark.line + 1 if mark else None,
+                                    hint="check the indentation and the quoting on this line")) from None
 
 
 class YamlLimitError(ValueError):

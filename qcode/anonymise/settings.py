@@ -13,7 +13,6 @@ when a review decision adds a text to one of the lists.
 from __future__ import annotations
 
 import io
-import re
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,6 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
 
 from qcode import safe_yaml
 from qcode.errors import AnonymiseSettingsError, Problem
@@ -32,7 +30,6 @@ HINT = ("write 'altijd:' with 'text: replacement' lines and 'nooit:' with '- tex
         "(see docs/anonymise.md)")
 HEADER = ("# What qcode always replaces in exports (altijd: text: replacement) and never replaces (nooit).\n"
           "# Review decisions add lines here; edit freely. See docs/anonymise.md.\n")
-_NOT_YAML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 class AnonymiseSettings(BaseModel):
@@ -69,22 +66,10 @@ def read_settings(path: Path) -> tuple[AnonymiseSettings, CommentedMap]:
     text = _read_text(path)
     if text is None or not text.strip():
         return AnonymiseSettings(), CommentedMap()
-    found = _NOT_YAML.search(text)
-    if found:
-        line = text.count("\n", 0, found.start()) + 1
-        raise AnonymiseSettingsError([Problem(f"the file holds a control character (U+{ord(found.group()):04X}) "
-                                              "that YAML does not allow", path, line,
-                                              hint="remove it; an editor that shows invisible characters helps")])
     try:
-        safe_yaml.check(text)
-        document = _yaml().load(text)
-    except safe_yaml.YamlLimitError as error:
-        raise AnonymiseSettingsError([Problem(error.message, path, error.line, hint=error.hint)]) from None
-    except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        raise AnonymiseSettingsError([Problem(f"invalid YAML: {error.problem or error.context}", path,
-                                              mark.line + 1 if mark else None,
-                                              hint="check the indentation and the quoting on this line")]) from None
+        document = safe_yaml.load_edited(text, path, _yaml(), what="the file")
+    except safe_yaml.YamlFileError as error:
+        raise AnonymiseSettingsError([error.problem]) from None
     if document is None:
         return AnonymiseSettings(), CommentedMap()
     if not isinstance(document, CommentedMap):
